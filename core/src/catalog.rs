@@ -1,0 +1,52 @@
+//! What ships with the playground: the default scenario and the lessons, compiled in from
+//! `core/data/`, so the page works offline and `cargo test` validates every file.
+use alloc::vec::Vec;
+
+use crate::lesson::Lesson;
+use crate::scenario::Scenario;
+
+pub const DEFAULT_SCENARIO: &str = include_str!("../data/scenarios/default.json");
+
+/// Lesson files, in the order the home page lists them.
+pub const LESSON_FILES: &[(&str, &str)] = &[
+    (
+        "q03-kafka-architecture",
+        include_str!("../data/lessons/q03-kafka-architecture.json"),
+    ),
+    (
+        "q15-ordering",
+        include_str!("../data/lessons/q15-ordering.json"),
+    ),
+];
+
+pub fn default_scenario() -> Scenario {
+    // Checked by a test; a broken file fails `cargo test`, never the page.
+    Scenario::from_json(DEFAULT_SCENARIO).unwrap_or_else(|_| fallback_scenario())
+}
+
+fn fallback_scenario() -> Scenario {
+    Scenario {
+        version: crate::scenario::SCENARIO_VERSION,
+        title: None,
+        seed: 1,
+        duration_ms: 60_000,
+        network: Default::default(),
+        kafka: crate::scenario::KafkaSpec {
+            brokers: 1,
+            topics: alloc::vec![crate::scenario::TopicSpec {
+                name: "orders".into(),
+                partitions: 1
+            }],
+            producers: Vec::new(),
+            consumers: Vec::new(),
+        },
+        actions: Vec::new(),
+    }
+}
+
+pub fn lessons() -> Vec<Lesson> {
+    LESSON_FILES
+        .iter()
+        .filter_map(|(_, text)| Lesson::from_json(text).ok())
+        .collect()
+}

@@ -1,0 +1,190 @@
+//! A broker's request handling: Produce (append to the partition log it leads), Fetch (long poll:
+//! answer at once when there is data, else park the request for `fetch.max.wait.ms`), ListOffsets,
+//! and, when it is a group's coordinator, the group requests (see `group`).
+use alloc::vec::Vec;
+
+use super::group;
+use super::{
+    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, Msg, NodeId, Record, Request, Response, Timer, Tp,
+    MAX_LOG_RECORDS,
+};
+use crate::trace::TraceKind;
+
+/// `fetch.max.wait.ms` (consumer default 500): how long a broker holds a fetch that found no data.
+pub const FETCH_MAX_WAIT_MS: u64 = 500;
+/// Records returned by one fetch; the consumer's `max.poll.records` default is 500.
+pub const MAX_FETCH_RECORDS: usize = 500;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParkedFetch {
+    pub broker: BrokerId,
+    pub client: NodeId,
+    pub request_id: u64,
+    pub positions: Vec<(Tp, u64)>,
+}
+
+pub fn handle_request(
+    cluster: &mut Cluster,
+    broker: BrokerId,
+    ctx: &mut Ctx<'_>,
+    from: NodeId,
+    id: u64,
+    req: Request,
+) {
+    let reply = |ctx: &mut Ctx<'_>, body: Response| ctx.send(from, Msg::Response { id, body });
+    match req {
+        Request::Produce { tp, records } => {
+            let result = append(cluster, broker, ctx, tp, records);
+            reply(ctx, Response::Produce(result));
+            if result.is_ok() {
+                wake_parked_fetches(cluster, broker, ctx, tp);
+            }
+        }
+        Request::Fetch { positions } => {
+            let (records, errors) = read(cluster, broker, &positions);
+            if records.is_empty() && errors.is_empty() {
+                cluster.next_park_id += 1;
+                let park_id = cluster.next_park_id;
+                cluster.parked_fetches.insert(
+                    park_id,
+                    ParkedFetch {
+                        broker,
+                        client: from,
+                        request_id: id,
+                        positions,
+                    },
+                );
+                ctx.timer_in(FETCH_MAX_WAIT_MS, Timer::FetchWait { park_id });
+            } else {
+                reply(ctx, Response::Fetch { records, errors });
+            }
+        }
+        Request::ListOffsets { tp, from: which } => {
+            let result = if cluster.leader(tp) == Some(broker) {
+                Ok(match which {
+                    ListFrom::Earliest => 0,
+                    ListFrom::Latest => cluster.log_end_offset(tp),
+                })
+            } else {
+                Err(ErrorCode::NotLeaderOrFollower)
+            };
+            reply(ctx, Response::ListOffsets(result));
+        }
+        Request::FindCoordinator { group } => {
+            // Any broker answers from its metadata: the leader of the group's offsets partition.
+            let result = cluster
+                .coordinator_for(&group)
+                .ok_or(ErrorCode::CoordinatorNotAvailable);
+            reply(ctx, Response::FindCoordinator(result));
+        }
+        other => group::handle_request(cluster, broker, ctx, from, id, other),
+    }
+}
+
+fn append(
+    cluster: &mut Cluster,
+    broker: BrokerId,
+    ctx: &mut Ctx<'_>,
+    tp: Tp,
+    records: Vec<super::RecordData>,
+) -> Result<u64, ErrorCode> {
+    if cluster.leader(tp) != Some(broker) {
+        return Err(ErrorCode::NotLeaderOrFollower);
+    }
+    let topic_name = cluster.topics[tp.topic].name.clone();
+    let Some(partition) = cluster.partition_mut(tp) else {
+        return Err(ErrorCode::NotLeaderOrFollower);
+    };
+    if partition.log.len() + records.len() > MAX_LOG_RECORDS {
+        ctx.trace(TraceKind::LimitReached {
+            what: "partition log records".into(),
+            limit: MAX_LOG_RECORDS as u64,
+        });
+        return Err(ErrorCode::KafkaStorageError);
+    }
+    let base = partition.log.len() as u64;
+    for (i, r) in records.into_iter().enumerate() {
+        let offset = base + i as u64;
+        ctx.trace(TraceKind::RecordAppended {
+            broker: broker.0,
+            topic: topic_name.clone(),
+            partition: tp.partition,
+            offset,
+            key: r.key.clone(),
+        });
+        partition.log.push(Record {
+            offset,
+            key: r.key,
+            value: r.value,
+        });
+    }
+    Ok(base)
+}
+
+fn read(
+    cluster: &Cluster,
+    broker: BrokerId,
+    positions: &[(Tp, u64)],
+) -> (Vec<(Tp, Vec<Record>)>, Vec<(Tp, ErrorCode)>) {
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut budget = MAX_FETCH_RECORDS;
+    for &(tp, offset) in positions {
+        if cluster.leader(tp) != Some(broker) {
+            errors.push((tp, ErrorCode::NotLeaderOrFollower));
+            continue;
+        }
+        let Some(p) = cluster.partition(tp) else {
+            continue;
+        };
+        let start = (offset as usize).min(p.log.len());
+        let end = (start + budget).min(p.log.len());
+        if end > start {
+            budget -= end - start;
+            records.push((tp, p.log[start..end].to_vec()));
+        }
+    }
+    (records, errors)
+}
+
+/// New data answers the parked fetches waiting on that partition (`fetch.min.bytes=1`).
+fn wake_parked_fetches(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, tp: Tp) {
+    let waiting: Vec<u64> = cluster
+        .parked_fetches
+        .iter()
+        .filter(|(_, f)| f.broker == broker && f.positions.iter().any(|(t, _)| *t == tp))
+        .map(|(id, _)| *id)
+        .collect();
+    for park_id in waiting {
+        let Some(f) = cluster.parked_fetches.get(&park_id) else {
+            continue;
+        };
+        let (records, errors) = read(cluster, broker, &f.positions);
+        if records.is_empty() && errors.is_empty() {
+            continue;
+        }
+        if let Some(f) = cluster.parked_fetches.remove(&park_id) {
+            ctx.send(
+                f.client,
+                Msg::Response {
+                    id: f.request_id,
+                    body: Response::Fetch { records, errors },
+                },
+            );
+        }
+    }
+}
+
+/// `fetch.max.wait.ms` passed with no data: answer empty.
+pub fn on_fetch_wait(cluster: &mut Cluster, ctx: &mut Ctx<'_>, park_id: u64) {
+    if let Some(f) = cluster.parked_fetches.remove(&park_id) {
+        let (records, errors) = read(cluster, f.broker, &f.positions);
+        ctx.send(
+            f.client,
+            Msg::Response {
+                id: f.request_id,
+                body: Response::Fetch { records, errors },
+            },
+        );
+    }
+}

@@ -1,0 +1,673 @@
+//! A Kafka consumer in a group (`ClassicKafkaConsumer` + `ConsumerCoordinator` + `Fetcher`) as a
+//! sans-IO state machine: find the coordinator, join (eagerly revoking everything first, as the
+//! default `RangeAssignor` requires), let the leader assign with the range assignor, sync, restore
+//! committed offsets or reset (`auto.offset.reset`), then fetch from partition leaders, heartbeat
+//! every `heartbeat.interval.ms` and auto-commit every `auto.commit.interval.ms`.
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::assignor::range_assign;
+use super::{
+    BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp,
+};
+use crate::scenario::{ConsumerSpec, OffsetReset};
+use crate::trace::TraceKind;
+
+/// Backoff before retrying a failed coordinator lookup or fetch (`retry.backoff.ms`, 100).
+pub const RETRY_BACKOFF_MS: u64 = 100;
+/// Consumed records kept for the view (per consumer); older ones are only counted.
+pub const CONSUMED_HISTORY: usize = 256;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    FindingCoordinator,
+    Joining,
+    Syncing,
+    Stable,
+    Stopped,
+    Crashed,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::FindingCoordinator => "finding-coordinator",
+            Phase::Joining => "joining",
+            Phase::Syncing => "syncing",
+            Phase::Stable => "stable",
+            Phase::Stopped => "stopped",
+            Phase::Crashed => "crashed",
+        }
+    }
+}
+
+/// What to do once an in-flight commit is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Then {
+    Nothing,
+    Rejoin,
+    Leave,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pending {
+    FindCoordinator,
+    Join,
+    Sync,
+    Heartbeat,
+    Commit { offsets: Vec<(Tp, u64)>, then: Then },
+    OffsetFetch,
+    ListOffsets { tp: Tp },
+    Fetch { broker: BrokerId },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consumed {
+    pub tp: Tp,
+    pub offset: u64,
+    pub key: Option<String>,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub spec: ConsumerSpec,
+    pub phase: Phase,
+    /// Bumped on crash and close so timers of an earlier life are ignored.
+    epoch: u32,
+    pub coordinator: Option<BrokerId>,
+    pub member_id: Option<String>,
+    pub generation: u32,
+    pub is_leader: bool,
+    pub assigned: Vec<Tp>,
+    pub positions: BTreeMap<Tp, u64>,
+    pub last_committed: BTreeMap<Tp, u64>,
+    pending: BTreeMap<u64, Pending>,
+    fetching_from: BTreeSet<BrokerId>,
+    /// Set while the coordinator is being looked up again; the phase resumes after.
+    resume: Option<Phase>,
+    pub consumed: VecDeque<Consumed>,
+    pub consumed_total: u64,
+}
+
+impl Consumer {
+    pub fn new(spec: ConsumerSpec) -> Consumer {
+        Consumer {
+            spec,
+            phase: Phase::Stopped,
+            epoch: 0,
+            coordinator: None,
+            member_id: None,
+            generation: 0,
+            is_leader: false,
+            assigned: Vec::new(),
+            positions: BTreeMap::new(),
+            last_committed: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            fetching_from: BTreeSet::new(),
+            resume: None,
+            consumed: VecDeque::new(),
+            consumed_total: 0,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        !matches!(self.phase, Phase::Stopped | Phase::Crashed)
+    }
+
+    fn tick(&self, ctx: &mut Ctx<'_>, delay_ms: u64, what: ConsumerTimer) {
+        ctx.timer_in(
+            delay_ms,
+            Timer::ConsumerTick {
+                epoch: self.epoch,
+                what,
+            },
+        );
+    }
+
+    /// `subscribe()` then the first `poll()`.
+    pub fn start(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        self.epoch += 1;
+        self.phase = Phase::FindingCoordinator;
+        ctx.trace(TraceKind::ConsumerStarted {
+            consumer: self.spec.id.clone(),
+            group: self.spec.group.clone(),
+        });
+        self.find_coordinator(ctx, cluster);
+        self.tick(
+            ctx,
+            self.spec.heartbeat_interval_ms,
+            ConsumerTimer::Heartbeat,
+        );
+        if self.spec.enable_auto_commit {
+            self.tick(
+                ctx,
+                self.spec.auto_commit_interval_ms,
+                ConsumerTimer::AutoCommit,
+            );
+        }
+    }
+
+    fn find_coordinator(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if self
+            .pending
+            .values()
+            .any(|p| *p == Pending::FindCoordinator)
+        {
+            return;
+        }
+        if self.phase != Phase::FindingCoordinator {
+            self.resume = Some(self.phase);
+            self.phase = Phase::FindingCoordinator;
+        }
+        self.coordinator = None;
+        // Ask any broker that is up (the client's "least loaded node").
+        match cluster.brokers.iter().find(|b| b.up) {
+            Some(b) => {
+                let id = ctx.request(
+                    b.id,
+                    Request::FindCoordinator {
+                        group: self.spec.group.clone(),
+                    },
+                );
+                self.pending.insert(id, Pending::FindCoordinator);
+            }
+            None => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+        }
+    }
+
+    /// Eager protocol: give up every partition before (re)joining.
+    fn join(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        let Some(coordinator) = self.coordinator else {
+            return;
+        };
+        self.revoke_all(ctx, cluster);
+        self.phase = Phase::Joining;
+        let id = ctx.request(
+            coordinator,
+            Request::JoinGroup {
+                group: self.spec.group.clone(),
+                member_id: self.member_id.clone(),
+                client_id: self.spec.id.clone(),
+                topics: self.spec.topics.clone(),
+                session_timeout_ms: self.spec.session_timeout_ms,
+            },
+        );
+        self.pending.insert(id, Pending::Join);
+    }
+
+    fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if !self.assigned.is_empty() {
+            let partitions = self
+                .assigned
+                .iter()
+                .map(|tp| cluster.tp_name(*tp))
+                .collect();
+            ctx.trace(TraceKind::PartitionsRevoked {
+                consumer: self.spec.id.clone(),
+                partitions,
+            });
+        }
+        self.assigned.clear();
+        self.positions.clear();
+    }
+
+    /// Commit the current positions of assigned partitions that moved since the last commit.
+    fn commit(&mut self, ctx: &mut Ctx<'_>, then: Then) -> bool {
+        let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone())
+        else {
+            return false;
+        };
+        let offsets: Vec<(Tp, u64)> = self
+            .positions
+            .iter()
+            .filter(|(tp, pos)| self.last_committed.get(*tp) != Some(*pos))
+            .map(|(tp, pos)| (*tp, *pos))
+            .collect();
+        if offsets.is_empty() || self.phase != Phase::Stable {
+            return false;
+        }
+        let id = ctx.request(
+            coordinator,
+            Request::OffsetCommit {
+                group: self.spec.group.clone(),
+                generation: self.generation,
+                member_id,
+                offsets: offsets.clone(),
+            },
+        );
+        self.pending.insert(id, Pending::Commit { offsets, then });
+        true
+    }
+
+    /// `commitSync()` from the application.
+    pub fn commit_now(&mut self, ctx: &mut Ctx<'_>) {
+        self.commit(ctx, Then::Nothing);
+    }
+
+    /// `close()`: commit if auto commit is on, then LeaveGroup.
+    pub fn close(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if !self.is_running() {
+            return;
+        }
+        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Leave)) {
+            self.leave(ctx, cluster);
+        }
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone()) {
+            ctx.request(
+                coordinator,
+                Request::LeaveGroup {
+                    group: self.spec.group.clone(),
+                    member_id,
+                },
+            );
+        }
+        self.revoke_all(ctx, cluster);
+        self.stop(ctx, Phase::Stopped);
+    }
+
+    /// The process dies: no LeaveGroup, no commit; the group notices after `session.timeout.ms`.
+    pub fn crash(&mut self, ctx: &mut Ctx<'_>) {
+        if self.is_running() {
+            self.assigned.clear();
+            self.positions.clear();
+            self.stop(ctx, Phase::Crashed);
+        }
+    }
+
+    fn stop(&mut self, ctx: &mut Ctx<'_>, phase: Phase) {
+        self.phase = phase;
+        self.epoch += 1;
+        self.pending.clear();
+        self.fetching_from.clear();
+        self.member_id = None;
+        self.coordinator = None;
+        ctx.trace(TraceKind::ConsumerStopped {
+            consumer: self.spec.id.clone(),
+            crashed: phase == Phase::Crashed,
+        });
+    }
+
+    pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, timer: &Timer) {
+        let Timer::ConsumerTick { epoch, what } = timer else {
+            return;
+        };
+        if *epoch != self.epoch || !self.is_running() {
+            return;
+        }
+        match what {
+            ConsumerTimer::Heartbeat => {
+                self.tick(
+                    ctx,
+                    self.spec.heartbeat_interval_ms,
+                    ConsumerTimer::Heartbeat,
+                );
+                let waiting = self.pending.values().any(|p| *p == Pending::Heartbeat);
+                if let (Phase::Stable | Phase::Syncing, Some(c), Some(m), false) = (
+                    self.phase,
+                    self.coordinator,
+                    self.member_id.clone(),
+                    waiting,
+                ) {
+                    let id = ctx.request(
+                        c,
+                        Request::Heartbeat {
+                            group: self.spec.group.clone(),
+                            generation: self.generation,
+                            member_id: m,
+                        },
+                    );
+                    self.pending.insert(id, Pending::Heartbeat);
+                }
+                self.fetch(ctx, cluster);
+            }
+            ConsumerTimer::AutoCommit => {
+                self.tick(
+                    ctx,
+                    self.spec.auto_commit_interval_ms,
+                    ConsumerTimer::AutoCommit,
+                );
+                self.commit(ctx, Then::Nothing);
+            }
+            ConsumerTimer::Retry => {
+                if self.phase == Phase::FindingCoordinator {
+                    self.find_coordinator(ctx, cluster);
+                } else {
+                    self.fetch(ctx, cluster);
+                }
+            }
+        }
+    }
+
+    /// One fetch in flight per leader broker, covering the assigned partitions it leads.
+    fn fetch(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        // A consumer keeps fetching for its assignment while it looks for its coordinator again.
+        let stable = self.phase == Phase::Stable || self.resume == Some(Phase::Stable);
+        if !stable {
+            return;
+        }
+        let mut by_leader: BTreeMap<BrokerId, Vec<(Tp, u64)>> = BTreeMap::new();
+        for tp in &self.assigned {
+            if let (Some(pos), Some(leader)) = (self.positions.get(tp), cluster.leader(*tp)) {
+                by_leader.entry(leader).or_default().push((*tp, *pos));
+            }
+        }
+        for (broker, positions) in by_leader {
+            if self.fetching_from.insert(broker) {
+                let id = ctx.request(broker, Request::Fetch { positions });
+                self.pending.insert(id, Pending::Fetch { broker });
+            }
+        }
+    }
+
+    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, msg: Msg) {
+        if !self.is_running() {
+            return;
+        }
+        let (id, body) = match msg {
+            Msg::Response { id, body } => (id, Some(body)),
+            Msg::Disconnected { id } => (id, None),
+            Msg::Request { .. } => return,
+        };
+        let Some(pending) = self.pending.remove(&id) else {
+            return;
+        };
+        let Some(body) = body else {
+            return self.on_disconnect(ctx, cluster, pending);
+        };
+        match (pending, body) {
+            (Pending::FindCoordinator, Response::FindCoordinator(result)) => match result {
+                Ok(broker) => {
+                    if self.coordinator != Some(broker) {
+                        ctx.trace(TraceKind::CoordinatorFound {
+                            consumer: self.spec.id.clone(),
+                            group: self.spec.group.clone(),
+                            broker: broker.0,
+                            offsets_partition: Cluster::offsets_partition(&self.spec.group),
+                        });
+                    }
+                    self.coordinator = Some(broker);
+                    match self.resume.take() {
+                        Some(Phase::Stable) => self.phase = Phase::Stable,
+                        _ => self.join(ctx, cluster),
+                    }
+                }
+                Err(_) => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+            },
+            (Pending::Join, Response::JoinGroup(result)) => match result {
+                Ok(r) => {
+                    self.generation = r.generation;
+                    self.member_id = Some(r.member_id.clone());
+                    self.is_leader = r.leader_id == r.member_id;
+                    let assignment = self.is_leader.then(|| {
+                        let counts = cluster
+                            .topics
+                            .iter()
+                            .map(|t| (t.name.clone(), t.partitions.len() as u32))
+                            .collect();
+                        let a = range_assign(&r.members, &counts);
+                        ctx.trace(TraceKind::AssignmentComputed {
+                            consumer: self.spec.id.clone(),
+                            group: self.spec.group.clone(),
+                            generation: r.generation,
+                            assignment: a
+                                .iter()
+                                .map(|(m, tps)| {
+                                    (
+                                        m.clone(),
+                                        tps.iter()
+                                            .map(|(t, p)| alloc::format!("{t}-{p}"))
+                                            .collect(),
+                                    )
+                                })
+                                .collect(),
+                        });
+                        a
+                    });
+                    let Some(coordinator) = self.coordinator else {
+                        return;
+                    };
+                    self.phase = Phase::Syncing;
+                    let id = ctx.request(
+                        coordinator,
+                        Request::SyncGroup {
+                            group: self.spec.group.clone(),
+                            generation: r.generation,
+                            member_id: r.member_id,
+                            assignment,
+                        },
+                    );
+                    self.pending.insert(id, Pending::Sync);
+                }
+                Err((ErrorCode::MemberIdRequired, Some(member_id))) => {
+                    self.member_id = Some(member_id);
+                    self.join(ctx, cluster);
+                }
+                Err((code, _)) => self.on_group_error(ctx, cluster, code),
+            },
+            (Pending::Sync, Response::SyncGroup(result)) => match result {
+                Ok(tps) => {
+                    self.phase = Phase::Stable;
+                    self.assigned = tps.clone();
+                    ctx.trace(TraceKind::PartitionsAssigned {
+                        consumer: self.spec.id.clone(),
+                        generation: self.generation,
+                        partitions: tps.iter().map(|tp| cluster.tp_name(*tp)).collect(),
+                    });
+                    if let (Some(c), false) = (self.coordinator, tps.is_empty()) {
+                        let id = ctx.request(
+                            c,
+                            Request::OffsetFetch {
+                                group: self.spec.group.clone(),
+                                tps,
+                            },
+                        );
+                        self.pending.insert(id, Pending::OffsetFetch);
+                    }
+                }
+                Err(code) => self.on_group_error(ctx, cluster, code),
+            },
+            (Pending::Heartbeat, Response::Heartbeat(result)) => {
+                if let Err(code) = result {
+                    self.on_group_error(ctx, cluster, code);
+                }
+            }
+            (Pending::Commit { offsets, then }, Response::OffsetCommit(result)) => {
+                match result {
+                    Ok(()) => {
+                        for (tp, off) in &offsets {
+                            self.last_committed.insert(*tp, *off);
+                        }
+                        ctx.trace(TraceKind::OffsetsCommitted {
+                            consumer: self.spec.id.clone(),
+                            group: self.spec.group.clone(),
+                            offsets: offsets
+                                .iter()
+                                .map(|(tp, o)| (cluster.tp_name(*tp), *o))
+                                .collect(),
+                        });
+                    }
+                    Err(code) => ctx.trace(TraceKind::CommitFailed {
+                        consumer: self.spec.id.clone(),
+                        error: code.name().into(),
+                    }),
+                }
+                match then {
+                    Then::Nothing => {}
+                    Then::Rejoin => self.join(ctx, cluster),
+                    Then::Leave => self.leave(ctx, cluster),
+                }
+            }
+            (Pending::OffsetFetch, Response::OffsetFetch(Ok(found))) => {
+                for (tp, committed) in found {
+                    if !self.assigned.contains(&tp) {
+                        continue;
+                    }
+                    match committed {
+                        Some(offset) => {
+                            self.positions.insert(tp, offset);
+                            self.last_committed.insert(tp, offset);
+                            ctx.trace(TraceKind::PositionRestored {
+                                consumer: self.spec.id.clone(),
+                                partition: cluster.tp_name(tp),
+                                offset,
+                            });
+                        }
+                        None => self.list_offsets(ctx, cluster, tp),
+                    }
+                }
+                self.fetch(ctx, cluster);
+            }
+            (Pending::OffsetFetch, Response::OffsetFetch(Err(code))) => {
+                self.on_group_error(ctx, cluster, code)
+            }
+            (Pending::ListOffsets { tp }, Response::ListOffsets(result)) => match result {
+                Ok(offset) if self.assigned.contains(&tp) => {
+                    self.positions.insert(tp, offset);
+                    ctx.trace(TraceKind::PositionReset {
+                        consumer: self.spec.id.clone(),
+                        partition: cluster.tp_name(tp),
+                        policy: match self.spec.auto_offset_reset {
+                            OffsetReset::Earliest => "earliest".into(),
+                            OffsetReset::Latest => "latest".into(),
+                        },
+                        offset,
+                    });
+                    self.fetch(ctx, cluster);
+                }
+                Ok(_) => {}
+                Err(_) => self.list_offsets_later(ctx),
+            },
+            (Pending::Fetch { broker }, Response::Fetch { records, .. }) => {
+                self.fetching_from.remove(&broker);
+                for (tp, batch) in records {
+                    for r in batch {
+                        // Drop what no longer matches the position (revoked or already seen).
+                        if !self.assigned.contains(&tp)
+                            || self.positions.get(&tp) != Some(&r.offset)
+                        {
+                            continue;
+                        }
+                        self.positions.insert(tp, r.offset + 1);
+                        self.consumed_total += 1;
+                        ctx.trace(TraceKind::RecordConsumed {
+                            consumer: self.spec.id.clone(),
+                            topic: cluster.topics[tp.topic].name.clone(),
+                            partition: tp.partition,
+                            offset: r.offset,
+                            key: r.key.clone(),
+                        });
+                        if self.consumed.len() == CONSUMED_HISTORY {
+                            self.consumed.pop_front();
+                        }
+                        self.consumed.push_back(Consumed {
+                            tp,
+                            offset: r.offset,
+                            key: r.key,
+                            value: r.value,
+                        });
+                    }
+                }
+                self.fetch(ctx, cluster);
+            }
+            _ => {}
+        }
+    }
+
+    fn list_offsets(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, tp: Tp) {
+        let Some(leader) = cluster.leader(tp) else {
+            return self.list_offsets_later(ctx);
+        };
+        let from = match self.spec.auto_offset_reset {
+            OffsetReset::Earliest => ListFrom::Earliest,
+            OffsetReset::Latest => ListFrom::Latest,
+        };
+        let id = ctx.request(leader, Request::ListOffsets { tp, from });
+        self.pending.insert(id, Pending::ListOffsets { tp });
+    }
+
+    /// Without a leader the reset waits; the next OffsetFetch after a heartbeat tick retries it.
+    fn list_offsets_later(&mut self, ctx: &mut Ctx<'_>) {
+        if let Some(c) = self.coordinator {
+            let missing: Vec<Tp> = self
+                .assigned
+                .iter()
+                .copied()
+                .filter(|tp| !self.positions.contains_key(tp))
+                .collect();
+            if !missing.is_empty() && !self.pending.values().any(|p| *p == Pending::OffsetFetch) {
+                // Re-run the restore step a little later through a fresh OffsetFetch.
+                let id = ctx.request(
+                    c,
+                    Request::OffsetFetch {
+                        group: self.spec.group.clone(),
+                        tps: missing,
+                    },
+                );
+                self.pending.insert(id, Pending::OffsetFetch);
+            }
+        }
+    }
+
+    fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
+        match code {
+            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => {
+                self.find_coordinator(ctx, cluster)
+            }
+            ErrorCode::RebalanceInProgress
+            | ErrorCode::IllegalGeneration
+            | ErrorCode::UnknownMemberId => {
+                if code == ErrorCode::UnknownMemberId {
+                    self.member_id = None;
+                }
+                if self.phase == Phase::Joining {
+                    return;
+                }
+                ctx.trace(TraceKind::RebalanceNoticed {
+                    consumer: self.spec.id.clone(),
+                    error: code.name().into(),
+                });
+                // onJoinPrepare: with auto commit, commit what was consumed before giving partitions up.
+                self.phase = Phase::Stable;
+                let committing = code == ErrorCode::RebalanceInProgress
+                    && self.spec.enable_auto_commit
+                    && self.commit(ctx, Then::Rejoin);
+                if !committing {
+                    self.join(ctx, cluster);
+                }
+            }
+            _ => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+        }
+    }
+
+    fn on_disconnect(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, pending: Pending) {
+        match pending {
+            Pending::Fetch { broker } => {
+                self.fetching_from.remove(&broker);
+                self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry);
+            }
+            Pending::ListOffsets { .. } => self.list_offsets_later(ctx),
+            Pending::Commit { then, .. } => {
+                ctx.trace(TraceKind::CommitFailed {
+                    consumer: self.spec.id.clone(),
+                    error: "DISCONNECTED".into(),
+                });
+                self.find_coordinator(ctx, cluster);
+                if then == Then::Leave {
+                    self.leave(ctx, cluster);
+                }
+            }
+            Pending::FindCoordinator => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+            Pending::Join | Pending::Sync => {
+                self.resume = None;
+                self.phase = Phase::FindingCoordinator;
+                self.find_coordinator(ctx, cluster);
+            }
+            Pending::Heartbeat | Pending::OffsetFetch => self.find_coordinator(ctx, cluster),
+        }
+    }
+}

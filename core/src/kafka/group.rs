@@ -1,0 +1,704 @@
+//! The group coordinator of the classic consumer rebalance protocol (`ClassicGroup` and
+//! `GroupMetadataManager` in Kafka's group-coordinator module): JoinGroup / SyncGroup / Heartbeat /
+//! LeaveGroup / OffsetCommit / OffsetFetch, session expiry, and `group.initial.rebalance.delay.ms`.
+//!
+//! The group's state lives in `__consumer_offsets`, so it survives a coordinator move; the new
+//! coordinator restarts every member's session clock when it takes the group over, as Kafka does
+//! when it loads a group.
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::assignor::{Assignment, MemberSubscription};
+use super::{
+    BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, NodeId, Request, Response, Timer,
+    Tp,
+};
+use crate::time::Instant;
+use crate::trace::{RebalanceReason, TraceKind};
+
+/// Broker `group.initial.rebalance.delay.ms` (default 3000): a new group waits this long for more
+/// members before its first rebalance completes.
+pub const INITIAL_REBALANCE_DELAY_MS: u64 = 3_000;
+/// The classic rebalance timeout is the consumer's `max.poll.interval.ms` (default 300000).
+pub const REBALANCE_TIMEOUT_MS: u64 = 300_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GroupState {
+    Empty,
+    PreparingRebalance,
+    CompletingRebalance,
+    Stable,
+}
+
+impl GroupState {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupState::Empty => "Empty",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Stable => "Stable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub member_id: String,
+    pub client: NodeId,
+    pub client_id: String,
+    pub topics: Vec<String>,
+    pub session_timeout_ms: u64,
+    pub session_deadline: Instant,
+    /// A JoinGroup waiting for the round to complete, and when it arrived (the first is the leader).
+    pub join_request: Option<(u64, u64)>,
+    pub sync_request: Option<u64>,
+    pub assignment: Vec<Tp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: String,
+    pub state: GroupState,
+    pub generation: u32,
+    pub leader: Option<String>,
+    pub members: BTreeMap<String, Member>,
+    /// Member ids handed out with MEMBER_ID_REQUIRED (KIP-394), waiting for the second JoinGroup.
+    pub pending_member_ids: BTreeSet<String>,
+    pub committed: BTreeMap<Tp, u64>,
+    /// Bumped whenever a join deadline is set, so older deadline timers are ignored.
+    round: u64,
+    join_counter: u64,
+    /// `Some(remaining)` while the initial delay runs; `new_members` says whether it is re-armed.
+    initial_delay: Option<(u64, bool)>,
+    /// The broker that last served as coordinator, to notice a move.
+    loaded_on: Option<BrokerId>,
+}
+
+impl Group {
+    fn new(id: &str) -> Group {
+        Group {
+            id: id.into(),
+            state: GroupState::Empty,
+            generation: 0,
+            leader: None,
+            members: BTreeMap::new(),
+            pending_member_ids: BTreeSet::new(),
+            committed: BTreeMap::new(),
+            round: 0,
+            join_counter: 0,
+            initial_delay: None,
+            loaded_on: None,
+        }
+    }
+
+    pub fn client_of(&self, member_id: &str) -> String {
+        self.members
+            .get(member_id)
+            .map_or_else(|| member_id.into(), |m| m.client_id.clone())
+    }
+}
+
+/// Group timers belong to the cluster, not to the broker that set them: the group outlives a
+/// coordinator move.
+fn group_timer(ctx: &mut Ctx<'_>, at: Instant, timer: Timer) {
+    ctx.out.push(Effect::Timer {
+        node: NodeId::Controller,
+        at,
+        timer,
+    });
+}
+
+pub fn handle_request(
+    cluster: &mut Cluster,
+    broker: BrokerId,
+    ctx: &mut Ctx<'_>,
+    from: NodeId,
+    id: u64,
+    req: Request,
+) {
+    let group_id = match &req {
+        Request::JoinGroup { group, .. }
+        | Request::SyncGroup { group, .. }
+        | Request::Heartbeat { group, .. }
+        | Request::LeaveGroup { group, .. }
+        | Request::OffsetCommit { group, .. }
+        | Request::OffsetFetch { group, .. } => group.clone(),
+        _ => return,
+    };
+    if cluster.coordinator_for(&group_id) != Some(broker) {
+        let body = not_coordinator(&req);
+        ctx.send(from, Msg::Response { id, body });
+        return;
+    }
+    let topic_index: BTreeMap<String, usize> = cluster
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let group = cluster
+        .groups
+        .entry(group_id.clone())
+        .or_insert_with(|| Group::new(&group_id));
+    take_over(group, broker, ctx.now);
+    match req {
+        Request::JoinGroup {
+            member_id,
+            client_id,
+            topics,
+            session_timeout_ms,
+            ..
+        } => join(
+            group,
+            ctx,
+            from,
+            id,
+            member_id,
+            client_id,
+            topics,
+            session_timeout_ms,
+        ),
+        Request::SyncGroup {
+            generation,
+            member_id,
+            assignment,
+            ..
+        } => sync(
+            group,
+            ctx,
+            from,
+            id,
+            generation,
+            &member_id,
+            assignment,
+            &topic_index,
+        ),
+        Request::Heartbeat {
+            generation,
+            member_id,
+            ..
+        } => {
+            let result = match group.members.get_mut(&member_id) {
+                None => Err(ErrorCode::UnknownMemberId),
+                Some(m) => {
+                    m.session_deadline = ctx.now + m.session_timeout_ms;
+                    if group.state == GroupState::PreparingRebalance {
+                        Err(ErrorCode::RebalanceInProgress)
+                    } else if generation != group.generation {
+                        Err(ErrorCode::IllegalGeneration)
+                    } else {
+                        Ok(())
+                    }
+                }
+            };
+            ctx.send(
+                from,
+                Msg::Response {
+                    id,
+                    body: Response::Heartbeat(result),
+                },
+            );
+        }
+        Request::LeaveGroup { member_id, .. } => {
+            ctx.send(
+                from,
+                Msg::Response {
+                    id,
+                    body: Response::LeaveGroup,
+                },
+            );
+            if let Some(m) = group.members.remove(&member_id) {
+                ctx.trace(TraceKind::MemberLeft {
+                    group: group.id.clone(),
+                    consumer: m.client_id.clone(),
+                });
+                member_gone(
+                    group,
+                    ctx,
+                    RebalanceReason::MemberLeft {
+                        consumer: m.client_id,
+                    },
+                );
+            }
+        }
+        Request::OffsetCommit {
+            generation,
+            member_id,
+            offsets,
+            ..
+        } => {
+            // GroupMetadataManager#validateOffsetCommit for classic groups.
+            let result = if !group.members.contains_key(&member_id) {
+                Err(ErrorCode::UnknownMemberId)
+            } else if generation != group.generation {
+                Err(ErrorCode::IllegalGeneration)
+            } else if group.state == GroupState::CompletingRebalance {
+                Err(ErrorCode::RebalanceInProgress)
+            } else {
+                for (tp, offset) in offsets {
+                    group.committed.insert(tp, offset);
+                }
+                Ok(())
+            };
+            ctx.send(
+                from,
+                Msg::Response {
+                    id,
+                    body: Response::OffsetCommit(result),
+                },
+            );
+        }
+        Request::OffsetFetch { tps, .. } => {
+            let found = tps
+                .iter()
+                .map(|tp| (*tp, group.committed.get(tp).copied()))
+                .collect();
+            ctx.send(
+                from,
+                Msg::Response {
+                    id,
+                    body: Response::OffsetFetch(Ok(found)),
+                },
+            );
+        }
+        _ => {}
+    }
+}
+
+fn not_coordinator(req: &Request) -> Response {
+    let e = ErrorCode::NotCoordinator;
+    match req {
+        Request::JoinGroup { .. } => Response::JoinGroup(Err((e, None))),
+        Request::SyncGroup { .. } => Response::SyncGroup(Err(e)),
+        Request::Heartbeat { .. } => Response::Heartbeat(Err(e)),
+        Request::OffsetCommit { .. } => Response::OffsetCommit(Err(e)),
+        Request::OffsetFetch { .. } => Response::OffsetFetch(Err(e)),
+        _ => Response::LeaveGroup,
+    }
+}
+
+/// A coordinator that just took the group over restarts every member's session clock.
+fn take_over(group: &mut Group, broker: BrokerId, now: Instant) {
+    if group.loaded_on != Some(broker) {
+        for m in group.members.values_mut() {
+            m.session_deadline = now + m.session_timeout_ms;
+        }
+        group.loaded_on = Some(broker);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn join(
+    group: &mut Group,
+    ctx: &mut Ctx<'_>,
+    from: NodeId,
+    id: u64,
+    member_id: Option<String>,
+    client_id: String,
+    topics: Vec<String>,
+    session_timeout_ms: u64,
+) {
+    let Some(member_id) = member_id else {
+        // KIP-394: a first JoinGroup gets a member id (`clientId-UUID`, ClassicGroup#generateMemberId)
+        // and must come back with it.
+        let new_id = format!("{client_id}-{}", ctx.rng.uuid4());
+        group.pending_member_ids.insert(new_id.clone());
+        ctx.trace(TraceKind::MemberIdAssigned {
+            group: group.id.clone(),
+            consumer: client_id,
+            member_id: new_id.clone(),
+        });
+        let body = Response::JoinGroup(Err((ErrorCode::MemberIdRequired, Some(new_id))));
+        ctx.send(from, Msg::Response { id, body });
+        return;
+    };
+    let known = group.members.contains_key(&member_id);
+    if !known && !group.pending_member_ids.remove(&member_id) {
+        ctx.send(
+            from,
+            Msg::Response {
+                id,
+                body: Response::JoinGroup(Err((ErrorCode::UnknownMemberId, None))),
+            },
+        );
+        return;
+    }
+    group.join_counter += 1;
+    let order = group.join_counter;
+    let member = group
+        .members
+        .entry(member_id.clone())
+        .or_insert_with(|| Member {
+            member_id: member_id.clone(),
+            client: from,
+            client_id: client_id.clone(),
+            topics: topics.clone(),
+            session_timeout_ms,
+            session_deadline: ctx.now,
+            join_request: None,
+            sync_request: None,
+            assignment: Vec::new(),
+        });
+    member.topics = topics;
+    member.join_request = Some((id, order));
+    member.session_deadline = ctx.now + session_timeout_ms;
+    if !known {
+        let at = member.session_deadline;
+        group_timer(
+            ctx,
+            at,
+            Timer::MemberSession {
+                group: group.id.clone(),
+                member_id: member_id.clone(),
+            },
+        );
+    }
+    match group.state {
+        GroupState::PreparingRebalance => {
+            if let Some((remaining, _)) = group.initial_delay {
+                if !known {
+                    group.initial_delay = Some((remaining, true));
+                }
+            }
+            maybe_complete_join(group, ctx);
+        }
+        _ => {
+            let reason = if known {
+                RebalanceReason::MemberRejoined {
+                    consumer: client_id,
+                }
+            } else {
+                RebalanceReason::MemberJoined {
+                    consumer: client_id,
+                }
+            };
+            prepare_rebalance(group, ctx, reason);
+        }
+    }
+}
+
+fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReason) {
+    let was_empty = group.state == GroupState::Empty;
+    // Followers waiting in SyncGroup must rejoin.
+    for m in group.members.values_mut() {
+        if let Some(sync_id) = m.sync_request.take() {
+            ctx.send(
+                m.client,
+                Msg::Response {
+                    id: sync_id,
+                    body: Response::SyncGroup(Err(ErrorCode::RebalanceInProgress)),
+                },
+            );
+        }
+    }
+    group.state = GroupState::PreparingRebalance;
+    group.round += 1;
+    let delay_ms = if was_empty {
+        // InitialDelayedJoin: wait `delay`, re-armed while new members keep arriving.
+        group.initial_delay = Some((
+            REBALANCE_TIMEOUT_MS.saturating_sub(INITIAL_REBALANCE_DELAY_MS),
+            false,
+        ));
+        INITIAL_REBALANCE_DELAY_MS
+    } else {
+        REBALANCE_TIMEOUT_MS
+    };
+    ctx.trace(TraceKind::RebalanceStarted {
+        group: group.id.clone(),
+        generation: group.generation,
+        reason,
+        initial_delay_ms: if was_empty { Some(delay_ms) } else { None },
+    });
+    let at = ctx.now + delay_ms;
+    group_timer(
+        ctx,
+        at,
+        Timer::GroupJoinDeadline {
+            group: group.id.clone(),
+            round: group.round,
+        },
+    );
+    maybe_complete_join(group, ctx);
+}
+
+fn maybe_complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
+    if group.initial_delay.is_none() && group.members.values().all(|m| m.join_request.is_some()) {
+        complete_join(group, ctx);
+    }
+}
+
+fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
+    // Members that did not rejoin within the rebalance timeout are dropped.
+    let late: Vec<String> = group
+        .members
+        .values()
+        .filter(|m| m.join_request.is_none())
+        .map(|m| m.member_id.clone())
+        .collect();
+    for member_id in late {
+        if let Some(m) = group.members.remove(&member_id) {
+            ctx.trace(TraceKind::MemberExpired {
+                group: group.id.clone(),
+                consumer: m.client_id,
+                timeout_ms: REBALANCE_TIMEOUT_MS,
+            });
+        }
+    }
+    group.round += 1;
+    group.generation += 1;
+    if group.members.is_empty() {
+        group.state = GroupState::Empty;
+        group.leader = None;
+        ctx.trace(TraceKind::GroupEmpty {
+            group: group.id.clone(),
+            generation: group.generation,
+        });
+        return;
+    }
+    // The leader stays if it rejoined; otherwise the first member to join leads.
+    let leader_stays = group
+        .leader
+        .as_ref()
+        .is_some_and(|l| group.members.contains_key(l));
+    if !leader_stays {
+        group.leader = group
+            .members
+            .values()
+            .min_by_key(|m| m.join_request.map(|(_, order)| order))
+            .map(|m| m.member_id.clone());
+    }
+    let leader = group.leader.clone().unwrap_or_default();
+    let subscriptions: Vec<MemberSubscription> = group
+        .members
+        .values()
+        .map(|m| MemberSubscription {
+            member_id: m.member_id.clone(),
+            topics: m.topics.clone(),
+        })
+        .collect();
+    for m in group.members.values_mut() {
+        if let Some((join_id, _)) = m.join_request.take() {
+            let members = if m.member_id == leader {
+                subscriptions.clone()
+            } else {
+                Vec::new()
+            };
+            let result = JoinResult {
+                generation: group.generation,
+                member_id: m.member_id.clone(),
+                leader_id: leader.clone(),
+                members,
+            };
+            ctx.send(
+                m.client,
+                Msg::Response {
+                    id: join_id,
+                    body: Response::JoinGroup(Ok(result)),
+                },
+            );
+        }
+    }
+    group.state = GroupState::CompletingRebalance;
+    ctx.trace(TraceKind::JoinCompleted {
+        group: group.id.clone(),
+        generation: group.generation,
+        leader: group.client_of(&leader),
+        members: group
+            .members
+            .values()
+            .map(|m| m.client_id.clone())
+            .collect(),
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sync(
+    group: &mut Group,
+    ctx: &mut Ctx<'_>,
+    from: NodeId,
+    id: u64,
+    generation: u32,
+    member_id: &str,
+    assignment: Option<Assignment>,
+    topic_index: &BTreeMap<String, usize>,
+) {
+    let Some(member) = group.members.get_mut(member_id) else {
+        ctx.send(
+            from,
+            Msg::Response {
+                id,
+                body: Response::SyncGroup(Err(ErrorCode::UnknownMemberId)),
+            },
+        );
+        return;
+    };
+    let client = member.client;
+    let error = if generation != group.generation {
+        Some(ErrorCode::IllegalGeneration)
+    } else if group.state == GroupState::PreparingRebalance {
+        Some(ErrorCode::RebalanceInProgress)
+    } else {
+        None
+    };
+    if let Some(e) = error {
+        ctx.send(
+            client,
+            Msg::Response {
+                id,
+                body: Response::SyncGroup(Err(e)),
+            },
+        );
+        return;
+    }
+    if group.state == GroupState::Stable {
+        let tps = member.assignment.clone();
+        ctx.send(
+            client,
+            Msg::Response {
+                id,
+                body: Response::SyncGroup(Ok(tps)),
+            },
+        );
+        return;
+    }
+    member.sync_request = Some(id);
+    if let (Some(assignment), true) = (assignment, group.leader.as_deref() == Some(member_id)) {
+        // The leader's assignment names topics; the coordinator stores it per member.
+        for m in group.members.values_mut() {
+            m.assignment = assignment
+                .get(&m.member_id)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|(topic, p)| {
+                            topic_index.get(topic).map(|t| Tp {
+                                topic: *t,
+                                partition: *p,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        group.state = GroupState::Stable;
+        ctx.trace(TraceKind::GroupStable {
+            group: group.id.clone(),
+            generation: group.generation,
+        });
+    }
+    if group.state == GroupState::Stable {
+        for m in group.members.values_mut() {
+            if let Some(sync_id) = m.sync_request.take() {
+                ctx.send(
+                    m.client,
+                    Msg::Response {
+                        id: sync_id,
+                        body: Response::SyncGroup(Ok(m.assignment.clone())),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// A member left or expired: rebalance the rest, or the group is empty.
+fn member_gone(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReason) {
+    if group
+        .leader
+        .as_ref()
+        .is_some_and(|l| !group.members.contains_key(l))
+    {
+        group.leader = None;
+    }
+    if group.members.is_empty() {
+        group.state = GroupState::Empty;
+        group.generation += 1;
+        group.round += 1;
+        group.initial_delay = None;
+        ctx.trace(TraceKind::GroupEmpty {
+            group: group.id.clone(),
+            generation: group.generation,
+        });
+    } else if group.state == GroupState::PreparingRebalance {
+        maybe_complete_join(group, ctx);
+    } else {
+        prepare_rebalance(group, ctx, reason);
+    }
+}
+
+pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
+    let coordinator = |cluster: &Cluster, g: &str| cluster.coordinator_for(g);
+    match timer {
+        Timer::GroupJoinDeadline { group: gid, round } => {
+            let Some(group) = cluster.groups.get_mut(gid) else {
+                return;
+            };
+            if group.round != *round || group.state != GroupState::PreparingRebalance {
+                return;
+            }
+            match group.initial_delay {
+                Some((remaining, true)) if remaining > 0 => {
+                    let delay = INITIAL_REBALANCE_DELAY_MS.min(remaining);
+                    group.initial_delay = Some((remaining - delay, false));
+                    group.round += 1;
+                    let at = ctx.now + delay;
+                    group_timer(
+                        ctx,
+                        at,
+                        Timer::GroupJoinDeadline {
+                            group: gid.clone(),
+                            round: group.round,
+                        },
+                    );
+                }
+                _ => {
+                    group.initial_delay = None;
+                    complete_join(group, ctx);
+                }
+            }
+        }
+        Timer::MemberSession {
+            group: gid,
+            member_id,
+        } => {
+            let serving = coordinator(cluster, gid);
+            let Some(group) = cluster.groups.get_mut(gid) else {
+                return;
+            };
+            let Some(member) = group.members.get(member_id) else {
+                return;
+            };
+            let Some(broker) = serving else {
+                // No coordinator: nobody can expire the member; look again later.
+                let at = ctx.now + member.session_timeout_ms;
+                group_timer(ctx, at, timer.clone());
+                return;
+            };
+            take_over(group, broker, ctx.now);
+            let Some(member) = group.members.get(member_id) else {
+                return;
+            };
+            if member.session_deadline > ctx.now {
+                let at = member.session_deadline;
+                group_timer(ctx, at, timer.clone());
+                return;
+            }
+            if let Some(m) = group.members.remove(member_id) {
+                ctx.trace(TraceKind::MemberExpired {
+                    group: gid.clone(),
+                    consumer: m.client_id.clone(),
+                    timeout_ms: m.session_timeout_ms,
+                });
+                member_gone(
+                    group,
+                    ctx,
+                    RebalanceReason::SessionExpired {
+                        consumer: m.client_id,
+                    },
+                );
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,453 @@
+//! A Kafka cluster in KRaft mode: brokers that lead partitions, producers that partition and batch
+//! records, and consumers in groups run by a group coordinator (the classic rebalance protocol).
+//!
+//! Scope of this slice: every partition has one replica (its leader); replication, ISR and leader
+//! election come with the Kafka issue. Clients read partition leadership from the controller's
+//! current metadata image directly, where a real client would refresh it after an error or every
+//! `metadata.max.age.ms`; the sequence of errors and retries they then see is the same.
+pub mod assignor;
+pub mod broker;
+pub mod consumer;
+pub mod group;
+pub mod partitioner;
+pub mod producer;
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::rng::Rng;
+use crate::time::Instant;
+use crate::trace::TraceKind;
+
+/// KRaft `broker.session.timeout.ms` (default 9000): how long the controller waits for a silent
+/// broker's heartbeat before it fences the broker and its partitions lose their leader.
+pub const BROKER_SESSION_TIMEOUT_MS: u64 = 9_000;
+/// `offsets.topic.num.partitions` (default 50): the group coordinator is the leader of partition
+/// `abs(groupId.hashCode()) % 50` of `__consumer_offsets`.
+pub const OFFSETS_TOPIC_PARTITIONS: u32 = 50;
+/// `offsets.topic.replication.factor` (default 3), capped by the number of brokers.
+pub const OFFSETS_TOPIC_REPLICATION: u32 = 3;
+/// Records kept per partition log; past it the broker refuses appends (a bounded model).
+pub const MAX_LOG_RECORDS: usize = 2_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BrokerId(pub u32);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProducerIdx(pub usize);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConsumerIdx(pub usize);
+
+/// A topic-partition, by topic index in the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tp {
+    pub topic: usize,
+    pub partition: u32,
+}
+
+/// Anything that can send or receive a message or own a timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NodeId {
+    Broker(BrokerId),
+    Controller,
+    Producer(ProducerIdx),
+    Consumer(ConsumerIdx),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub offset: u64,
+    pub key: Option<String>,
+    pub value: String,
+}
+
+/// What a producer sends: a record before the broker gives it an offset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordData {
+    pub key: Option<String>,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFrom {
+    Earliest,
+    Latest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Produce {
+        tp: Tp,
+        records: Vec<RecordData>,
+    },
+    Fetch {
+        positions: Vec<(Tp, u64)>,
+    },
+    ListOffsets {
+        tp: Tp,
+        from: ListFrom,
+    },
+    FindCoordinator {
+        group: String,
+    },
+    JoinGroup {
+        group: String,
+        member_id: Option<String>,
+        client_id: String,
+        topics: Vec<String>,
+        session_timeout_ms: u64,
+    },
+    SyncGroup {
+        group: String,
+        generation: u32,
+        member_id: String,
+        assignment: Option<assignor::Assignment>,
+    },
+    Heartbeat {
+        group: String,
+        generation: u32,
+        member_id: String,
+    },
+    LeaveGroup {
+        group: String,
+        member_id: String,
+    },
+    OffsetCommit {
+        group: String,
+        generation: u32,
+        member_id: String,
+        offsets: Vec<(Tp, u64)>,
+    },
+    OffsetFetch {
+        group: String,
+        tps: Vec<Tp>,
+    },
+}
+
+/// Kafka protocol error codes used here (names as in `org.apache.kafka.common.protocol.Errors`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    NotLeaderOrFollower,
+    NotCoordinator,
+    CoordinatorNotAvailable,
+    MemberIdRequired,
+    UnknownMemberId,
+    IllegalGeneration,
+    RebalanceInProgress,
+    KafkaStorageError,
+}
+
+impl ErrorCode {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::NotLeaderOrFollower => "NOT_LEADER_OR_FOLLOWER",
+            ErrorCode::NotCoordinator => "NOT_COORDINATOR",
+            ErrorCode::CoordinatorNotAvailable => "COORDINATOR_NOT_AVAILABLE",
+            ErrorCode::MemberIdRequired => "MEMBER_ID_REQUIRED",
+            ErrorCode::UnknownMemberId => "UNKNOWN_MEMBER_ID",
+            ErrorCode::IllegalGeneration => "ILLEGAL_GENERATION",
+            ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
+            ErrorCode::KafkaStorageError => "KAFKA_STORAGE_ERROR",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Response {
+    Produce(Result<u64, ErrorCode>),
+    Fetch {
+        records: Vec<(Tp, Vec<Record>)>,
+        errors: Vec<(Tp, ErrorCode)>,
+    },
+    ListOffsets(Result<u64, ErrorCode>),
+    FindCoordinator(Result<BrokerId, ErrorCode>),
+    JoinGroup(Result<JoinResult, (ErrorCode, Option<String>)>),
+    SyncGroup(Result<Vec<Tp>, ErrorCode>),
+    Heartbeat(Result<(), ErrorCode>),
+    LeaveGroup,
+    OffsetCommit(Result<(), ErrorCode>),
+    OffsetFetch(Result<Vec<(Tp, Option<u64>)>, ErrorCode>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinResult {
+    pub generation: u32,
+    pub member_id: String,
+    pub leader_id: String,
+    /// Only the leader receives the members and their subscriptions.
+    pub members: Vec<assignor::MemberSubscription>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Msg {
+    Request {
+        id: u64,
+        body: Request,
+    },
+    Response {
+        id: u64,
+        body: Response,
+    },
+    /// The connection carrying request `id` broke (the broker is down or crashed while holding it),
+    /// as a client sees a refused or reset TCP connection.
+    Disconnected {
+        id: u64,
+    },
+}
+
+/// Timers, each owned by the node that set it. Stale timers are recognised by the epoch they carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Timer {
+    Linger { tp: Tp, batch_id: u64 },
+    ProducerRetry { tp: Tp },
+    ConsumerTick { epoch: u32, what: ConsumerTimer },
+    FetchWait { park_id: u64 },
+    GroupJoinDeadline { group: String, round: u64 },
+    MemberSession { group: String, member_id: String },
+    Fence { broker: BrokerId, incarnation: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsumerTimer {
+    Heartbeat,
+    AutoCommit,
+    Retry,
+}
+
+/// Side effects a node asks for. The simulation turns them into queued events and trace entries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Send {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+    },
+    Timer {
+        node: NodeId,
+        at: Instant,
+        timer: Timer,
+    },
+    Trace {
+        node: NodeId,
+        kind: TraceKind,
+    },
+}
+
+/// What every handler gets: the time, the seeded PRNG, a place to put effects, and a request-id source.
+pub struct Ctx<'a> {
+    pub now: Instant,
+    pub me: NodeId,
+    pub rng: &'a mut Rng,
+    pub out: &'a mut Vec<Effect>,
+    pub next_request_id: &'a mut u64,
+}
+
+impl Ctx<'_> {
+    pub fn send(&mut self, to: NodeId, msg: Msg) {
+        self.out.push(Effect::Send {
+            from: self.me,
+            to,
+            msg,
+        });
+    }
+    /// Sends a request and returns its id, so the caller can match the response.
+    pub fn request(&mut self, to: BrokerId, body: Request) -> u64 {
+        *self.next_request_id += 1;
+        let id = *self.next_request_id;
+        self.send(NodeId::Broker(to), Msg::Request { id, body });
+        id
+    }
+    pub fn timer_in(&mut self, delay_ms: u64, timer: Timer) {
+        self.out.push(Effect::Timer {
+            node: self.me,
+            at: self.now + delay_ms,
+            timer,
+        });
+    }
+    pub fn timer_at(&mut self, at: Instant, timer: Timer) {
+        self.out.push(Effect::Timer {
+            node: self.me,
+            at,
+            timer,
+        });
+    }
+    pub fn trace(&mut self, kind: TraceKind) {
+        self.out.push(Effect::Trace {
+            node: self.me,
+            kind,
+        });
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    pub name: String,
+    pub partitions: Vec<Partition>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partition {
+    /// The single replica (and so the leader while it is up and not fenced).
+    pub replica: BrokerId,
+    pub log: Vec<Record>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Broker {
+    pub id: BrokerId,
+    pub up: bool,
+    /// Set by the controller when the broker missed `broker.session.timeout.ms` of heartbeats.
+    pub fenced: bool,
+    /// Counts restarts, so a fence timer from an earlier crash is ignored.
+    pub incarnation: u32,
+}
+
+/// Cluster-wide state the brokers share: the controller's metadata image, the logs and the groups
+/// (group state lives in `__consumer_offsets`, which survives a coordinator move).
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub brokers: Vec<Broker>,
+    pub topics: Vec<Topic>,
+    /// Replica list of each `__consumer_offsets` partition.
+    pub offsets_replicas: Vec<Vec<BrokerId>>,
+    pub groups: BTreeMap<String, group::Group>,
+    pub parked_fetches: BTreeMap<u64, broker::ParkedFetch>,
+    pub next_park_id: u64,
+}
+
+impl Cluster {
+    /// Places partitions as KRaft's `StripedReplicaPlacer` does without racks: partition `p`'s first
+    /// replica is broker `(start + p) % n`, with a random `start` (drawn from the scenario's seed).
+    pub fn new(brokers: u32, topics: &[(String, u32)], rng: &mut Rng) -> Cluster {
+        let n = brokers.max(1);
+        let place = |rng: &mut Rng| rng.below(u64::from(n)) as u32;
+        let topics = topics
+            .iter()
+            .map(|(name, count)| {
+                let start = place(rng);
+                Topic {
+                    name: name.clone(),
+                    partitions: (0..*count)
+                        .map(|p| Partition {
+                            replica: BrokerId((start + p) % n),
+                            log: Vec::new(),
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let start = place(rng);
+        let rf = OFFSETS_TOPIC_REPLICATION.min(n);
+        let offsets_replicas = (0..OFFSETS_TOPIC_PARTITIONS)
+            .map(|p| (0..rf).map(|r| BrokerId((start + p + r) % n)).collect())
+            .collect();
+        Cluster {
+            brokers: (0..n)
+                .map(|id| Broker {
+                    id: BrokerId(id),
+                    up: true,
+                    fenced: false,
+                    incarnation: 0,
+                })
+                .collect(),
+            topics,
+            offsets_replicas,
+            groups: BTreeMap::new(),
+            parked_fetches: BTreeMap::new(),
+            next_park_id: 0,
+        }
+    }
+
+    pub fn broker(&self, id: BrokerId) -> Option<&Broker> {
+        self.brokers.get(id.0 as usize)
+    }
+
+    pub fn is_serving(&self, id: BrokerId) -> bool {
+        self.broker(id).is_some_and(|b| b.up && !b.fenced)
+    }
+
+    /// The partition's leader in the controller's metadata: its replica unless that broker is fenced.
+    pub fn leader(&self, tp: Tp) -> Option<BrokerId> {
+        let replica = self.partition(tp)?.replica;
+        let fenced = self.broker(replica).is_none_or(|b| b.fenced);
+        (!fenced).then_some(replica)
+    }
+
+    pub fn partition(&self, tp: Tp) -> Option<&Partition> {
+        self.topics
+            .get(tp.topic)?
+            .partitions
+            .get(tp.partition as usize)
+    }
+
+    pub fn partition_mut(&mut self, tp: Tp) -> Option<&mut Partition> {
+        self.topics
+            .get_mut(tp.topic)?
+            .partitions
+            .get_mut(tp.partition as usize)
+    }
+
+    pub fn topic_index(&self, name: &str) -> Option<usize> {
+        self.topics.iter().position(|t| t.name == name)
+    }
+
+    pub fn tp_name(&self, tp: Tp) -> String {
+        let topic = self.topics.get(tp.topic).map_or("?", |t| t.name.as_str());
+        format!("{topic}-{}", tp.partition)
+    }
+
+    pub fn log_end_offset(&self, tp: Tp) -> u64 {
+        self.partition(tp).map_or(0, |p| p.log.len() as u64)
+    }
+
+    /// `__consumer_offsets` partition of a group: `Utils.abs(groupId.hashCode()) % 50`, where
+    /// `Utils.abs` maps `Integer.MIN_VALUE` to 0 (GroupCoordinator#partitionFor).
+    pub fn offsets_partition(group: &str) -> u32 {
+        let h = java_string_hash(group);
+        let abs = if h == i32::MIN { 0 } else { h.unsigned_abs() };
+        abs % OFFSETS_TOPIC_PARTITIONS
+    }
+
+    /// The coordinator is the leader of the group's `__consumer_offsets` partition: its first replica
+    /// that is serving (that internal topic is replicated even in this slice).
+    pub fn coordinator_for(&self, group: &str) -> Option<BrokerId> {
+        let replicas = self
+            .offsets_replicas
+            .get(Self::offsets_partition(group) as usize)?;
+        replicas.iter().copied().find(|b| self.is_serving(*b))
+    }
+}
+
+/// Java's `String.hashCode()` over UTF-16 code units: `s[0]*31^(n-1) + ... + s[n-1]`, wrapping.
+pub fn java_string_hash(s: &str) -> i32 {
+    s.encode_utf16().fold(0i32, |h, unit| {
+        h.wrapping_mul(31).wrapping_add(i32::from(unit))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_hash_matches_known_values() {
+        // Values of "".hashCode(), "a".hashCode() and "hello".hashCode() in Java.
+        assert_eq!(java_string_hash(""), 0);
+        assert_eq!(java_string_hash("a"), 97);
+        assert_eq!(java_string_hash("hello"), 99_162_322);
+        // Wraps like Java int arithmetic: "polygenelubricants".hashCode() == Integer.MIN_VALUE.
+        assert_eq!(java_string_hash("polygenelubricants"), i32::MIN);
+        assert_eq!(Cluster::offsets_partition("polygenelubricants"), 0);
+    }
+
+    #[test]
+    fn striped_placement_spreads_partitions_over_brokers() {
+        let mut rng = Rng::seeded(5);
+        let c = Cluster::new(3, &[("orders".into(), 6)], &mut rng);
+        let leaders: Vec<u32> = c.topics[0].partitions.iter().map(|p| p.replica.0).collect();
+        for w in leaders.windows(2) {
+            assert_eq!((w[0] + 1) % 3, w[1]);
+        }
+    }
+}

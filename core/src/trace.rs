@@ -1,0 +1,471 @@
+//! The trace: what happened, when, where, and why, as typed data. Every entry can be told as a
+//! sentence in English or Simplified Chinese, so the event log, the runner and the lessons explain
+//! the same facts in the same words. The variant name is the explanation key.
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    /// Number of events processed when this entry was made (the step to `seek` to see it).
+    pub step: u64,
+    pub at_ms: u64,
+    pub node: String,
+    #[serde(flatten)]
+    pub kind: TraceKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StickyReason {
+    First,
+    BatchSizeReached,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "how", rename_all = "snake_case")]
+pub enum PartitionChoice {
+    Keyed { murmur2: i32, positive: u32 },
+    Sticky { switched: Option<StickyReason> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum RebalanceReason {
+    MemberJoined { consumer: String },
+    MemberRejoined { consumer: String },
+    MemberLeft { consumer: String },
+    SessionExpired { consumer: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum TraceKind {
+    // Producer
+    RecordPartitioned {
+        producer: String,
+        topic: String,
+        key: Option<String>,
+        value: String,
+        partition: u32,
+        num_partitions: u32,
+        choice: PartitionChoice,
+    },
+    BatchSent {
+        producer: String,
+        broker: u32,
+        partition: String,
+        records: u32,
+        bytes: u32,
+    },
+    ProduceAcked {
+        producer: String,
+        partition: String,
+        base_offset: u64,
+        records: u32,
+    },
+    ProduceRetry {
+        producer: String,
+        partition: String,
+        error: String,
+        backoff_ms: u64,
+    },
+    ProduceExpired {
+        producer: String,
+        partition: String,
+        records: u32,
+    },
+    ProduceRejected {
+        producer: String,
+        reason: String,
+    },
+    // Broker and controller
+    RecordAppended {
+        broker: u32,
+        topic: String,
+        partition: u32,
+        offset: u64,
+        key: Option<String>,
+    },
+    BrokerCrashed {
+        broker: u32,
+    },
+    BrokerFenced {
+        broker: u32,
+        offline: Vec<String>,
+    },
+    BrokerRestarted {
+        broker: u32,
+        online: Vec<String>,
+    },
+    LimitReached {
+        what: String,
+        limit: u64,
+    },
+    // Group coordinator
+    MemberIdAssigned {
+        group: String,
+        consumer: String,
+        member_id: String,
+    },
+    RebalanceStarted {
+        group: String,
+        generation: u32,
+        reason: RebalanceReason,
+        initial_delay_ms: Option<u64>,
+    },
+    JoinCompleted {
+        group: String,
+        generation: u32,
+        leader: String,
+        members: Vec<String>,
+    },
+    GroupStable {
+        group: String,
+        generation: u32,
+    },
+    GroupEmpty {
+        group: String,
+        generation: u32,
+    },
+    MemberLeft {
+        group: String,
+        consumer: String,
+    },
+    MemberExpired {
+        group: String,
+        consumer: String,
+        timeout_ms: u64,
+    },
+    // Consumer
+    ConsumerStarted {
+        consumer: String,
+        group: String,
+    },
+    ConsumerStopped {
+        consumer: String,
+        crashed: bool,
+    },
+    CoordinatorFound {
+        consumer: String,
+        group: String,
+        broker: u32,
+        offsets_partition: u32,
+    },
+    AssignmentComputed {
+        consumer: String,
+        group: String,
+        generation: u32,
+        assignment: Vec<(String, Vec<String>)>,
+    },
+    PartitionsAssigned {
+        consumer: String,
+        generation: u32,
+        partitions: Vec<String>,
+    },
+    PartitionsRevoked {
+        consumer: String,
+        partitions: Vec<String>,
+    },
+    RebalanceNoticed {
+        consumer: String,
+        error: String,
+    },
+    PositionRestored {
+        consumer: String,
+        partition: String,
+        offset: u64,
+    },
+    PositionReset {
+        consumer: String,
+        partition: String,
+        policy: String,
+        offset: u64,
+    },
+    RecordConsumed {
+        consumer: String,
+        topic: String,
+        partition: u32,
+        offset: u64,
+        key: Option<String>,
+    },
+    OffsetsCommitted {
+        consumer: String,
+        group: String,
+        offsets: Vec<(String, u64)>,
+    },
+    CommitFailed {
+        consumer: String,
+        error: String,
+    },
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        return "∅".into();
+    }
+    items.join(", ")
+}
+
+fn key_text(key: &Option<String>, lang: Lang) -> String {
+    match (key, lang) {
+        (Some(k), _) => format!("`{k}`"),
+        (None, Lang::En) => "(no key)".into(),
+        (None, Lang::Zh) => "（无 key）".into(),
+    }
+}
+
+impl TraceKind {
+    /// The explanation key: the variant's name.
+    pub fn key(&self) -> &'static str {
+        macro_rules! names {
+            ($($v:ident),*) => { match self { $(TraceKind::$v { .. } => stringify!($v),)* } };
+        }
+        names!(
+            RecordPartitioned,
+            BatchSent,
+            ProduceAcked,
+            ProduceRetry,
+            ProduceExpired,
+            ProduceRejected,
+            RecordAppended,
+            BrokerCrashed,
+            BrokerFenced,
+            BrokerRestarted,
+            LimitReached,
+            MemberIdAssigned,
+            RebalanceStarted,
+            JoinCompleted,
+            GroupStable,
+            GroupEmpty,
+            MemberLeft,
+            MemberExpired,
+            ConsumerStarted,
+            ConsumerStopped,
+            CoordinatorFound,
+            AssignmentComputed,
+            PartitionsAssigned,
+            PartitionsRevoked,
+            RebalanceNoticed,
+            PositionRestored,
+            PositionReset,
+            RecordConsumed,
+            OffsetsCommitted,
+            CommitFailed
+        )
+    }
+
+    /// One sentence saying what happened and why.
+    pub fn sentence(&self, lang: Lang) -> String {
+        use Lang::{En, Zh};
+        use TraceKind as K;
+        match (self, lang) {
+            (K::RecordPartitioned { producer, topic, key, partition, num_partitions, choice, .. }, _) => {
+                let k = key_text(key, lang);
+                match (choice, lang) {
+                    (PartitionChoice::Keyed { murmur2, positive }, En) => format!(
+                        "{producer}: record key {k} → partition {partition} of {topic}, because murmur2(key) = {murmur2}, toPositive = {positive}, and {positive} % {num_partitions} = {partition}"
+                    ),
+                    (PartitionChoice::Keyed { murmur2, positive }, Zh) => format!(
+                        "{producer}：key 为 {k} 的消息 → {topic} 的分区 {partition}，因为 murmur2(key) = {murmur2}，toPositive 后为 {positive}，{positive} % {num_partitions} = {partition}"
+                    ),
+                    (PartitionChoice::Sticky { switched: None }, En) => format!(
+                        "{producer}: record {k} → partition {partition} of {topic}: keyless records stick to one partition until about batch.size bytes went there"
+                    ),
+                    (PartitionChoice::Sticky { switched: None }, Zh) => format!(
+                        "{producer}：{k}消息 → {topic} 的分区 {partition}：无 key 的消息会粘在同一分区，直到写满约 batch.size 字节"
+                    ),
+                    (PartitionChoice::Sticky { switched: Some(r) }, En) => format!(
+                        "{producer}: record {k} → partition {partition} of {topic}, picked at random among partitions with a leader ({})",
+                        match r {
+                            StickyReason::First => "first keyless record",
+                            StickyReason::BatchSizeReached => "the previous partition got its batch.size worth",
+                        }
+                    ),
+                    (PartitionChoice::Sticky { switched: Some(r) }, Zh) => format!(
+                        "{producer}：{k}消息 → {topic} 的分区 {partition}，从有 leader 的分区中随机选出（{}）",
+                        match r {
+                            StickyReason::First => "第一条无 key 消息",
+                            StickyReason::BatchSizeReached => "上一个分区已写满 batch.size",
+                        }
+                    ),
+                }
+            }
+            (K::BatchSent { producer, broker, partition, records, bytes }, En) => {
+                format!("{producer} sends a batch of {records} record(s) ({bytes} bytes) for {partition} to its leader, broker {broker}")
+            }
+            (K::BatchSent { producer, broker, partition, records, bytes }, Zh) => {
+                format!("{producer} 把 {partition} 的一批 {records} 条消息（{bytes} 字节）发给 leader：broker {broker}")
+            }
+            (K::ProduceAcked { producer, partition, base_offset, records }, En) => {
+                format!("{producer}: {partition} acknowledged {records} record(s) from offset {base_offset} (acks=all)")
+            }
+            (K::ProduceAcked { producer, partition, base_offset, records }, Zh) => {
+                format!("{producer}：{partition} 确认了从 offset {base_offset} 开始的 {records} 条消息（acks=all）")
+            }
+            (K::ProduceRetry { producer, partition, error, backoff_ms }, En) => {
+                format!("{producer}: sending to {partition} failed ({error}); retrying in {backoff_ms} ms")
+            }
+            (K::ProduceRetry { producer, partition, error, backoff_ms }, Zh) => {
+                format!("{producer}：发送到 {partition} 失败（{error}），{backoff_ms} 毫秒后重试")
+            }
+            (K::ProduceExpired { producer, partition, records }, En) => {
+                format!("{producer}: {records} record(s) for {partition} failed: not acknowledged within delivery.timeout.ms (120000)")
+            }
+            (K::ProduceExpired { producer, partition, records }, Zh) => {
+                format!("{producer}：{partition} 的 {records} 条消息发送失败：delivery.timeout.ms（120000）内未被确认")
+            }
+            (K::ProduceRejected { producer, reason }, En) => format!("{producer}: send refused, {reason} is full"),
+            (K::ProduceRejected { producer, reason }, Zh) => format!("{producer}：发送被拒绝，{reason} 已满"),
+            (K::RecordAppended { broker, topic, partition, offset, key }, En) => {
+                format!("broker {broker} appends record {} to {topic}-{partition} at offset {offset}", key_text(key, lang))
+            }
+            (K::RecordAppended { broker, topic, partition, offset, key }, Zh) => {
+                format!("broker {broker} 把消息 {} 追加到 {topic}-{partition}，offset 为 {offset}", key_text(key, lang))
+            }
+            (K::BrokerCrashed { broker }, En) => format!("broker {broker} crashed; its connections drop"),
+            (K::BrokerCrashed { broker }, Zh) => format!("broker {broker} 崩溃，它的连接全部断开"),
+            (K::BrokerFenced { broker, offline }, En) => format!(
+                "the controller fenced broker {broker} after broker.session.timeout.ms (9000) without a heartbeat; partitions with no other replica have no leader: {}",
+                list(offline)
+            ),
+            (K::BrokerFenced { broker, offline }, Zh) => format!(
+                "broker {broker} 超过 broker.session.timeout.ms（9000）没有心跳，被 controller 隔离；没有其他副本的分区失去 leader：{}",
+                list(offline)
+            ),
+            (K::BrokerRestarted { broker, online }, En) => {
+                format!("broker {broker} restarted and registered with the controller; leading again: {}", list(online))
+            }
+            (K::BrokerRestarted { broker, online }, Zh) => {
+                format!("broker {broker} 重启并向 controller 注册，重新成为 leader 的分区：{}", list(online))
+            }
+            (K::LimitReached { what, limit }, En) => format!("limit reached: {what} ({limit})"),
+            (K::LimitReached { what, limit }, Zh) => format!("达到上限：{what}（{limit}）"),
+            (K::MemberIdAssigned { group, consumer, member_id }, En) => format!(
+                "coordinator of {group} gives {consumer} the member id {member_id} and asks it to join again with it (MEMBER_ID_REQUIRED, KIP-394)"
+            ),
+            (K::MemberIdAssigned { group, consumer, member_id }, Zh) => format!(
+                "{group} 的协调者为 {consumer} 分配成员 ID {member_id}，并要求它带着这个 ID 重新加入（MEMBER_ID_REQUIRED，KIP-394）"
+            ),
+            (K::RebalanceStarted { group, generation, reason, initial_delay_ms }, _) => {
+                let why = match (reason, lang) {
+                    (RebalanceReason::MemberJoined { consumer }, En) => format!("{consumer} joined"),
+                    (RebalanceReason::MemberJoined { consumer }, Zh) => format!("{consumer} 加入"),
+                    (RebalanceReason::MemberRejoined { consumer }, En) => format!("{consumer} rejoined"),
+                    (RebalanceReason::MemberRejoined { consumer }, Zh) => format!("{consumer} 重新加入"),
+                    (RebalanceReason::MemberLeft { consumer }, En) => format!("{consumer} left"),
+                    (RebalanceReason::MemberLeft { consumer }, Zh) => format!("{consumer} 离开"),
+                    (RebalanceReason::SessionExpired { consumer }, En) => format!("{consumer}'s session expired"),
+                    (RebalanceReason::SessionExpired { consumer }, Zh) => format!("{consumer} 的会话超时"),
+                };
+                match (initial_delay_ms, lang) {
+                    (Some(d), En) => format!(
+                        "group {group} starts rebalancing because {why}; a new group waits group.initial.rebalance.delay.ms ({d}) for more members"
+                    ),
+                    (Some(d), Zh) => format!(
+                        "消费者组 {group} 开始再均衡，因为{why}；新组会先等待 group.initial.rebalance.delay.ms（{d}）让更多成员加入"
+                    ),
+                    (None, En) => format!(
+                        "group {group} starts rebalancing (generation {generation} ends) because {why}; every member must rejoin"
+                    ),
+                    (None, Zh) => format!("消费者组 {group} 开始再均衡（第 {generation} 代结束），因为{why}；所有成员都要重新加入"),
+                }
+            }
+            (K::JoinCompleted { group, generation, leader, members }, En) => format!(
+                "group {group} generation {generation}: members {}; {leader} is the leader and will compute the assignment",
+                list(members)
+            ),
+            (K::JoinCompleted { group, generation, leader, members }, Zh) => {
+                format!("消费者组 {group} 第 {generation} 代：成员 {}；{leader} 是 leader，由它计算分配方案", list(members))
+            }
+            (K::GroupStable { group, generation }, En) => format!("group {group} is stable at generation {generation}"),
+            (K::GroupStable { group, generation }, Zh) => format!("消费者组 {group} 在第 {generation} 代进入稳定状态"),
+            (K::GroupEmpty { group, generation }, En) => format!("group {group} has no members left (generation {generation})"),
+            (K::GroupEmpty { group, generation }, Zh) => format!("消费者组 {group} 已没有成员（第 {generation} 代）"),
+            (K::MemberLeft { group, consumer }, En) => format!("{consumer} left group {group} (LeaveGroup)"),
+            (K::MemberLeft { group, consumer }, Zh) => format!("{consumer} 离开消费者组 {group}（LeaveGroup）"),
+            (K::MemberExpired { group, consumer, timeout_ms }, En) => {
+                format!("group {group} removes {consumer}: no heartbeat within {timeout_ms} ms")
+            }
+            (K::MemberExpired { group, consumer, timeout_ms }, Zh) => {
+                format!("消费者组 {group} 移除 {consumer}：{timeout_ms} 毫秒内没有心跳")
+            }
+            (K::ConsumerStarted { consumer, group }, En) => format!("{consumer} starts and subscribes as a member of group {group}"),
+            (K::ConsumerStarted { consumer, group }, Zh) => format!("{consumer} 启动，作为消费者组 {group} 的成员订阅"),
+            (K::ConsumerStopped { consumer, crashed: true }, En) => {
+                format!("{consumer} crashed without leaving; the group will notice after session.timeout.ms")
+            }
+            (K::ConsumerStopped { consumer, crashed: true }, Zh) => {
+                format!("{consumer} 崩溃，没有发送 LeaveGroup；消费者组要等 session.timeout.ms 后才会发现")
+            }
+            (K::ConsumerStopped { consumer, crashed: false }, En) => format!("{consumer} closed"),
+            (K::ConsumerStopped { consumer, crashed: false }, Zh) => format!("{consumer} 已关闭"),
+            (K::CoordinatorFound { consumer, group, broker, offsets_partition }, En) => format!(
+                "{consumer}: the coordinator of {group} is broker {broker}, leader of __consumer_offsets partition {offsets_partition} = abs(hashCode(\"{group}\")) % 50"
+            ),
+            (K::CoordinatorFound { consumer, group, broker, offsets_partition }, Zh) => format!(
+                "{consumer}：{group} 的协调者是 broker {broker}，即 __consumer_offsets 分区 {offsets_partition} 的 leader（abs(hashCode(\"{group}\")) % 50）"
+            ),
+            (K::AssignmentComputed { consumer, generation, assignment, .. }, _) => {
+                let parts: Vec<String> = assignment.iter().map(|(m, ps)| format!("{m} ← {}", list(ps))).collect();
+                match lang {
+                    En => format!(
+                        "{consumer} (leader) assigns with the range assignor for generation {generation}, members sorted by id: {}",
+                        parts.join("; ")
+                    ),
+                    Zh => format!("{consumer}（leader）用 range 分配策略为第 {generation} 代分配，成员按 ID 排序：{}", parts.join("；")),
+                }
+            }
+            (K::PartitionsAssigned { consumer, generation, partitions }, En) => {
+                format!("{consumer} is assigned {} (generation {generation})", list(partitions))
+            }
+            (K::PartitionsAssigned { consumer, generation, partitions }, Zh) => {
+                format!("{consumer} 分到 {}（第 {generation} 代）", list(partitions))
+            }
+            (K::PartitionsRevoked { consumer, partitions }, En) => {
+                format!("{consumer} gives up {} before rejoining (eager rebalance)", list(partitions))
+            }
+            (K::PartitionsRevoked { consumer, partitions }, Zh) => {
+                format!("{consumer} 在重新加入前交出 {}（eager 再均衡）", list(partitions))
+            }
+            (K::RebalanceNoticed { consumer, error }, En) => format!("{consumer} learns of a rebalance ({error}) and rejoins"),
+            (K::RebalanceNoticed { consumer, error }, Zh) => format!("{consumer} 得知正在再均衡（{error}），重新加入"),
+            (K::PositionRestored { consumer, partition, offset }, En) => {
+                format!("{consumer} resumes {partition} at the committed offset {offset}")
+            }
+            (K::PositionRestored { consumer, partition, offset }, Zh) => {
+                format!("{consumer} 从已提交的 offset {offset} 继续消费 {partition}")
+            }
+            (K::PositionReset { consumer, partition, policy, offset }, En) => format!(
+                "{consumer}: {partition} has no committed offset, so auto.offset.reset={policy} puts the position at {offset}"
+            ),
+            (K::PositionReset { consumer, partition, policy, offset }, Zh) => {
+                format!("{consumer}：{partition} 没有已提交的 offset，auto.offset.reset={policy}，从 {offset} 开始")
+            }
+            (K::RecordConsumed { consumer, topic, partition, offset, key }, En) => {
+                format!("{consumer} consumes {topic}-{partition} offset {offset}, key {}", key_text(key, lang))
+            }
+            (K::RecordConsumed { consumer, topic, partition, offset, key }, Zh) => {
+                format!("{consumer} 消费 {topic}-{partition} 的 offset {offset}，key {}", key_text(key, lang))
+            }
+            (K::OffsetsCommitted { consumer, group, offsets }, _) => {
+                let parts: Vec<String> = offsets.iter().map(|(p, o)| format!("{p}={o}")).collect();
+                match lang {
+                    En => format!("{consumer} commits offsets for group {group}: {} (the next offset to read)", parts.join(", ")),
+                    Zh => format!("{consumer} 为消费者组 {group} 提交 offset：{}（即下一条要读的位置）", parts.join("，")),
+                }
+            }
+            (K::CommitFailed { consumer, error }, En) => format!("{consumer}: commit failed ({error})"),
+            (K::CommitFailed { consumer, error }, Zh) => format!("{consumer}：提交失败（{error}）"),
+        }
+    }
+}
