@@ -186,6 +186,11 @@ pub enum Measure {
         topic: String,
         partition: u32,
     },
+    /// How many partitions hold records with `key`.
+    PartitionsHoldingKey {
+        topic: String,
+        key: String,
+    },
 }
 
 impl Measure {
@@ -214,6 +219,9 @@ impl Measure {
                 }
                 .evaluate(sim);
                 Some(if verdict.passed { "yes" } else { "no" }.into())
+            }
+            Measure::PartitionsHoldingKey { topic, key } => {
+                Some(partitions_holding(sim, topic, key).len().to_string())
             }
             Measure::LogEndOffset { topic, partition } => {
                 let t = view.topics.iter().find(|t| &t.name == topic)?;

@@ -196,6 +196,12 @@ pub enum Action {
     CrashConsumer {
         consumer: String,
     },
+    /// `kafka-topics.sh --alter --partitions N` (CreatePartitions): `count` is the new total and
+    /// must exceed the current one; Kafka can add partitions but never remove them.
+    AddPartitions {
+        topic: String,
+        count: u32,
+    },
     /// Fault: the broker process is killed (its log survives, as the page cache does).
     CrashBroker {
         broker: u32,
@@ -365,6 +371,11 @@ impl Scenario {
         );
         // Consumers added by actions become known from their time on; track them for references.
         let mut consumer_ids: Vec<&str> = k.consumers.iter().map(|c| c.id.as_str()).collect();
+        let mut partition_counts: Vec<(&str, u32)> = k
+            .topics
+            .iter()
+            .map(|t| (t.name.as_str(), t.partitions))
+            .collect();
         for (i, a) in self.actions.iter().enumerate() {
             let p = format!("actions[{i}]");
             check(
@@ -372,6 +383,16 @@ impl Scenario {
                 format!("{p}.at_ms"),
                 format!("{} is after duration_ms ({})", a.at_ms, self.duration_ms),
             );
+            if let Action::AddPartitions { topic, count } = &a.action {
+                if let Some(entry) = partition_counts.iter_mut().find(|(name, _)| name == topic) {
+                    check(
+                        *count > entry.1 && *count <= MAX_PARTITIONS,
+                        format!("{p}.count"),
+                        format!("must be more than the current {} partitions of `{topic}` and at most {MAX_PARTITIONS}", entry.1),
+                    );
+                    entry.1 = entry.1.max(*count);
+                }
+            }
             action_rules(&mut check, &p, &a.action, k, &mut consumer_ids);
         }
         if errors.is_empty() {
@@ -538,6 +559,13 @@ fn action_rules<'s>(
                 consumers.contains(&consumer.as_str()),
                 format!("{p}.consumer"),
                 format!("no consumer named `{consumer}` at this point"),
+            );
+        }
+        Action::AddPartitions { topic, .. } => {
+            check(
+                topic_known(topic),
+                format!("{p}.topic"),
+                format!("no topic named `{topic}`"),
             );
         }
         Action::CrashBroker { broker } | Action::RestartBroker { broker } => {

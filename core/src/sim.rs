@@ -521,6 +521,26 @@ impl Sim {
                     s.consumers[c].crash(ctx)
                 });
             }
+            Action::AddPartitions { topic, count } => {
+                let Some(t) = self.cluster.topic_index(&topic) else {
+                    return;
+                };
+                let Some(from) = self.cluster.add_partitions(t, count, &mut self.rng) else {
+                    return;
+                };
+                self.with_ctx(NodeId::Controller, |_, ctx| {
+                    ctx.trace(TraceKind::PartitionsAdded {
+                        topic: topic.clone(),
+                        from,
+                        to: count,
+                    })
+                });
+                for c in 0..self.consumers.len() {
+                    self.with_ctx(NodeId::Consumer(ConsumerIdx(c)), |s, ctx| {
+                        s.consumers[c].on_partitions_added(ctx, s.cluster, &topic)
+                    });
+                }
+            }
             Action::CrashBroker { broker } => self.crash_broker(BrokerId(broker)),
             Action::RestartBroker { broker } => self.restart_broker(BrokerId(broker)),
         }

@@ -107,6 +107,11 @@ pub enum TraceKind {
         broker: u32,
         online: Vec<String>,
     },
+    PartitionsAdded {
+        topic: String,
+        from: u32,
+        to: u32,
+    },
     LimitReached {
         what: String,
         limit: u64,
@@ -175,6 +180,8 @@ pub enum TraceKind {
     PartitionsRevoked {
         consumer: String,
         partitions: Vec<String>,
+        /// False when the consumer is closing rather than rejoining.
+        rejoining: bool,
     },
     RebalanceNoticed {
         consumer: String,
@@ -242,6 +249,7 @@ impl TraceKind {
             BrokerFenced,
             BrokerRestarted,
             LimitReached,
+            PartitionsAdded,
             MemberIdAssigned,
             RebalanceStarted,
             JoinCompleted,
@@ -285,14 +293,14 @@ impl TraceKind {
                         "{producer}：{k}消息 → {topic} 的分区 {partition}：无 key 的消息会粘在同一分区，直到写满约 batch.size 字节"
                     ),
                     (PartitionChoice::Sticky { switched: Some(r) }, En) => format!(
-                        "{producer}: record {k} → partition {partition} of {topic}, picked at random among partitions with a leader ({})",
+                        "{producer}: record {k} → partition {partition} of {topic}, picked at random among partitions with a leader, possibly the same one again ({})",
                         match r {
                             StickyReason::First => "first keyless record",
                             StickyReason::BatchSizeReached => "the previous partition got its batch.size worth",
                         }
                     ),
                     (PartitionChoice::Sticky { switched: Some(r) }, Zh) => format!(
-                        "{producer}：{k}消息 → {topic} 的分区 {partition}，从有 leader 的分区中随机选出（{}）",
+                        "{producer}：{k}消息 → {topic} 的分区 {partition}，从有 leader 的分区中随机选出，可能再次选中同一个（{}）",
                         match r {
                             StickyReason::First => "第一条无 key 消息",
                             StickyReason::BatchSizeReached => "上一个分区已写满 batch.size",
@@ -348,6 +356,12 @@ impl TraceKind {
             (K::BrokerRestarted { broker, online }, Zh) => {
                 format!("broker {broker} 重启并向 controller 注册，重新成为 leader 的分区：{}", list(online))
             }
+            (K::PartitionsAdded { topic, from, to }, En) => format!(
+                "{topic} grows from {from} to {to} partitions; keys now hash modulo {to}, so a key may map to a different partition than its earlier records"
+            ),
+            (K::PartitionsAdded { topic, from, to }, Zh) => format!(
+                "{topic} 的分区数从 {from} 增加到 {to}；key 现在对 {to} 取模，同一个 key 可能落到与之前消息不同的分区"
+            ),
             (K::LimitReached { what, limit }, En) => format!("limit reached: {what} ({limit})"),
             (K::LimitReached { what, limit }, Zh) => format!("达到上限：{what}（{limit}）"),
             (K::MemberIdAssigned { group, consumer, member_id }, En) => format!(
@@ -431,11 +445,17 @@ impl TraceKind {
             (K::PartitionsAssigned { consumer, generation, partitions }, Zh) => {
                 format!("{consumer} 分到 {}（第 {generation} 代）", list(partitions))
             }
-            (K::PartitionsRevoked { consumer, partitions }, En) => {
+            (K::PartitionsRevoked { consumer, partitions, rejoining: true }, En) => {
                 format!("{consumer} gives up {} before rejoining (eager rebalance)", list(partitions))
             }
-            (K::PartitionsRevoked { consumer, partitions }, Zh) => {
+            (K::PartitionsRevoked { consumer, partitions, rejoining: true }, Zh) => {
                 format!("{consumer} 在重新加入前交出 {}（eager 再均衡）", list(partitions))
+            }
+            (K::PartitionsRevoked { consumer, partitions, rejoining: false }, En) => {
+                format!("{consumer} gives up {} as it closes", list(partitions))
+            }
+            (K::PartitionsRevoked { consumer, partitions, rejoining: false }, Zh) => {
+                format!("{consumer} 关闭时交出 {}", list(partitions))
             }
             (K::RebalanceNoticed { consumer, error }, En) => format!("{consumer} learns of a rebalance ({error}) and rejoins"),
             (K::RebalanceNoticed { consumer, error }, Zh) => format!("{consumer} 得知正在再均衡（{error}），重新加入"),

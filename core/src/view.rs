@@ -11,7 +11,7 @@ use crate::sim::Sim;
 /// Most recent records per partition carried in the view (the lane shows a window of the log).
 pub const LANE_RECORDS: usize = 24;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SimView {
     pub now_ms: u64,
     pub steps: u64,

@@ -182,7 +182,7 @@ impl Consumer {
         let Some(coordinator) = self.coordinator else {
             return;
         };
-        self.revoke_all(ctx, cluster);
+        self.revoke_all(ctx, cluster, true);
         self.phase = Phase::Joining;
         let id = ctx.request(
             coordinator,
@@ -197,7 +197,7 @@ impl Consumer {
         self.pending.insert(id, Pending::Join);
     }
 
-    fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+    fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, rejoining: bool) {
         if !self.assigned.is_empty() {
             let partitions = self
                 .assigned
@@ -207,13 +207,16 @@ impl Consumer {
             ctx.trace(TraceKind::PartitionsRevoked {
                 consumer: self.spec.id.clone(),
                 partitions,
+                rejoining,
             });
         }
         self.assigned.clear();
         self.positions.clear();
     }
 
-    /// Commit the current positions of assigned partitions that moved since the last commit.
+    /// Commit the current positions of assigned partitions that moved since the last commit. (The
+    /// real client sends `allConsumed()` even when nothing moved; skipping a commit that would
+    /// store the same offsets changes no state, only the number of requests.)
     fn commit(&mut self, ctx: &mut Ctx<'_>, then: Then) -> bool {
         let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone())
         else {
@@ -266,7 +269,7 @@ impl Consumer {
                 },
             );
         }
-        self.revoke_all(ctx, cluster);
+        self.revoke_all(ctx, cluster, false);
         self.stop(ctx, Phase::Stopped);
     }
 
@@ -290,6 +293,24 @@ impl Consumer {
             consumer: self.spec.id.clone(),
             crashed: phase == Phase::Crashed,
         });
+    }
+
+    /// The group leader watches the metadata of the subscribed topics and rejoins when a partition
+    /// count changes (`ConsumerCoordinator#rejoinNeededOrPending`); a real client notices on its next
+    /// metadata refresh, within `metadata.max.age.ms` (300000), here at once.
+    pub fn on_partitions_added(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, topic: &str) {
+        if self.is_leader
+            && self.phase == Phase::Stable
+            && self.spec.topics.iter().any(|t| t == topic)
+        {
+            ctx.trace(TraceKind::RebalanceNoticed {
+                consumer: self.spec.id.clone(),
+                error: "metadata changed".into(),
+            });
+            if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
+                self.join(ctx, cluster);
+            }
+        }
     }
 
     pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, timer: &Timer) {

@@ -359,6 +359,21 @@ impl Cluster {
         }
     }
 
+    /// CreatePartitions: new partitions are placed like new topics' (a fresh random stripe start).
+    pub fn add_partitions(&mut self, topic: usize, count: u32, rng: &mut Rng) -> Option<u32> {
+        let n = self.brokers.len() as u32;
+        let start = rng.below(u64::from(n)) as u32;
+        let t = self.topics.get_mut(topic)?;
+        let before = t.partitions.len() as u32;
+        for p in before..count {
+            t.partitions.push(Partition {
+                replica: BrokerId((start + p) % n),
+                log: Vec::new(),
+            });
+        }
+        Some(before)
+    }
+
     pub fn broker(&self, id: BrokerId) -> Option<&Broker> {
         self.brokers.get(id.0 as usize)
     }

@@ -1,5 +1,9 @@
 //! A Kafka producer (`KafkaProducer` + `RecordAccumulator` + `Sender`) as a sans-IO state machine.
 //!
+//! Partition counts come from the cluster's current metadata: after `add_partitions` the producer
+//! uses the new count at once, where a real one waits for its next metadata refresh (at the latest
+//! `metadata.max.age.ms`, 300000).
+//!
 //! Records are partitioned (see `partitioner`), appended to a per-partition queue of batches, and a
 //! batch is sent when it is full (`batch.size`), when a newer batch exists behind it, or when it has
 //! waited `linger.ms`. Defaults follow Kafka 4.x: `acks=all`, `enable.idempotence=true`. Idempotence

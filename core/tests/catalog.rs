@@ -1,0 +1,113 @@
+//! Every file that ships (default scenario, lessons) loads, and every lesson is internally true:
+//! its checks pass at their steps and each prediction's real outcome is one of its options.
+use mqplay_core::catalog::{default_scenario, DEFAULT_SCENARIO, LESSON_FILES};
+use mqplay_core::lesson::Lesson;
+use mqplay_core::scenario::Text;
+use mqplay_core::Scenario;
+
+fn both(t: &Text, what: &str) {
+    assert!(!t.en.trim().is_empty(), "{what}: English text is empty");
+    assert!(!t.zh.trim().is_empty(), "{what}: Chinese text is empty");
+    assert!(
+        t.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{what}: the zh text has no Chinese: {:?}",
+        t.zh
+    );
+}
+
+#[test]
+fn default_scenario_loads() {
+    let parsed = Scenario::from_json(DEFAULT_SCENARIO).expect("default scenario");
+    assert_eq!(parsed, default_scenario());
+}
+
+#[test]
+fn every_lesson_loads_and_tells_the_truth() {
+    assert!(!LESSON_FILES.is_empty());
+    // LESSON=<id> checks one lesson only (handy while writing one).
+    let only = std::env::var("LESSON").ok();
+    for (name, text) in LESSON_FILES {
+        if only.as_deref().is_some_and(|o| o != *name) {
+            continue;
+        }
+        let lesson = Lesson::from_json(text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert_eq!(&lesson.id, name, "lesson id must match its file name");
+        assert!(
+            lesson.steps.len() >= 5,
+            "{name}: a lesson needs at least 5 steps"
+        );
+        both(&lesson.title, &format!("{name} title"));
+        both(&lesson.summary, &format!("{name} summary"));
+        let last = lesson.steps.last().unwrap();
+        assert!(
+            last.predict.is_some()
+                || lesson
+                    .steps
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .any(|s| s.predict.is_some()),
+            "{name}: must end with a predict-the-outcome question"
+        );
+        for (i, step) in lesson.steps.iter().enumerate() {
+            let at = format!("{name} steps[{i}]");
+            both(&step.title, &at);
+            both(&step.narration, &at);
+            let sim = lesson
+                .sim_at(i, true)
+                .unwrap_or_else(|e| panic!("{at}: {e:?}"));
+            let view = sim.view();
+            for id in &step.highlight {
+                let known = view
+                    .brokers
+                    .iter()
+                    .any(|b| format!("broker-{}", b.id) == *id)
+                    || view
+                        .topics
+                        .iter()
+                        .any(|t| t.name == *id || t.partitions.iter().any(|p| p.name == *id))
+                    || view.consumers.iter().any(|c| c.id == *id)
+                    || view.producers.iter().any(|p| p.id == *id)
+                    || view.groups.iter().any(|g| g.id == *id);
+                assert!(
+                    known,
+                    "{at}: highlight `{id}` names nothing in the simulation"
+                );
+            }
+            if let Some(check) = &step.check {
+                let v = check.evaluate(&sim);
+                assert!(v.passed, "{at}: check {check:?} fails: {}", v.detail.en);
+            }
+            if let Some(p) = &step.predict {
+                both(&p.prompt, &format!("{at} prompt"));
+                both(&p.explain, &format!("{at} explain"));
+                let mut values: Vec<&str> = p.options.iter().map(|o| o.value.as_str()).collect();
+                values.sort();
+                values.dedup();
+                assert_eq!(
+                    values.len(),
+                    p.options.len(),
+                    "{at}: option values must differ"
+                );
+                for o in &p.options {
+                    both(&o.label, &format!("{at} option {}", o.value));
+                }
+                let actual = p
+                    .measure
+                    .evaluate(&sim)
+                    .unwrap_or_else(|| panic!("{at}: {:?} measures nothing", p.measure));
+                assert!(
+                    p.options.iter().any(|o| o.value == actual),
+                    "{at}: the outcome `{actual}` is not among the options"
+                );
+                // Before the step runs, the outcome must not already be decided the same way for a
+                // trivial reason: the state before the step must differ in what it measures, or the
+                // question teaches nothing. (Allowed when the measure is undefined before.)
+                let before = lesson.sim_at(i, false).unwrap();
+                let earlier = p.measure.evaluate(&before);
+                assert!(earlier.as_deref() != Some(actual.as_str()) || step.actions.is_empty(),
+                    "{at}: the prediction's answer `{actual}` is already visible before the step runs");
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The few things that touch the browser: the URL fragment, localStorage, the clipboard and file
+//! download. Each fails quietly (returns None / false) where a browser refuses, e.g. private mode.
+use mqplay_core::Lang;
+use wasm_bindgen::JsCast;
+
+const LANG_KEY: &str = "mqplay.lang";
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+pub fn fragment() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+pub fn page_url_without_fragment() -> String {
+    let Some(loc) = window().map(|w| w.location()) else {
+        return String::new();
+    };
+    format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    )
+}
+
+pub fn stored_lang() -> Option<Lang> {
+    let value = window()?.local_storage().ok()??.get_item(LANG_KEY).ok()??;
+    match value.as_str() {
+        "zh" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
+    }
+}
+
+pub fn store_lang(lang: Lang) {
+    if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(LANG_KEY, if lang == Lang::Zh { "zh" } else { "en" });
+    }
+    if let Some(html) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = html.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    }
+}
+
+/// The learner's remembered choice, else the browser's language.
+pub fn initial_lang() -> Lang {
+    stored_lang().unwrap_or_else(|| {
+        let nav = window()
+            .and_then(|w| w.navigator().language())
+            .unwrap_or_default();
+        if nav.starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    })
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, text: &str) -> bool {
+    let run = || -> Option<()> {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("application/json");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+        let doc = window()?.document()?;
+        let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&url);
+        a.set_download(filename);
+        a.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Some(())
+    };
+    run().is_some()
+}

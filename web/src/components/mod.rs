@@ -1,0 +1,9 @@
+pub mod actions;
+pub mod app;
+pub mod controls;
+pub mod diagram;
+pub mod event_log;
+pub mod inspector;
+pub mod lesson_panel;
+pub mod scenario_io;
+pub mod sidebar;

@@ -1,0 +1,116 @@
+//! Share link, export and import of the scenario, and the list of errors when one does not load.
+use std::rc::Rc;
+
+use mqplay_core::{Lang, ScenarioError};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::browser;
+use crate::i18n::t;
+use crate::state::Msg;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioIoProps {
+    pub lang: Lang,
+    pub scenario_json: Rc<String>,
+    pub share_fragment: String,
+    pub on: Callback<Msg>,
+}
+
+#[function_component(ScenarioIo)]
+pub fn scenario_io(p: &ScenarioIoProps) -> Html {
+    let lang = p.lang;
+    let importing = use_state(|| false);
+    let draft = use_state(String::new);
+    let shared = use_state(|| None::<String>);
+    let on_share = {
+        let (fragment, shared) = (p.share_fragment.clone(), shared.clone());
+        Callback::from(move |_: MouseEvent| {
+            let link = format!("{}{fragment}", browser::page_url_without_fragment());
+            browser::copy_to_clipboard(&link);
+            shared.set(Some(link));
+        })
+    };
+    let on_export = {
+        let json = p.scenario_json.clone();
+        Callback::from(move |_: MouseEvent| {
+            browser::download("mqplay-scenario.json", &json);
+        })
+    };
+    let open_import = {
+        let (importing, draft, json) = (importing.clone(), draft.clone(), p.scenario_json.clone());
+        Callback::from(move |_: MouseEvent| {
+            draft.set((*json).clone());
+            importing.set(true);
+        })
+    };
+    let on_draft = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let on_load = {
+        let (on, draft, importing) = (p.on.clone(), draft.clone(), importing.clone());
+        Callback::from(move |_: MouseEvent| {
+            on.emit(Msg::Import((*draft).clone()));
+            importing.set(false);
+        })
+    };
+    let on_cancel = {
+        let importing = importing.clone();
+        Callback::from(move |_: MouseEvent| importing.set(false))
+    };
+    html! {
+        <div class="scenario-io">
+            <button id="btn-share" onclick={on_share}>{ "🔗 " }{ t(lang, "scn.share") }</button>
+            <button id="btn-export" onclick={on_export}>{ t(lang, "scn.export") }</button>
+            <button id="btn-import" onclick={open_import}>{ t(lang, "scn.import") }</button>
+            if let Some(link) = (*shared).clone() {
+                <div class="share-box" role="status">
+                    <p>{ t(lang, "scn.copied") }</p>
+                    <input id="share-link" readonly=true value={link} aria-label={t(lang, "scn.share")} />
+                </div>
+            }
+            if *importing {
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
+                    <div class="dialog-body">
+                        <h2 id="import-title">{ t(lang, "scn.import_title") }</h2>
+                        <textarea id="import-text" value={(*draft).clone()} oninput={on_draft} rows="18" spellcheck="false"
+                            aria-label={t(lang, "scn.import_title")} />
+                        <div class="row">
+                            <button id="btn-import-load" class="primary" onclick={on_load}>{ t(lang, "scn.load") }</button>
+                            <button onclick={on_cancel}>{ t(lang, "scn.cancel") }</button>
+                        </div>
+                    </div>
+                </div>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorsProps {
+    pub lang: Lang,
+    pub intro: &'static str,
+    pub errors: Vec<ScenarioError>,
+    pub on: Callback<Msg>,
+}
+
+/// Every problem with its JSON path; nothing was loaded, nothing was lost.
+#[function_component(Errors)]
+pub fn errors(p: &ErrorsProps) -> Html {
+    if p.errors.is_empty() {
+        return html! {};
+    }
+    let on = p.on.clone();
+    html! {
+        <div class="errors" role="alert" id="errors">
+            <strong>{ t(p.lang, p.intro) }</strong>
+            <ul>{ for p.errors.iter().map(|e| html! {
+                <li><code>{ if e.path.is_empty() { "(document)".to_string() } else { e.path.clone() } }</code>{ ": " }{ e.reason.clone() }</li>
+            }) }</ul>
+            <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::DismissErrors))}>{ t(p.lang, "scn.dismiss") }</button>
+        </div>
+    }
+}

@@ -1,0 +1,53 @@
+//! The home column: what mqplay is, the lesson list, free play.
+use std::rc::Rc;
+
+use mqplay_core::lesson::Lesson;
+use mqplay_core::Lang;
+use yew::prelude::*;
+
+use crate::i18n::{pick, t};
+use crate::state::{LessonPos, Msg};
+
+#[derive(Properties, PartialEq)]
+pub struct SidebarProps {
+    pub lang: Lang,
+    pub lessons: Rc<Vec<Lesson>>,
+    pub current: Option<LessonPos>,
+    pub resume: Option<LessonPos>,
+    pub on: Callback<Msg>,
+}
+
+#[function_component(Sidebar)]
+pub fn sidebar(p: &SidebarProps) -> Html {
+    let lang = p.lang;
+    let items = p.lessons.iter().enumerate().map(|(i, lesson)| {
+        let on = p.on.clone();
+        let active = p.current.is_some_and(|c| c.index == i);
+        html! {
+            <li>
+                <button class={classes!("lesson-link", active.then_some("active"))} id={format!("lesson-{}", lesson.id)}
+                    onclick={Callback::from(move |_| on.emit(Msg::OpenLesson(i)))} aria-current={active.then_some("true")}>
+                    <span class="q">{ format!("Q{}", lesson.question) }</span>
+                    <span class="lesson-title">{ pick(lang, &lesson.title).to_string() }</span>
+                    <span class="lesson-summary">{ pick(lang, &lesson.summary).to_string() }</span>
+                </button>
+            </li>
+        }
+    });
+    let on = p.on.clone();
+    let free = Callback::from(move |_| on.emit(Msg::FreePlay));
+    let on = p.on.clone();
+    let resume = Callback::from(move |_| on.emit(Msg::ResumeLesson));
+    html! {
+        <nav class="sidebar panel" aria-labelledby="lessons-title">
+            <p class="tagline">{ t(lang, "app.tagline") }</p>
+            if p.resume.is_some() {
+                <button id="lesson-resume" class="primary wide" onclick={resume}>{ "↩ " }{ t(lang, "lesson.resume") }</button>
+            }
+            <h2 id="lessons-title">{ t(lang, "nav.lessons") }</h2>
+            <ul class="lessons" id="lesson-list">{ for items }</ul>
+            <p class="muted small">{ t(lang, "nav.lessons_planned") }</p>
+            <button id="btn-free-play" class="wide" onclick={free}>{ t(lang, "nav.free_play") }</button>
+        </nav>
+    }
+}
