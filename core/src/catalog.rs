@@ -13,10 +13,7 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         "q03-kafka-architecture",
         include_str!("../data/lessons/q03-kafka-architecture.json"),
     ),
-    (
-        "q15-ordering",
-        include_str!("../data/lessons/q15-ordering.json"),
-    ),
+    ("q15-ordering", include_str!("../data/lessons/q15-ordering.json")),
 ];
 
 pub fn default_scenario() -> Scenario {

@@ -25,11 +25,7 @@ pub enum Check {
     /// Every record with `key` in `topic` sits in a single partition (and there is at least one).
     KeyInOnePartition { topic: String, key: String },
     /// The group consumed every record with `key`, each partition's records in offset order.
-    KeyConsumedInOrder {
-        group: String,
-        topic: String,
-        key: String,
-    },
+    KeyConsumedInOrder { group: String, topic: String, key: String },
     /// The group's committed offsets have caught up: lag 0 on every partition it tracks.
     NoLag { group: String },
 }
@@ -53,11 +49,7 @@ impl Check {
         match self {
             Check::AllPartitionsAssignedOnce { group, topic } => {
                 let Some(t) = view.topics.iter().find(|t| &t.name == topic) else {
-                    return verdict(
-                        false,
-                        format!("no topic {topic}"),
-                        format!("没有主题 {topic}"),
-                    );
+                    return verdict(false, format!("no topic {topic}"), format!("没有主题 {topic}"));
                 };
                 let bad: Vec<String> = t
                     .partitions
@@ -104,11 +96,7 @@ impl Check {
             Check::KeyInOnePartition { topic, key } => {
                 let parts = partitions_holding(sim, topic, key);
                 let ok = parts.len() == 1;
-                let list = parts
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let list = parts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
                 verdict(
                     ok,
                     format!("records with key `{key}` are in partition(s) [{list}] of {topic}"),
@@ -199,17 +187,14 @@ impl Measure {
         match self {
             Measure::IdleConsumers { group } => Some(idle(&view, group).len().to_string()),
             Measure::GroupMembers { group } => Some(members(&view, group).len().to_string()),
-            Measure::PartitionOfKey { topic, key } => partitions_holding(sim, topic, key)
-                .first()
-                .map(ToString::to_string),
+            Measure::PartitionOfKey { topic, key } => {
+                partitions_holding(sim, topic, key).first().map(ToString::to_string)
+            }
             Measure::OwnerOfKey { group, topic, key } => {
                 let p = *partitions_holding(sim, topic, key).first()?;
                 let t = view.topics.iter().find(|t| &t.name == topic)?;
                 let part = t.partitions.iter().find(|x| x.partition == p)?;
-                part.owners
-                    .iter()
-                    .find(|(g, _)| g == group)
-                    .map(|(_, c)| c.clone())
+                part.owners.iter().find(|(g, _)| g == group).map(|(_, c)| c.clone())
             }
             Measure::KeyConsumedInOrder { group, topic, key } => {
                 let verdict = Check::KeyConsumedInOrder {
@@ -220,9 +205,7 @@ impl Measure {
                 .evaluate(sim);
                 Some(if verdict.passed { "yes" } else { "no" }.into())
             }
-            Measure::PartitionsHoldingKey { topic, key } => {
-                Some(partitions_holding(sim, topic, key).len().to_string())
-            }
+            Measure::PartitionsHoldingKey { topic, key } => Some(partitions_holding(sim, topic, key).len().to_string()),
             Measure::LogEndOffset { topic, partition } => {
                 let t = view.topics.iter().find(|t| &t.name == topic)?;
                 t.partitions
@@ -282,13 +265,7 @@ fn records_with_key(sim: &Sim, topic: &str, key: &str) -> Vec<(u32, u64)> {
 }
 
 /// `(partition, offset)` consumed by members of `group`, in trace order (optionally one key only).
-pub fn consumed_by_group(
-    sim: &Sim,
-    view: &SimView,
-    group: &str,
-    topic: &str,
-    key: Option<&str>,
-) -> Vec<(u32, u64)> {
+pub fn consumed_by_group(sim: &Sim, view: &SimView, group: &str, topic: &str, key: Option<&str>) -> Vec<(u32, u64)> {
     let in_group: Vec<&str> = view
         .consumers
         .iter()
@@ -304,10 +281,7 @@ pub fn consumed_by_group(
                 partition,
                 offset,
                 key: k,
-            } if t == topic
-                && in_group.contains(&consumer.as_str())
-                && (key.is_none() || k.as_deref() == key) =>
-            {
+            } if t == topic && in_group.contains(&consumer.as_str()) && (key.is_none() || k.as_deref() == key) => {
                 Some((*partition, *offset))
             }
             _ => None,
@@ -345,9 +319,5 @@ pub fn duplicates(sim: &Sim, group: &str, topic: &str) -> Vec<(u32, u64)> {
     for r in consumed {
         *count.entry(r).or_default() += 1;
     }
-    count
-        .into_iter()
-        .filter(|(_, n)| *n > 1)
-        .map(|(r, _)| r)
-        .collect()
+    count.into_iter().filter(|(_, n)| *n > 1).map(|(r, _)| r).collect()
 }

@@ -92,10 +92,7 @@ impl Lesson {
             ));
         }
         if self.steps.is_empty() || self.steps.len() > MAX_STEPS {
-            return Err(err(
-                "steps".into(),
-                format!("must have 1 to {MAX_STEPS} steps"),
-            ));
+            return Err(err("steps".into(), format!("must have 1 to {MAX_STEPS} steps")));
         }
         self.scenario.validate().map_err(|errors| {
             errors

@@ -281,10 +281,7 @@ impl Scenario {
         check(
             self.version == SCENARIO_VERSION,
             "version".into(),
-            format!(
-                "this build reads version {SCENARIO_VERSION}, not {}",
-                self.version
-            ),
+            format!("this build reads version {SCENARIO_VERSION}, not {}", self.version),
         );
         check(
             (1..=MAX_DURATION_MS).contains(&self.duration_ms),
@@ -371,11 +368,7 @@ impl Scenario {
         );
         // Consumers added by actions become known from their time on; track them for references.
         let mut consumer_ids: Vec<&str> = k.consumers.iter().map(|c| c.id.as_str()).collect();
-        let mut partition_counts: Vec<(&str, u32)> = k
-            .topics
-            .iter()
-            .map(|t| (t.name.as_str(), t.partitions))
-            .collect();
+        let mut partition_counts: Vec<(&str, u32)> = k.topics.iter().map(|t| (t.name.as_str(), t.partitions)).collect();
         for (i, a) in self.actions.iter().enumerate() {
             let p = format!("actions[{i}]");
             check(
@@ -388,7 +381,10 @@ impl Scenario {
                     check(
                         *count > entry.1 && *count <= MAX_PARTITIONS,
                         format!("{p}.count"),
-                        format!("must be more than the current {} partitions of `{topic}` and at most {MAX_PARTITIONS}", entry.1),
+                        format!(
+                            "must be more than the current {} partitions of `{topic}` and at most {MAX_PARTITIONS}",
+                            entry.1
+                        ),
                     );
                     entry.1 = entry.1.max(*count);
                 }
@@ -415,9 +411,7 @@ fn name_rule(check: &mut Check<'_>, path: &str, name: &str) {
     check(
         ok,
         path.into(),
-        format!(
-            "`{name}` must be 1 to {MAX_NAME_BYTES} characters of a-z, A-Z, 0-9, '.', '_' or '-'"
-        ),
+        format!("`{name}` must be 1 to {MAX_NAME_BYTES} characters of a-z, A-Z, 0-9, '.', '_' or '-'"),
     );
 }
 
@@ -454,13 +448,7 @@ fn consumer_rules(check: &mut Check<'_>, p: &str, c: &ConsumerSpec, k: &KafkaSpe
     );
 }
 
-fn action_rules<'s>(
-    check: &mut Check<'_>,
-    p: &str,
-    a: &'s Action,
-    k: &KafkaSpec,
-    consumers: &mut Vec<&'s str>,
-) {
+fn action_rules<'s>(check: &mut Check<'_>, p: &str, a: &'s Action, k: &KafkaSpec, consumers: &mut Vec<&'s str>) {
     let producer_known = |id: &str| k.producers.iter().any(|x| x.id == id);
     let topic_known = |t: &str| k.topics.iter().any(|x| x.name == t);
     match a {
@@ -525,11 +513,7 @@ fn action_rules<'s>(
                 check(
                     prefix.len() <= MAX_KEY_BYTES - 12,
                     format!("{p}.key_prefix"),
-                    format!(
-                        "is {} bytes; the limit is {}",
-                        prefix.len(),
-                        MAX_KEY_BYTES - 12
-                    ),
+                    format!("is {} bytes; the limit is {}", prefix.len(), MAX_KEY_BYTES - 12),
                 );
             }
             check(
@@ -552,9 +536,7 @@ fn action_rules<'s>(
             );
             consumers.push(consumer.id.as_str());
         }
-        Action::RemoveConsumer { consumer }
-        | Action::Commit { consumer }
-        | Action::CrashConsumer { consumer } => {
+        Action::RemoveConsumer { consumer } | Action::Commit { consumer } | Action::CrashConsumer { consumer } => {
             check(
                 consumers.contains(&consumer.as_str()),
                 format!("{p}.consumer"),
@@ -603,11 +585,7 @@ mod tests {
         let text = MINIMAL.replace(r#""partitions":3"#, r#""partitions":3,"replicas":2"#);
         let e = Scenario::from_json(&text).unwrap_err();
         assert_eq!(e[0].path, "kafka.topics[0].replicas");
-        assert!(
-            e[0].reason.contains("unknown field `replicas`"),
-            "{}",
-            e[0].reason
-        );
+        assert!(e[0].reason.contains("unknown field `replicas`"), "{}", e[0].reason);
     }
 
     #[test]

@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 use core::cmp::{Ordering, Reverse};
 
 use crate::kafka::{
-    broker, group, BrokerId, Cluster, ConsumerIdx, Ctx, Effect, Msg, NodeId, ProducerIdx,
-    RecordData, Timer, BROKER_SESSION_TIMEOUT_MS,
+    broker, group, BrokerId, Cluster, ConsumerIdx, Ctx, Effect, Msg, NodeId, ProducerIdx, RecordData, Timer,
+    BROKER_SESSION_TIMEOUT_MS,
 };
 use crate::kafka::{consumer::Consumer, producer::Producer};
 use crate::rng::Rng;
@@ -107,20 +107,8 @@ impl Sim {
             .map(|t| (t.name.clone(), t.partitions))
             .collect();
         let cluster = Cluster::new(scenario.kafka.brokers, &topics, &mut rng);
-        let producers = scenario
-            .kafka
-            .producers
-            .iter()
-            .cloned()
-            .map(Producer::new)
-            .collect();
-        let consumers = scenario
-            .kafka
-            .consumers
-            .iter()
-            .cloned()
-            .map(Consumer::new)
-            .collect();
+        let producers = scenario.kafka.producers.iter().cloned().map(Producer::new).collect();
+        let consumers = scenario.kafka.consumers.iter().cloned().map(Consumer::new).collect();
         let mut sim = Sim {
             scenario,
             limits,
@@ -275,19 +263,13 @@ impl Sim {
             .max(at_ms.saturating_add(LIVE_EXTENSION_MS))
             .min(MAX_DURATION_MS);
         let index = candidate.actions.partition_point(|a| a.at_ms <= at_ms);
-        candidate
-            .actions
-            .insert(index, TimedAction { at_ms, action });
+        candidate.actions.insert(index, TimedAction { at_ms, action });
         candidate.validate()?;
         self.scenario = candidate;
         Ok(at_ms)
     }
 
-    fn with_ctx<R>(
-        &mut self,
-        me: NodeId,
-        f: impl FnOnce(&mut SimParts<'_>, &mut Ctx<'_>) -> R,
-    ) -> R {
+    fn with_ctx<R>(&mut self, me: NodeId, f: impl FnOnce(&mut SimParts<'_>, &mut Ctx<'_>) -> R) -> R {
         let mut effects = core::mem::take(&mut self.effects);
         let result = {
             let mut ctx = Ctx {
@@ -345,9 +327,7 @@ impl Sim {
                         limit,
                     },
                 );
-                self.halted = Some(alloc::format!(
-                    "the event queue reached its limit of {limit}"
-                ));
+                self.halted = Some(alloc::format!("the event queue reached its limit of {limit}"));
             }
             return;
         }
@@ -401,9 +381,7 @@ impl Sim {
                     let up = self.cluster.broker(b).is_some_and(|x| x.up);
                     match msg {
                         Msg::Request { id, body } if up => {
-                            self.with_ctx(to, |s, ctx| {
-                                broker::handle_request(s.cluster, b, ctx, from, id, body)
-                            });
+                            self.with_ctx(to, |s, ctx| broker::handle_request(s.cluster, b, ctx, from, id, body));
                         }
                         Msg::Request { id, .. } => {
                             // Connection refused: the client learns at once (one network hop later).
@@ -414,39 +392,26 @@ impl Sim {
                     }
                 }
                 NodeId::Producer(p) => {
-                    self.with_ctx(to, |s, ctx| {
-                        s.producers[p.0].on_message(ctx, s.cluster, msg)
-                    });
+                    self.with_ctx(to, |s, ctx| s.producers[p.0].on_message(ctx, s.cluster, msg));
                 }
                 NodeId::Consumer(c) => {
-                    self.with_ctx(to, |s, ctx| {
-                        s.consumers[c.0].on_message(ctx, s.cluster, msg)
-                    });
+                    self.with_ctx(to, |s, ctx| s.consumers[c.0].on_message(ctx, s.cluster, msg));
                 }
                 NodeId::Controller => {}
             },
             Event::Timer { node, timer } => match node {
-                NodeId::Producer(p) => self.with_ctx(node, |s, ctx| {
-                    s.producers[p.0].on_timer(ctx, s.cluster, &timer)
-                }),
-                NodeId::Consumer(c) => self.with_ctx(node, |s, ctx| {
-                    s.consumers[c.0].on_timer(ctx, s.cluster, &timer)
-                }),
+                NodeId::Producer(p) => self.with_ctx(node, |s, ctx| s.producers[p.0].on_timer(ctx, s.cluster, &timer)),
+                NodeId::Consumer(c) => self.with_ctx(node, |s, ctx| s.consumers[c.0].on_timer(ctx, s.cluster, &timer)),
                 NodeId::Broker(b) => {
                     if let (Timer::FetchWait { park_id }, true) = (
                         &timer,
                         self.cluster.is_serving(b) || self.cluster.broker(b).is_some_and(|x| x.up),
                     ) {
-                        self.with_ctx(node, |s, ctx| {
-                            broker::on_fetch_wait(s.cluster, ctx, *park_id)
-                        });
+                        self.with_ctx(node, |s, ctx| broker::on_fetch_wait(s.cluster, ctx, *park_id));
                     }
                 }
                 NodeId::Controller => match timer {
-                    Timer::Fence {
-                        broker,
-                        incarnation,
-                    } => self.fence(broker, incarnation),
+                    Timer::Fence { broker, incarnation } => self.fence(broker, incarnation),
                     other => self.with_ctx(node, |s, ctx| group::on_timer(s.cluster, ctx, &other)),
                 },
             },
@@ -463,8 +428,7 @@ impl Sim {
                 key,
                 value,
             } => {
-                let (Some(p), Some(t)) = (producer(self, &pid), self.cluster.topic_index(&topic))
-                else {
+                let (Some(p), Some(t)) = (producer(self, &pid), self.cluster.topic_index(&topic)) else {
                     return;
                 };
                 self.with_ctx(NodeId::Producer(ProducerIdx(p)), |s, ctx| {
@@ -479,8 +443,7 @@ impl Sim {
                 distinct_keys,
                 value_bytes,
             } => {
-                let (Some(p), Some(t)) = (producer(self, &pid), self.cluster.topic_index(&topic))
-                else {
+                let (Some(p), Some(t)) = (producer(self, &pid), self.cluster.topic_index(&topic)) else {
                     return;
                 };
                 self.with_ctx(NodeId::Producer(ProducerIdx(p)), |s, ctx| {
@@ -517,9 +480,7 @@ impl Sim {
             }
             Action::CrashConsumer { consumer: id } => {
                 let Some(c) = consumer(self, &id) else { return };
-                self.with_ctx(NodeId::Consumer(ConsumerIdx(c)), |s, ctx| {
-                    s.consumers[c].crash(ctx)
-                });
+                self.with_ctx(NodeId::Consumer(ConsumerIdx(c)), |s, ctx| s.consumers[c].crash(ctx));
             }
             Action::AddPartitions { topic, count } => {
                 let Some(t) = self.cluster.topic_index(&topic) else {
@@ -577,10 +538,7 @@ impl Sim {
             self.now + BROKER_SESSION_TIMEOUT_MS,
             Event::Timer {
                 node: NodeId::Controller,
-                timer: Timer::Fence {
-                    broker: b,
-                    incarnation,
-                },
+                timer: Timer::Fence { broker: b, incarnation },
             },
         );
     }
@@ -595,10 +553,7 @@ impl Sim {
         broker.fenced = true;
         let offline = self.partitions_of(b);
         self.with_ctx(NodeId::Controller, |_, ctx| {
-            ctx.trace(TraceKind::BrokerFenced {
-                broker: b.0,
-                offline,
-            })
+            ctx.trace(TraceKind::BrokerFenced { broker: b.0, offline })
         });
     }
 
@@ -612,16 +567,9 @@ impl Sim {
         let was_fenced = broker.fenced;
         broker.up = true;
         broker.fenced = false;
-        let online = if was_fenced {
-            self.partitions_of(b)
-        } else {
-            Vec::new()
-        };
+        let online = if was_fenced { self.partitions_of(b) } else { Vec::new() };
         self.with_ctx(NodeId::Broker(b), |_, ctx| {
-            ctx.trace(TraceKind::BrokerRestarted {
-                broker: b.0,
-                online,
-            })
+            ctx.trace(TraceKind::BrokerRestarted { broker: b.0, online })
         });
     }
 

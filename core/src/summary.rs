@@ -46,11 +46,7 @@ impl Summary {
             log_end_offsets: v
                 .topics
                 .iter()
-                .flat_map(|t| {
-                    t.partitions
-                        .iter()
-                        .map(|p| (p.name.clone(), p.log_end_offset))
-                })
+                .flat_map(|t| t.partitions.iter().map(|p| (p.name.clone(), p.log_end_offset)))
                 .collect(),
             groups: v
                 .groups
@@ -92,11 +88,7 @@ impl Summary {
                     )
                 })
                 .collect(),
-            consumed: v
-                .consumers
-                .iter()
-                .map(|c| (c.id.clone(), c.consumed_total))
-                .collect(),
+            consumed: v.consumers.iter().map(|c| (c.id.clone(), c.consumed_total)).collect(),
         }
     }
 

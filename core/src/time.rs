@@ -5,9 +5,7 @@ use core::ops::Add;
 use serde::{Deserialize, Serialize};
 
 /// A point in virtual time, in milliseconds since the scenario started.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct Instant(pub u64);
 
 impl Instant {

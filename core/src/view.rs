@@ -138,10 +138,7 @@ impl Sim {
                     for topic in &m.topics {
                         if let Some(t) = cluster.topic_index(topic) {
                             let n = cluster.topics[t].partitions.len() as u32;
-                            tps.extend((0..n).map(|partition| Tp {
-                                topic: t,
-                                partition,
-                            }));
+                            tps.extend((0..n).map(|partition| Tp { topic: t, partition }));
                         }
                     }
                 }

@@ -32,36 +32,22 @@ fn every_lesson_loads_and_tells_the_truth() {
         }
         let lesson = Lesson::from_json(text).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(&lesson.id, name, "lesson id must match its file name");
-        assert!(
-            lesson.steps.len() >= 5,
-            "{name}: a lesson needs at least 5 steps"
-        );
+        assert!(lesson.steps.len() >= 5, "{name}: a lesson needs at least 5 steps");
         both(&lesson.title, &format!("{name} title"));
         both(&lesson.summary, &format!("{name} summary"));
         let last = lesson.steps.last().unwrap();
         assert!(
-            last.predict.is_some()
-                || lesson
-                    .steps
-                    .iter()
-                    .rev()
-                    .take(2)
-                    .any(|s| s.predict.is_some()),
+            last.predict.is_some() || lesson.steps.iter().rev().take(2).any(|s| s.predict.is_some()),
             "{name}: must end with a predict-the-outcome question"
         );
         for (i, step) in lesson.steps.iter().enumerate() {
             let at = format!("{name} steps[{i}]");
             both(&step.title, &at);
             both(&step.narration, &at);
-            let sim = lesson
-                .sim_at(i, true)
-                .unwrap_or_else(|e| panic!("{at}: {e:?}"));
+            let sim = lesson.sim_at(i, true).unwrap_or_else(|e| panic!("{at}: {e:?}"));
             let view = sim.view();
             for id in &step.highlight {
-                let known = view
-                    .brokers
-                    .iter()
-                    .any(|b| format!("broker-{}", b.id) == *id)
+                let known = view.brokers.iter().any(|b| format!("broker-{}", b.id) == *id)
                     || view
                         .topics
                         .iter()
@@ -69,10 +55,7 @@ fn every_lesson_loads_and_tells_the_truth() {
                     || view.consumers.iter().any(|c| c.id == *id)
                     || view.producers.iter().any(|p| p.id == *id)
                     || view.groups.iter().any(|g| g.id == *id);
-                assert!(
-                    known,
-                    "{at}: highlight `{id}` names nothing in the simulation"
-                );
+                assert!(known, "{at}: highlight `{id}` names nothing in the simulation");
             }
             if let Some(check) = &step.check {
                 let v = check.evaluate(&sim);
@@ -84,11 +67,7 @@ fn every_lesson_loads_and_tells_the_truth() {
                 let mut values: Vec<&str> = p.options.iter().map(|o| o.value.as_str()).collect();
                 values.sort();
                 values.dedup();
-                assert_eq!(
-                    values.len(),
-                    p.options.len(),
-                    "{at}: option values must differ"
-                );
+                assert_eq!(values.len(), p.options.len(), "{at}: option values must differ");
                 for o in &p.options {
                     both(&o.label, &format!("{at} option {}", o.value));
                 }
@@ -105,8 +84,10 @@ fn every_lesson_loads_and_tells_the_truth() {
                 // question teaches nothing. (Allowed when the measure is undefined before.)
                 let before = lesson.sim_at(i, false).unwrap();
                 let earlier = p.measure.evaluate(&before);
-                assert!(earlier.as_deref() != Some(actual.as_str()) || step.actions.is_empty(),
-                    "{at}: the prediction's answer `{actual}` is already visible before the step runs");
+                assert!(
+                    earlier.as_deref() != Some(actual.as_str()) || step.actions.is_empty(),
+                    "{at}: the prediction's answer `{actual}` is already visible before the step runs"
+                );
             }
         }
     }

@@ -10,9 +10,7 @@ fn window() -> Option<web_sys::Window> {
 }
 
 pub fn fragment() -> String {
-    window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
+    window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 pub fn page_url_without_fragment() -> String {
@@ -39,10 +37,7 @@ pub fn store_lang(lang: Lang) {
     if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(LANG_KEY, if lang == Lang::Zh { "zh" } else { "en" });
     }
-    if let Some(html) = window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    {
+    if let Some(html) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = html.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
     }
 }
@@ -50,9 +45,7 @@ pub fn store_lang(lang: Lang) {
 /// The learner's remembered choice, else the browser's language.
 pub fn initial_lang() -> Lang {
     stored_lang().unwrap_or_else(|| {
-        let nav = window()
-            .and_then(|w| w.navigator().language())
-            .unwrap_or_default();
+        let nav = window().and_then(|w| w.navigator().language()).unwrap_or_default();
         if nav.starts_with("zh") {
             Lang::Zh
         } else {

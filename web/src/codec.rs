@@ -35,10 +35,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
         return Err("the encoded scenario is truncated".into());
     }
     for chunk in digits.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, d)| n | (d << (18 - 6 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, d)| n | (d << (18 - 6 * i)));
         for i in 0..chunk.len() - 1 {
             out.push((n >> (16 - 8 * i)) as u8);
         }
@@ -73,9 +70,7 @@ pub fn parse_fragment(fragment: &str) -> Result<Option<Shared>, Vec<mqplay_core:
         if let Some(v) = part.strip_prefix("s=") {
             scenario_text = Some(v);
         } else if let Some(v) = part.strip_prefix("step=") {
-            step = v
-                .parse()
-                .map_err(|_| fail(format!("step `{v}` is not a number")))?;
+            step = v.parse().map_err(|_| fail(format!("step `{v}` is not a number")))?;
         }
     }
     let Some(encoded) = scenario_text else {
@@ -85,8 +80,7 @@ pub fn parse_fragment(fragment: &str) -> Result<Option<Shared>, Vec<mqplay_core:
         return Err(fail("the scenario in the link is larger than 1 MiB".into()));
     }
     let bytes = decode(encoded).map_err(fail)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| fail("the scenario in the link is not UTF-8".into()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("the scenario in the link is not UTF-8".into()))?;
     let scenario = Scenario::from_json(&text)?;
     Ok(Some(Shared { scenario, step }))
 }

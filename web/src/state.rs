@@ -95,8 +95,7 @@ impl PartialEq for Store {
 impl Store {
     pub fn new(scenario: Scenario, step: u64, lang: Lang) -> Store {
         let sim = Sim::new(scenario.clone()).unwrap_or_else(|_| {
-            Sim::new(mqplay_core::catalog::default_scenario())
-                .expect("the default scenario is valid")
+            Sim::new(mqplay_core::catalog::default_scenario()).expect("the default scenario is valid")
         });
         let mut store = Store {
             sim: Rc::new(RefCell::new(sim)),
@@ -119,6 +118,11 @@ impl Store {
         store.sim.borrow_mut().run_steps(step);
         store.refresh();
         store
+    }
+
+    pub fn playing(mut self) -> Store {
+        self.playing = true;
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<ScenarioError>, intro: &'static str) -> Store {
@@ -188,10 +192,12 @@ impl Store {
     fn push(&mut self, action: Action) {
         let result = self.sim.borrow_mut().push_action(action);
         match result {
-            Ok(_) => {
+            Ok(at_ms) => {
                 // Later steps of the old history no longer describe this scenario.
                 self.horizon = self.sim.borrow().steps();
-                self.step_forward();
+                // Run up to the action's millisecond: actions win ties, so its first effects
+                // (e.g. "record key k -> partition p") are in the log when the click returns.
+                self.sim.borrow_mut().run_until(at_ms);
             }
             Err(errors) => {
                 self.errors = errors;
@@ -277,12 +283,7 @@ impl Store {
                         reason: crate::i18n::t(self.lang, "err.value_too_long").into(),
                     }];
                 } else {
-                    let producer = self
-                        .scenario()
-                        .kafka
-                        .producers
-                        .first()
-                        .map(|p| p.id.clone());
+                    let producer = self.scenario().kafka.producers.first().map(|p| p.id.clone());
                     let topic = self.scenario().kafka.topics.first().map(|t| t.name.clone());
                     match (producer, topic) {
                         (Some(producer), Some(topic)) => {
@@ -305,12 +306,7 @@ impl Store {
             }
             Msg::AddConsumer => {
                 let scenario = self.scenario();
-                let template = self
-                    .sim
-                    .borrow()
-                    .consumers()
-                    .first()
-                    .map(|c| c.spec.clone());
+                let template = self.sim.borrow().consumers().first().map(|c| c.spec.clone());
                 let (group, topics) = match template {
                     Some(c) => (c.group, c.topics),
                     None => match scenario.kafka.topics.first() {
@@ -391,10 +387,7 @@ impl Store {
             }
             Msg::LessonReveal => {
                 if let Some(pos) = self.lesson.filter(|p| p.choice.is_some() && !p.revealed) {
-                    self.load_lesson(LessonPos {
-                        revealed: true,
-                        ..pos
-                    });
+                    self.load_lesson(LessonPos { revealed: true, ..pos });
                 }
             }
             Msg::LeaveLesson => {
@@ -409,8 +402,7 @@ impl Store {
                 self.lesson = None;
                 self.resume = None;
                 self.replace_sim(
-                    Sim::new(mqplay_core::catalog::default_scenario())
-                        .expect("the default scenario is valid"),
+                    Sim::new(mqplay_core::catalog::default_scenario()).expect("the default scenario is valid"),
                 );
                 self.selected = None;
             }

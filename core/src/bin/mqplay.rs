@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use mqplay_core::summary::Summary;
 use mqplay_core::{Lang, Scenario, Sim};
 
-const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only]\n       mqplay check <scenario.json>";
+const USAGE: &str =
+    "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only]\n       mqplay check <scenario.json>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -18,14 +18,8 @@ pub type Assignment = BTreeMap<String, Vec<(String, u32)>>;
 
 /// `partitions_per_topic` gives each topic's partition count; topics absent from it are skipped, as
 /// Kafka skips topics missing from the metadata.
-pub fn range_assign(
-    members: &[MemberSubscription],
-    partitions_per_topic: &BTreeMap<String, u32>,
-) -> Assignment {
-    let mut assignment: Assignment = members
-        .iter()
-        .map(|m| (m.member_id.clone(), Vec::new()))
-        .collect();
+pub fn range_assign(members: &[MemberSubscription], partitions_per_topic: &BTreeMap<String, u32>) -> Assignment {
+    let mut assignment: Assignment = members.iter().map(|m| (m.member_id.clone(), Vec::new())).collect();
     // Topic order does not change the result (each topic is split independently); BTreeMap gives a
     // fixed order for the lists.
     for (topic, &partition_count) in partitions_per_topic {
@@ -77,10 +71,7 @@ mod tests {
     // Mirrors RangeAssignorTest#testOneConsumerMultipleTopics-style cases: 3 partitions, 2 members.
     #[test]
     fn first_member_takes_the_extra_partition() {
-        let a = range_assign(
-            &subs(&["consumer1", "consumer2"], &["t"]),
-            &counts(&[("t", 3)]),
-        );
+        let a = range_assign(&subs(&["consumer1", "consumer2"], &["t"]), &counts(&[("t", 3)]));
         assert_eq!(a["consumer1"], parts("t", &[0, 1]));
         assert_eq!(a["consumer2"], parts("t", &[2]));
     }

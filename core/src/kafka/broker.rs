@@ -5,8 +5,7 @@ use alloc::vec::Vec;
 
 use super::group;
 use super::{
-    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, Msg, NodeId, Record, Request, Response, Timer, Tp,
-    MAX_LOG_RECORDS,
+    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, Msg, NodeId, Record, Request, Response, Timer, Tp, MAX_LOG_RECORDS,
 };
 use crate::trace::TraceKind;
 
@@ -23,14 +22,7 @@ pub struct ParkedFetch {
     pub positions: Vec<(Tp, u64)>,
 }
 
-pub fn handle_request(
-    cluster: &mut Cluster,
-    broker: BrokerId,
-    ctx: &mut Ctx<'_>,
-    from: NodeId,
-    id: u64,
-    req: Request,
-) {
+pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: NodeId, id: u64, req: Request) {
     let reply = |ctx: &mut Ctx<'_>, body: Response| ctx.send(from, Msg::Response { id, body });
     match req {
         Request::Produce { tp, records } => {

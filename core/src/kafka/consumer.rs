@@ -8,9 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::range_assign;
-use super::{
-    BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp,
-};
+use super::{BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp};
 use crate::scenario::{ConsumerSpec, OffsetReset};
 use crate::trace::TraceKind;
 
@@ -135,26 +133,14 @@ impl Consumer {
             group: self.spec.group.clone(),
         });
         self.find_coordinator(ctx, cluster);
-        self.tick(
-            ctx,
-            self.spec.heartbeat_interval_ms,
-            ConsumerTimer::Heartbeat,
-        );
+        self.tick(ctx, self.spec.heartbeat_interval_ms, ConsumerTimer::Heartbeat);
         if self.spec.enable_auto_commit {
-            self.tick(
-                ctx,
-                self.spec.auto_commit_interval_ms,
-                ConsumerTimer::AutoCommit,
-            );
+            self.tick(ctx, self.spec.auto_commit_interval_ms, ConsumerTimer::AutoCommit);
         }
     }
 
     fn find_coordinator(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        if self
-            .pending
-            .values()
-            .any(|p| *p == Pending::FindCoordinator)
-        {
+        if self.pending.values().any(|p| *p == Pending::FindCoordinator) {
             return;
         }
         if self.phase != Phase::FindingCoordinator {
@@ -199,11 +185,7 @@ impl Consumer {
 
     fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, rejoining: bool) {
         if !self.assigned.is_empty() {
-            let partitions = self
-                .assigned
-                .iter()
-                .map(|tp| cluster.tp_name(*tp))
-                .collect();
+            let partitions = self.assigned.iter().map(|tp| cluster.tp_name(*tp)).collect();
             ctx.trace(TraceKind::PartitionsRevoked {
                 consumer: self.spec.id.clone(),
                 partitions,
@@ -218,8 +200,7 @@ impl Consumer {
     /// real client sends `allConsumed()` even when nothing moved; skipping a commit that would
     /// store the same offsets changes no state, only the number of requests.)
     fn commit(&mut self, ctx: &mut Ctx<'_>, then: Then) -> bool {
-        let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone())
-        else {
+        let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone()) else {
             return false;
         };
         let offsets: Vec<(Tp, u64)> = self
@@ -299,10 +280,7 @@ impl Consumer {
     /// count changes (`ConsumerCoordinator#rejoinNeededOrPending`); a real client notices on its next
     /// metadata refresh, within `metadata.max.age.ms` (300000), here at once.
     pub fn on_partitions_added(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, topic: &str) {
-        if self.is_leader
-            && self.phase == Phase::Stable
-            && self.spec.topics.iter().any(|t| t == topic)
-        {
+        if self.is_leader && self.phase == Phase::Stable && self.spec.topics.iter().any(|t| t == topic) {
             ctx.trace(TraceKind::RebalanceNoticed {
                 consumer: self.spec.id.clone(),
                 error: "metadata changed".into(),
@@ -322,18 +300,11 @@ impl Consumer {
         }
         match what {
             ConsumerTimer::Heartbeat => {
-                self.tick(
-                    ctx,
-                    self.spec.heartbeat_interval_ms,
-                    ConsumerTimer::Heartbeat,
-                );
+                self.tick(ctx, self.spec.heartbeat_interval_ms, ConsumerTimer::Heartbeat);
                 let waiting = self.pending.values().any(|p| *p == Pending::Heartbeat);
-                if let (Phase::Stable | Phase::Syncing, Some(c), Some(m), false) = (
-                    self.phase,
-                    self.coordinator,
-                    self.member_id.clone(),
-                    waiting,
-                ) {
+                if let (Phase::Stable | Phase::Syncing, Some(c), Some(m), false) =
+                    (self.phase, self.coordinator, self.member_id.clone(), waiting)
+                {
                     let id = ctx.request(
                         c,
                         Request::Heartbeat {
@@ -347,11 +318,7 @@ impl Consumer {
                 self.fetch(ctx, cluster);
             }
             ConsumerTimer::AutoCommit => {
-                self.tick(
-                    ctx,
-                    self.spec.auto_commit_interval_ms,
-                    ConsumerTimer::AutoCommit,
-                );
+                self.tick(ctx, self.spec.auto_commit_interval_ms, ConsumerTimer::AutoCommit);
                 self.commit(ctx, Then::Nothing);
             }
             ConsumerTimer::Retry => {
@@ -438,12 +405,7 @@ impl Consumer {
                             assignment: a
                                 .iter()
                                 .map(|(m, tps)| {
-                                    (
-                                        m.clone(),
-                                        tps.iter()
-                                            .map(|(t, p)| alloc::format!("{t}-{p}"))
-                                            .collect(),
-                                    )
+                                    (m.clone(), tps.iter().map(|(t, p)| alloc::format!("{t}-{p}")).collect())
                                 })
                                 .collect(),
                         });
@@ -506,10 +468,7 @@ impl Consumer {
                         ctx.trace(TraceKind::OffsetsCommitted {
                             consumer: self.spec.id.clone(),
                             group: self.spec.group.clone(),
-                            offsets: offsets
-                                .iter()
-                                .map(|(tp, o)| (cluster.tp_name(*tp), *o))
-                                .collect(),
+                            offsets: offsets.iter().map(|(tp, o)| (cluster.tp_name(*tp), *o)).collect(),
                         });
                     }
                     Err(code) => ctx.trace(TraceKind::CommitFailed {
@@ -543,9 +502,7 @@ impl Consumer {
                 }
                 self.fetch(ctx, cluster);
             }
-            (Pending::OffsetFetch, Response::OffsetFetch(Err(code))) => {
-                self.on_group_error(ctx, cluster, code)
-            }
+            (Pending::OffsetFetch, Response::OffsetFetch(Err(code))) => self.on_group_error(ctx, cluster, code),
             (Pending::ListOffsets { tp }, Response::ListOffsets(result)) => match result {
                 Ok(offset) if self.assigned.contains(&tp) => {
                     self.positions.insert(tp, offset);
@@ -568,9 +525,7 @@ impl Consumer {
                 for (tp, batch) in records {
                     for r in batch {
                         // Drop what no longer matches the position (revoked or already seen).
-                        if !self.assigned.contains(&tp)
-                            || self.positions.get(&tp) != Some(&r.offset)
-                        {
+                        if !self.assigned.contains(&tp) || self.positions.get(&tp) != Some(&r.offset) {
                             continue;
                         }
                         self.positions.insert(tp, r.offset + 1);
@@ -636,12 +591,8 @@ impl Consumer {
 
     fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
         match code {
-            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => {
-                self.find_coordinator(ctx, cluster)
-            }
-            ErrorCode::RebalanceInProgress
-            | ErrorCode::IllegalGeneration
-            | ErrorCode::UnknownMemberId => {
+            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.find_coordinator(ctx, cluster),
+            ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId => {
                 if code == ErrorCode::UnknownMemberId {
                     self.member_id = None;
                 }

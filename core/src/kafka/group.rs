@@ -11,10 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::{Assignment, MemberSubscription};
-use super::{
-    BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, NodeId, Request, Response, Timer,
-    Tp,
-};
+use super::{BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, NodeId, Request, Response, Timer, Tp};
 use crate::time::Instant;
 use crate::trace::{RebalanceReason, TraceKind};
 
@@ -110,14 +107,7 @@ fn group_timer(ctx: &mut Ctx<'_>, at: Instant, timer: Timer) {
     });
 }
 
-pub fn handle_request(
-    cluster: &mut Cluster,
-    broker: BrokerId,
-    ctx: &mut Ctx<'_>,
-    from: NodeId,
-    id: u64,
-    req: Request,
-) {
+pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: NodeId, id: u64, req: Request) {
     let group_id = match &req {
         Request::JoinGroup { group, .. }
         | Request::SyncGroup { group, .. }
@@ -150,35 +140,15 @@ pub fn handle_request(
             topics,
             session_timeout_ms,
             ..
-        } => join(
-            group,
-            ctx,
-            from,
-            id,
-            member_id,
-            client_id,
-            topics,
-            session_timeout_ms,
-        ),
+        } => join(group, ctx, from, id, member_id, client_id, topics, session_timeout_ms),
         Request::SyncGroup {
             generation,
             member_id,
             assignment,
             ..
-        } => sync(
-            group,
-            ctx,
-            from,
-            id,
-            generation,
-            &member_id,
-            assignment,
-            &topic_index,
-        ),
+        } => sync(group, ctx, from, id, generation, &member_id, assignment, &topic_index),
         Request::Heartbeat {
-            generation,
-            member_id,
-            ..
+            generation, member_id, ..
         } => {
             let result = match group.members.get_mut(&member_id) {
                 None => Err(ErrorCode::UnknownMemberId),
@@ -214,13 +184,7 @@ pub fn handle_request(
                     group: group.id.clone(),
                     consumer: m.client_id.clone(),
                 });
-                member_gone(
-                    group,
-                    ctx,
-                    RebalanceReason::MemberLeft {
-                        consumer: m.client_id,
-                    },
-                );
+                member_gone(group, ctx, RebalanceReason::MemberLeft { consumer: m.client_id });
             }
         }
         Request::OffsetCommit {
@@ -251,10 +215,7 @@ pub fn handle_request(
             );
         }
         Request::OffsetFetch { tps, .. } => {
-            let found = tps
-                .iter()
-                .map(|tp| (*tp, group.committed.get(tp).copied()))
-                .collect();
+            let found = tps.iter().map(|tp| (*tp, group.committed.get(tp).copied())).collect();
             ctx.send(
                 from,
                 Msg::Response {
@@ -327,20 +288,17 @@ fn join(
     }
     group.join_counter += 1;
     let order = group.join_counter;
-    let member = group
-        .members
-        .entry(member_id.clone())
-        .or_insert_with(|| Member {
-            member_id: member_id.clone(),
-            client: from,
-            client_id: client_id.clone(),
-            topics: topics.clone(),
-            session_timeout_ms,
-            session_deadline: ctx.now,
-            join_request: None,
-            sync_request: None,
-            assignment: Vec::new(),
-        });
+    let member = group.members.entry(member_id.clone()).or_insert_with(|| Member {
+        member_id: member_id.clone(),
+        client: from,
+        client_id: client_id.clone(),
+        topics: topics.clone(),
+        session_timeout_ms,
+        session_deadline: ctx.now,
+        join_request: None,
+        sync_request: None,
+        assignment: Vec::new(),
+    });
     member.topics = topics;
     member.join_request = Some((id, order));
     member.session_deadline = ctx.now + session_timeout_ms;
@@ -366,13 +324,9 @@ fn join(
         }
         _ => {
             let reason = if known {
-                RebalanceReason::MemberRejoined {
-                    consumer: client_id,
-                }
+                RebalanceReason::MemberRejoined { consumer: client_id }
             } else {
-                RebalanceReason::MemberJoined {
-                    consumer: client_id,
-                }
+                RebalanceReason::MemberJoined { consumer: client_id }
             };
             prepare_rebalance(group, ctx, reason);
         }
@@ -397,10 +351,7 @@ fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReas
     group.round += 1;
     let delay_ms = if was_empty {
         // InitialDelayedJoin: wait `delay`, re-armed while new members keep arriving.
-        group.initial_delay = Some((
-            REBALANCE_TIMEOUT_MS.saturating_sub(INITIAL_REBALANCE_DELAY_MS),
-            false,
-        ));
+        group.initial_delay = Some((REBALANCE_TIMEOUT_MS.saturating_sub(INITIAL_REBALANCE_DELAY_MS), false));
         INITIAL_REBALANCE_DELAY_MS
     } else {
         REBALANCE_TIMEOUT_MS
@@ -458,10 +409,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         return;
     }
     // The leader stays if it rejoined; otherwise the first member to join leads.
-    let leader_stays = group
-        .leader
-        .as_ref()
-        .is_some_and(|l| group.members.contains_key(l));
+    let leader_stays = group.leader.as_ref().is_some_and(|l| group.members.contains_key(l));
     if !leader_stays {
         group.leader = group
             .members
@@ -505,11 +453,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         group: group.id.clone(),
         generation: group.generation,
         leader: group.client_of(&leader),
-        members: group
-            .members
-            .values()
-            .map(|m| m.client_id.clone())
-            .collect(),
+        members: group.members.values().map(|m| m.client_id.clone()).collect(),
     });
 }
 
@@ -604,11 +548,7 @@ fn sync(
 
 /// A member left or expired: rebalance the rest, or the group is empty.
 fn member_gone(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReason) {
-    if group
-        .leader
-        .as_ref()
-        .is_some_and(|l| !group.members.contains_key(l))
-    {
+    if group.leader.as_ref().is_some_and(|l| !group.members.contains_key(l)) {
         group.leader = None;
     }
     if group.members.is_empty() {
@@ -658,10 +598,7 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
                 }
             }
         }
-        Timer::MemberSession {
-            group: gid,
-            member_id,
-        } => {
+        Timer::MemberSession { group: gid, member_id } => {
             let serving = coordinator(cluster, gid);
             let Some(group) = cluster.groups.get_mut(gid) else {
                 return;
@@ -690,13 +627,7 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
                     consumer: m.client_id.clone(),
                     timeout_ms: m.session_timeout_ms,
                 });
-                member_gone(
-                    group,
-                    ctx,
-                    RebalanceReason::SessionExpired {
-                        consumer: m.client_id,
-                    },
-                );
+                member_gone(group, ctx, RebalanceReason::SessionExpired { consumer: m.client_id });
             }
         }
         _ => {}

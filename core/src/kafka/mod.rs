@@ -218,20 +218,9 @@ pub enum ConsumerTimer {
 /// Side effects a node asks for. The simulation turns them into queued events and trace entries.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Send {
-        from: NodeId,
-        to: NodeId,
-        msg: Msg,
-    },
-    Timer {
-        node: NodeId,
-        at: Instant,
-        timer: Timer,
-    },
-    Trace {
-        node: NodeId,
-        kind: TraceKind,
-    },
+    Send { from: NodeId, to: NodeId, msg: Msg },
+    Timer { node: NodeId, at: Instant, timer: Timer },
+    Trace { node: NodeId, kind: TraceKind },
 }
 
 /// What every handler gets: the time, the seeded PRNG, a place to put effects, and a request-id source.
@@ -245,11 +234,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     pub fn send(&mut self, to: NodeId, msg: Msg) {
-        self.out.push(Effect::Send {
-            from: self.me,
-            to,
-            msg,
-        });
+        self.out.push(Effect::Send { from: self.me, to, msg });
     }
     /// Sends a request and returns its id, so the caller can match the response.
     pub fn request(&mut self, to: BrokerId, body: Request) -> u64 {
@@ -273,10 +258,7 @@ impl Ctx<'_> {
         });
     }
     pub fn trace(&mut self, kind: TraceKind) {
-        self.out.push(Effect::Trace {
-            node: self.me,
-            kind,
-        });
+        self.out.push(Effect::Trace { node: self.me, kind });
     }
 }
 
@@ -390,17 +372,11 @@ impl Cluster {
     }
 
     pub fn partition(&self, tp: Tp) -> Option<&Partition> {
-        self.topics
-            .get(tp.topic)?
-            .partitions
-            .get(tp.partition as usize)
+        self.topics.get(tp.topic)?.partitions.get(tp.partition as usize)
     }
 
     pub fn partition_mut(&mut self, tp: Tp) -> Option<&mut Partition> {
-        self.topics
-            .get_mut(tp.topic)?
-            .partitions
-            .get_mut(tp.partition as usize)
+        self.topics.get_mut(tp.topic)?.partitions.get_mut(tp.partition as usize)
     }
 
     pub fn topic_index(&self, name: &str) -> Option<usize> {
@@ -427,18 +403,15 @@ impl Cluster {
     /// The coordinator is the leader of the group's `__consumer_offsets` partition: its first replica
     /// that is serving (that internal topic is replicated even in this slice).
     pub fn coordinator_for(&self, group: &str) -> Option<BrokerId> {
-        let replicas = self
-            .offsets_replicas
-            .get(Self::offsets_partition(group) as usize)?;
+        let replicas = self.offsets_replicas.get(Self::offsets_partition(group) as usize)?;
         replicas.iter().copied().find(|b| self.is_serving(*b))
     }
 }
 
 /// Java's `String.hashCode()` over UTF-16 code units: `s[0]*31^(n-1) + ... + s[n-1]`, wrapping.
 pub fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16().fold(0i32, |h, unit| {
-        h.wrapping_mul(31).wrapping_add(i32::from(unit))
-    })
+    s.encode_utf16()
+        .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
 }
 
 #[cfg(test)]

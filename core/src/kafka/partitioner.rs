@@ -77,12 +77,7 @@ fn varint_len(value: i64) -> u32 {
 pub const RECORD_BATCH_OVERHEAD: u32 = 61;
 
 /// `DefaultRecord.sizeInBytes`: the bytes one record takes in a v2 batch (no headers, no compression).
-pub fn record_size_bytes(
-    offset_delta: u32,
-    timestamp_delta_ms: u64,
-    key: Option<&str>,
-    value_len: usize,
-) -> u32 {
+pub fn record_size_bytes(offset_delta: u32, timestamp_delta_ms: u64, key: Option<&str>, value_len: usize) -> u32 {
     let field = |len: Option<usize>| match len {
         None => varint_len(-1),
         Some(l) => varint_len(l as i64) + l as u32,
@@ -108,8 +103,7 @@ impl Sticky {
     /// `batches_full` is `allBatchesFull(deque)`: the partition's last batch is full or there is none.
     /// Switching waits for a full batch, but never past twice `batch.size`.
     pub fn should_switch(&self, batch_size: u32, batches_full: bool) -> bool {
-        (self.produced_bytes >= batch_size && batches_full)
-            || self.produced_bytes >= batch_size.saturating_mul(2)
+        (self.produced_bytes >= batch_size && batches_full) || self.produced_bytes >= batch_size.saturating_mul(2)
     }
 }
 
@@ -155,12 +149,7 @@ fn adaptive_weights(available: &[u32], queue_sizes: Option<&[u32]>) -> Option<Ve
     if max == min {
         return None;
     }
-    Some(
-        available
-            .iter()
-            .map(|p| (*p, max + 1 - queue(*p)))
-            .collect(),
-    )
+    Some(available.iter().map(|p| (*p, max + 1 - queue(*p))).collect())
 }
 
 #[cfg(test)]
@@ -176,19 +165,11 @@ mod tests {
             (b"foobar", -790_332_482),
             (b"a-little-bit-long-string", -985_981_536),
             (b"a-little-bit-longer-string", -1_486_304_829),
-            (
-                b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8",
-                -58_897_971,
-            ),
+            (b"lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971),
             (b"abc", 479_470_107),
         ];
         for (input, want) in cases {
-            assert_eq!(
-                murmur2(input),
-                want,
-                "murmur2({:?})",
-                core::str::from_utf8(input)
-            );
+            assert_eq!(murmur2(input), want, "murmur2({:?})", core::str::from_utf8(input));
         }
     }
 
@@ -213,11 +194,7 @@ mod tests {
             ("123456789", 566),
             ("\u{0} ", 742),
         ] {
-            assert_eq!(
-                partition_for_key(input, 1000).partition,
-                want,
-                "partition of {input:?}"
-            );
+            assert_eq!(partition_for_key(input, 1000).partition, want, "partition of {input:?}");
         }
     }
 
@@ -238,10 +215,7 @@ mod tests {
         // A null key is a single varint(-1) byte instead of length + bytes: body 9, total 10.
         assert_eq!(record_size_bytes(0, 0, None, 3), 10);
         // A 200-byte value needs a 2-byte length varint.
-        assert_eq!(
-            record_size_bytes(0, 0, None, 200),
-            1 + 1 + 1 + 1 + 2 + 200 + 1 + 2
-        );
+        assert_eq!(record_size_bytes(0, 0, None, 200), 1 + 1 + 1 + 1 + 2 + 200 + 1 + 2);
     }
 
     #[test]
@@ -266,10 +240,7 @@ mod tests {
         for _ in 0..4000 {
             seen[next_sticky_partition(&mut rng, 4, &[0, 2, 3], None) as usize] += 1;
         }
-        assert_eq!(
-            seen[1], 0,
-            "partition 1 has no leader and must never be picked"
-        );
+        assert_eq!(seen[1], 0, "partition 1 has no leader and must never be picked");
         for p in [0, 2, 3] {
             assert!(
                 (1100..1600).contains(&seen[p]),

@@ -77,22 +77,13 @@ impl Producer {
     }
 
     pub fn queued_records(&self) -> usize {
-        self.deques
-            .values()
-            .flatten()
-            .map(|b| b.records.len())
-            .sum::<usize>()
-            + self
-                .in_flight
-                .values()
-                .map(|(_, b)| b.records.len())
-                .sum::<usize>()
+        self.deques.values().flatten().map(|b| b.records.len()).sum::<usize>()
+            + self.in_flight.values().map(|(_, b)| b.records.len()).sum::<usize>()
     }
 
     /// `producer.send(record)`.
     pub fn send(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, topic: usize, record: RecordData) {
-        let Some(num_partitions) = cluster.topics.get(topic).map(|t| t.partitions.len() as u32)
-        else {
+        let Some(num_partitions) = cluster.topics.get(topic).map(|t| t.partitions.len() as u32) else {
             return;
         };
         let size = partitioner::record_size_bytes(0, 0, record.key.as_deref(), record.value.len());
@@ -133,11 +124,7 @@ impl Producer {
         self.queued_bytes += u64::from(appended);
         self.stats.sent += 1;
         if keyless {
-            let batches_full = self
-                .deques
-                .get(&tp)
-                .and_then(|d| d.back())
-                .is_none_or(|b| b.full);
+            let batches_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.full);
             let sticky = self.sticky.entry(topic).or_default();
             sticky.produced_bytes = sticky.produced_bytes.saturating_add(appended);
             if sticky.should_switch(self.spec.batch_size_bytes, batches_full) {
@@ -158,10 +145,7 @@ impl Producer {
         let batch_size = self.spec.batch_size_bytes;
         let deque_full = |p: u32| {
             self.deques
-                .get(&Tp {
-                    topic,
-                    partition: p,
-                })
+                .get(&Tp { topic, partition: p })
                 .and_then(|d| d.back())
                 .is_none_or(|b| b.full)
         };
@@ -174,41 +158,19 @@ impl Producer {
             return (p, PartitionChoice::Sticky { switched: None });
         }
         let available: Vec<u32> = (0..n)
-            .filter(|p| {
-                cluster
-                    .leader(Tp {
-                        topic,
-                        partition: *p,
-                    })
-                    .is_some()
-            })
+            .filter(|p| cluster.leader(Tp { topic, partition: *p }).is_some())
             .collect();
         // Load stats exist only once every partition has had a queue (`RecordAccumulator#partitionReady`).
-        let seen_all = (0..n).all(|p| {
-            self.deques.contains_key(&Tp {
-                topic,
-                partition: p,
-            })
-        });
+        let seen_all = (0..n).all(|p| self.deques.contains_key(&Tp { topic, partition: p }));
         let sizes: Vec<u32> = (0..n)
             .map(|p| {
                 self.deques
-                    .get(&Tp {
-                        topic,
-                        partition: p,
-                    })
+                    .get(&Tp { topic, partition: p })
                     .map_or(0, |d| d.len() as u32)
             })
             .collect();
-        let next = partitioner::next_sticky_partition(
-            ctx.rng,
-            n,
-            &available,
-            seen_all.then_some(sizes.as_slice()),
-        );
-        let reason = if current.partition.is_none()
-            && current.produced_bytes == 0
-            && !self.sticky.contains_key(&topic)
+        let next = partitioner::next_sticky_partition(ctx.rng, n, &available, seen_all.then_some(sizes.as_slice()));
+        let reason = if current.partition.is_none() && current.produced_bytes == 0 && !self.sticky.contains_key(&topic)
         {
             StickyReason::First
         } else {
@@ -221,12 +183,7 @@ impl Producer {
                 produced_bytes: 0,
             },
         );
-        (
-            next,
-            PartitionChoice::Sticky {
-                switched: Some(reason),
-            },
-        )
+        (next, PartitionChoice::Sticky { switched: Some(reason) })
     }
 
     /// Appends to the open batch or starts one; returns the bytes the batch estimate grew by.
@@ -249,8 +206,8 @@ impl Producer {
             }
             open.full = true;
         }
-        let size = RECORD_BATCH_OVERHEAD
-            + partitioner::record_size_bytes(0, 0, record.key.as_deref(), record.value.len());
+        let size =
+            RECORD_BATCH_OVERHEAD + partitioner::record_size_bytes(0, 0, record.key.as_deref(), record.value.len());
         self.next_batch_id += 1;
         let id = self.next_batch_id;
         deque.push_back(Batch {

@@ -22,15 +22,11 @@ pub fn actions(p: &ActionsProps) -> Html {
     let value = use_state(|| "created".to_string());
     let on_key = {
         let key = key.clone();
-        Callback::from(move |e: InputEvent| {
-            key.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| key.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let on_value = {
         let value = value.clone();
-        Callback::from(move |e: InputEvent| {
-            value.set(e.target_unchecked_into::<HtmlInputElement>().value())
-        })
+        Callback::from(move |e: InputEvent| value.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let on_produce = {
         let (on, key, value) = (p.on.clone(), key.clone(), value.clone());

@@ -23,9 +23,11 @@ pub fn initial_store() -> Store {
     let lang = browser::initial_lang();
     match codec::parse_fragment(&browser::fragment()) {
         Ok(Some(shared)) => Store::new(shared.scenario, shared.step, lang),
-        Ok(None) => Store::new(mqplay_core::catalog::default_scenario(), 0, lang),
-        Err(errors) => Store::new(mqplay_core::catalog::default_scenario(), 0, lang)
-            .with_errors(errors, "scn.url_invalid"),
+        // The home page opens on the default scenario, already playing.
+        Ok(None) => Store::new(mqplay_core::catalog::default_scenario(), 0, lang).playing(),
+        Err(errors) => {
+            Store::new(mqplay_core::catalog::default_scenario(), 0, lang).with_errors(errors, "scn.url_invalid")
+        }
     }
 }
 
@@ -54,16 +56,15 @@ pub fn app() -> Html {
         let on = on.clone();
         use_effect_with((), move |_| {
             let listener = gloo_keydown(move |e: web_sys::KeyboardEvent| {
-                let typing = e
+                // Fields keep their keys (typing, moving the scrubber); a focused button keeps
+                // Space, which presses it, but arrows do nothing there, so they still step.
+                let tag = e
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(
-                            el.tag_name().as_str(),
-                            "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON"
-                        )
-                    });
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    .map(|el| el.tag_name());
+                let field = matches!(tag.as_deref(), Some("INPUT" | "TEXTAREA" | "SELECT"));
+                let button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
+                if field || button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }
                 let msg = match e.key().as_str() {
@@ -100,10 +101,7 @@ pub fn app() -> Html {
     let sidebar = html! {
         <Sidebar lang={lang} lessons={store.lessons.clone()} current={store.lesson} resume={store.resume} on={on.clone()} />
     };
-    let title = store
-        .scenario()
-        .title
-        .map(|t| crate::i18n::pick(lang, &t).to_string());
+    let title = store.scenario().title.map(|t| crate::i18n::pick(lang, &t).to_string());
 
     html! {
         <div class={classes!("app", if lang == Lang::Zh { "zh" } else { "en" })}>

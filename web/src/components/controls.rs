@@ -28,20 +28,14 @@ pub fn controls(p: &ControlsProps) -> Html {
     let on_speed = {
         let on = p.on.clone();
         Callback::from(move |e: Event| {
-            let i = e
-                .target_unchecked_into::<web_sys::HtmlSelectElement>()
-                .selected_index();
+            let i = e.target_unchecked_into::<web_sys::HtmlSelectElement>().selected_index();
             on.emit(Msg::SetSpeed(i.max(0) as usize));
         })
     };
     let on_scrub = {
         let on = p.on.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value()
-                .parse::<u64>()
-            {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
                 on.emit(Msg::Seek(v));
             }
         })
@@ -49,12 +43,12 @@ pub fn controls(p: &ControlsProps) -> Html {
     let max = p.horizon.max(p.steps).max(1);
     html! {
         <div class="controls" role="toolbar" aria-label={t(lang, "ctl.timeline")}>
-            <button id="btn-back" onclick={send(Msg::StepBack)} aria-label={t(lang, "ctl.step_back")} title="←">{ "⏮ " }{ t(lang, "ctl.step_back") }</button>
+            <button id="btn-back" onclick={send(Msg::StepBack)} aria-label={t(lang, "ctl.step_back")} title="←">{ "‹ " }{ t(lang, "ctl.step_back") }</button>
             <button id="btn-play" class="primary" onclick={send(Msg::TogglePlay)} disabled={p.finished && !p.playing}
                 aria-label={if p.playing { t(lang, "ctl.pause") } else { t(lang, "ctl.play") }} title="space">
                 { if p.playing { format!("⏸ {}", t(lang, "ctl.pause")) } else { format!("▶ {}", t(lang, "ctl.play")) } }
             </button>
-            <button id="btn-step" onclick={send(Msg::StepForward)} disabled={p.finished} aria-label={t(lang, "ctl.step")} title="→">{ t(lang, "ctl.step") }{ " ⏭" }</button>
+            <button id="btn-step" onclick={send(Msg::StepForward)} disabled={p.finished} aria-label={t(lang, "ctl.step")} title="→">{ t(lang, "ctl.step") }{ " ›" }</button>
             <label class="speed">{ t(lang, "ctl.speed") }
                 <select id="speed" onchange={on_speed} aria-label={t(lang, "ctl.speed")}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option selected={i == p.speed}>{ *label }</option> }) }

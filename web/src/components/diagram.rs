@@ -34,10 +34,7 @@ const CONSUMER_COLORS: &[&str] = &[
 pub fn key_color(key: Option<&str>) -> String {
     match key {
         None => "#cbd5e1".into(),
-        Some(k) => format!(
-            "hsl({}, 70%, 72%)",
-            to_positive(murmur2(k.as_bytes())) % 360
-        ),
+        Some(k) => format!("hsl({}, 70%, 72%)", to_positive(murmur2(k.as_bytes())) % 360),
     }
 }
 
@@ -98,12 +95,7 @@ pub fn layout(view: &SimView) -> Layout {
     for g in &seen_groups {
         groups.push((g.to_string(), cy));
         cy += 24.0;
-        for (i, c) in view
-            .consumers
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.group == *g)
-        {
+        for (i, c) in view.consumers.iter().enumerate().filter(|(_, c)| c.group == *g) {
             consumers.push((c.id.clone(), cy + CONSUMER_H / 2.0, i));
             cy += CONSUMER_H + 8.0;
         }
@@ -289,7 +281,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
             <g class={class} onclick={select(Selection::Producer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x="6" y={(y - 22.0).to_string()} width="120" height="44" rx="8" />
                 <text class="producer-name" x="16" y={(y - 4.0).to_string()}>{ id.clone() }</text>
-                <text class="producer-stats" x="16" y={(y + 12.0).to_string()}>{ format!("✓{} ✗{} ⏳{}", p.acked, p.failed, p.queued) }</text>
+                <text class="producer-stats" x="16" y={(y + 12.0).to_string()}>{ if p.queued > 0 { format!("✓{} ✗{} (+{})", p.acked, p.failed, p.queued) } else { format!("✓{} ✗{}", p.acked, p.failed) } }</text>
                 <path class="producer-arrow" d={format!("M 126 {y} L {} {y}", BROKER_X - 4.0)} marker-end="url(#arrow)" />
             </g>
         })
@@ -328,15 +320,8 @@ mod tests {
         let l = layout(&view);
         assert_eq!(l.lanes.len(), 3);
         for lane in &l.lanes {
-            let (_, top, h) = l
-                .brokers
-                .iter()
-                .find(|(id, _, _)| *id == lane.broker)
-                .unwrap();
-            assert!(
-                lane.y > *top && lane.y < top + h,
-                "{lane:?} outside its broker"
-            );
+            let (_, top, h) = l.brokers.iter().find(|(id, _, _)| *id == lane.broker).unwrap();
+            assert!(lane.y > *top && lane.y < top + h, "{lane:?} outside its broker");
         }
         let mut ys: Vec<f64> = l.lanes.iter().map(|x| x.y).collect();
         ys.sort_by(f64::total_cmp);

@@ -65,9 +65,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
             }
         },
         Some(Selection::Partition(name)) => partition_details(lang, v, name, None),
-        Some(Selection::Record { partition, offset }) => {
-            partition_details(lang, v, partition, Some(*offset))
-        }
+        Some(Selection::Record { partition, offset }) => partition_details(lang, v, partition, Some(*offset)),
         Some(Selection::Consumer(id)) => match v.consumers.iter().find(|c| &c.id == id) {
             None => html! {},
             Some(c) => {
@@ -128,11 +126,7 @@ fn partition_details(lang: Lang, v: &SimView, name: &str, offset: Option<u64>) -
     else {
         return html! {};
     };
-    let owners: Vec<String> = part
-        .owners
-        .iter()
-        .map(|(g, c)| format!("{c} ({g})"))
-        .collect();
+    let owners: Vec<String> = part.owners.iter().map(|(g, c)| format!("{c} ({g})")).collect();
     let offsets: Vec<String> = v
         .groups
         .iter()
@@ -154,7 +148,11 @@ fn partition_details(lang: Lang, v: &SimView, name: &str, offset: Option<u64>) -
                 let c = partition_for_key(k, topic.partitions.len() as u32);
                 format!(
                     "murmur2(\"{k}\") = {} → toPositive = {} → {} % {} = {}",
-                    c.murmur2, c.positive, c.positive, topic.partitions.len(), c.partition
+                    c.murmur2,
+                    c.positive,
+                    c.positive,
+                    topic.partitions.len(),
+                    c.partition
                 )
             }
             None => t(lang, "insp.sticky").into(),
@@ -189,9 +187,11 @@ fn group_details(lang: Lang, v: &SimView, id: &str) -> Html {
         .iter()
         .map(|m| format!("{} ← {}", m.consumer, list(&m.partitions)))
         .collect();
-    let rows = g.offsets.iter().map(|o| html! {
-        <tr><td>{ o.partition.clone() }</td><td>{ o.committed.map_or("—".into(), |c| c.to_string()) }</td>
-            <td>{ o.log_end_offset }</td><td>{ o.lag.map_or("—".into(), |l| l.to_string()) }</td></tr>
+    let rows = g.offsets.iter().map(|o| {
+        html! {
+            <tr><td>{ o.partition.clone() }</td><td>{ o.committed.map_or("—".into(), |c| c.to_string()) }</td>
+                <td>{ o.log_end_offset }</td><td>{ o.lag.map_or("—".into(), |l| l.to_string()) }</td></tr>
+        }
     });
     html! { <div class="group-details">
         <h3>{ format!("{} {}", t(lang, "insp.group"), g.id) }</h3>

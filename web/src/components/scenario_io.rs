@@ -31,6 +31,10 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
             shared.set(Some(link));
         })
     };
+    let close_share = {
+        let shared = shared.clone();
+        Callback::from(move |_: MouseEvent| shared.set(None))
+    };
     let on_export = {
         let json = p.scenario_json.clone();
         Callback::from(move |_: MouseEvent| {
@@ -46,9 +50,7 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     };
     let on_draft = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-        })
+        Callback::from(move |e: InputEvent| draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let on_load = {
         let (on, draft, importing) = (p.on.clone(), draft.clone(), importing.clone());
@@ -63,11 +65,12 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     };
     html! {
         <div class="scenario-io">
-            <button id="btn-share" onclick={on_share}>{ "🔗 " }{ t(lang, "scn.share") }</button>
+            <button id="btn-share" onclick={on_share}>{ t(lang, "scn.share") }</button>
             <button id="btn-export" onclick={on_export}>{ t(lang, "scn.export") }</button>
             <button id="btn-import" onclick={open_import}>{ t(lang, "scn.import") }</button>
             if let Some(link) = (*shared).clone() {
                 <div class="share-box" role="status">
+                    <button id="share-close" class="mini close" onclick={close_share} aria-label={t(lang, "scn.dismiss")}>{ "×" }</button>
                     <p>{ t(lang, "scn.copied") }</p>
                     <input id="share-link" readonly=true value={link} aria-label={t(lang, "scn.share")} />
                 </div>
