@@ -412,7 +412,15 @@ impl Sim {
                 }
                 NodeId::Controller => match timer {
                     Timer::Fence { broker, incarnation } => self.fence(broker, incarnation),
-                    other => self.with_ctx(node, |s, ctx| group::on_timer(s.cluster, ctx, &other)),
+                    Timer::GroupJoinDeadline { ref group, .. } | Timer::MemberSession { ref group, .. } => {
+                        // What a group timer does, its coordinator does: attribute it there.
+                        let me = self
+                            .cluster
+                            .coordinator_for(group)
+                            .map_or(NodeId::Controller, NodeId::Broker);
+                        self.with_ctx(me, |s, ctx| group::on_timer(s.cluster, ctx, &timer));
+                    }
+                    _ => {}
                 },
             },
         }

@@ -427,6 +427,8 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         })
         .collect();
     for m in group.members.values_mut() {
+        // A completed join counts as a heartbeat (`completeAndScheduleNextHeartbeatExpiration`).
+        m.session_deadline = ctx.now + m.session_timeout_ms;
         if let Some((join_id, _)) = m.join_request.take() {
             let members = if m.member_id == leader {
                 subscriptions.clone()
@@ -534,6 +536,7 @@ fn sync(
     if group.state == GroupState::Stable {
         for m in group.members.values_mut() {
             if let Some(sync_id) = m.sync_request.take() {
+                m.session_deadline = ctx.now + m.session_timeout_ms;
                 ctx.send(
                     m.client,
                     Msg::Response {

@@ -1,0 +1,72 @@
+//! Golden scenarios: every `tests/golden/<name>.scenario.json` is run to its end and its trace
+//! (JSON lines) and summary are compared with `<name>.expected.txt`. Refresh with
+//! `UPDATE_GOLDEN=1 cargo test -p mqplay-core --test golden` and read the diff before committing.
+use std::path::{Path, PathBuf};
+
+use mqplay_core::summary::Summary;
+use mqplay_core::{Scenario, Sim};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden")
+}
+
+/// The text a scenario is judged by: one JSON line per trace entry, then the summary.
+pub fn render(sim: &Sim) -> String {
+    let mut out = String::new();
+    for e in sim.trace() {
+        out.push_str(&serde_json::to_string(e).expect("trace entries serialize"));
+        out.push('\n');
+    }
+    out.push_str("--- summary\n");
+    out.push_str(&Summary::of(sim).to_json());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn golden_scenarios_match() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+        .expect("tests/golden exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.to_string_lossy().ends_with(".scenario.json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "expected the golden scenarios, found {names:?}");
+    let mut failures = Vec::new();
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let seed = scenario.seed;
+        let mut sim = Sim::new(scenario).unwrap();
+        sim.run_to_end();
+        let actual = render(&sim);
+        let expected_path = PathBuf::from(path.to_string_lossy().replace(".scenario.json", ".expected.txt"));
+        if update {
+            std::fs::write(&expected_path, &actual).unwrap();
+            continue;
+        }
+        let Ok(expected) = std::fs::read_to_string(&expected_path) else {
+            failures.push(format!(
+                "{}: no expected file; run with UPDATE_GOLDEN=1",
+                expected_path.display()
+            ));
+            continue;
+        };
+        if expected != actual {
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            failures.push(format!(
+                "{} (seed {seed}) differs at line {}:\n  expected: {}\n  actual:   {}",
+                path.display(),
+                line + 1,
+                expected.lines().nth(line).unwrap_or("<end>"),
+                actual.lines().nth(line).unwrap_or("<end>")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
