@@ -24,8 +24,8 @@ native() { env -u CARGO_UNSTABLE_BUILD_STD -u RUSTC_BOOTSTRAP "$@"; }
 layer "native tests (core + web)" native cargo test --workspace --quiet
 layer "core builds as no_std for wasm32" cargo build --quiet -p mqplay-core --no-default-features --target wasm32-unknown-unknown
 layer "trunk release build" trunk build --release
-layer "wasm tests in Node" env WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --quiet -p mqplay-web --target wasm32-unknown-unknown --tests
-layer "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 cargo test --quiet -p mqplay-web --target wasm32-unknown-unknown --tests
+layer "wasm tests in Node" env WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p mqplay-web --target wasm32-unknown-unknown --tests
+layer "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 cargo test -p mqplay-web --target wasm32-unknown-unknown --tests
 layer "end-to-end (Playwright, Chromium)" node tests/e2e/e2e.mjs
 echo "test layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -179,3 +179,50 @@ pub fn pick(lang: Lang, text: &mqplay_core::scenario::Text) -> &str {
         Lang::Zh => &text.zh,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_string_exists_in_both_languages_once() {
+        let mut keys: Vec<&str> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+        keys.sort_unstable();
+        let before = keys.len();
+        keys.dedup();
+        assert_eq!(before, keys.len(), "duplicate keys");
+        for (k, en, zh) in STRINGS {
+            assert!(
+                !en.trim().is_empty() && !zh.trim().is_empty(),
+                "{k} is empty in a language"
+            );
+        }
+    }
+
+    #[test]
+    fn every_key_used_in_the_source_is_defined() {
+        // Scans the components for t(lang, "...") so a missing string fails here, not on screen.
+        let sources = [
+            include_str!("components/app.rs"),
+            include_str!("components/actions.rs"),
+            include_str!("components/controls.rs"),
+            include_str!("components/diagram.rs"),
+            include_str!("components/event_log.rs"),
+            include_str!("components/inspector.rs"),
+            include_str!("components/lesson_panel.rs"),
+            include_str!("components/scenario_io.rs"),
+            include_str!("components/sidebar.rs"),
+            include_str!("state.rs"),
+        ];
+        let mut missing = Vec::new();
+        for src in sources {
+            for part in src.split("t(lang, \"").skip(1).chain(src.split("t(p.lang, \"").skip(1)) {
+                let key = part.split('"').next().unwrap_or_default();
+                if !STRINGS.iter().any(|(k, _, _)| *k == key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        assert!(missing.is_empty(), "undefined strings: {missing:?}");
+    }
+}

@@ -1,0 +1,21 @@
+//! Runs in Node (and in the browser): the wasm build of the core must produce exactly the trace
+//! the native build produces for the default scenario. The native test
+//! `core/tests/determinism.rs` pins the same hash file.
+#![cfg(target_arch = "wasm32")]
+use mqplay_core::catalog::default_scenario;
+use mqplay_core::Sim;
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen_test]
+fn default_scenario_trace_hash_matches_native() {
+    let mut sim = Sim::new(default_scenario()).expect("default scenario");
+    sim.run_to_end();
+    let expected = include_str!("../../tests/golden/default.trace-hash").trim();
+    assert_eq!(format!("{:016x}", sim.trace_hash()), expected);
+}
+
+#[wasm_bindgen_test]
+fn lessons_load_in_wasm() {
+    let lessons = mqplay_core::catalog::lessons();
+    assert_eq!(lessons.len(), mqplay_core::catalog::LESSON_FILES.len());
+}

@@ -1,0 +1,124 @@
+//! Component tests in headless Chromium: the real App mounted into the test page.
+#![cfg(target_arch = "wasm32")]
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn doc() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Each test mounts its own App into its own root; queries stay inside it (tests share a page).
+struct Mounted {
+    root: web_sys::Element,
+    app: Option<yew::AppHandle<mqplay_web::App>>,
+}
+
+impl Mounted {
+    fn query(&self, selector: &str) -> Option<web_sys::Element> {
+        self.root.query_selector(selector).ok().flatten()
+    }
+    fn count(&self, selector: &str) -> u32 {
+        self.root.query_selector_all(selector).map(|l| l.length()).unwrap_or(0)
+    }
+    fn text(&self, selector: &str) -> String {
+        self.query(selector).and_then(|e| e.text_content()).unwrap_or_default()
+    }
+    fn click(&self, selector: &str) {
+        let el: web_sys::HtmlElement = self
+            .query(selector)
+            .unwrap_or_else(|| panic!("{selector} missing"))
+            .dyn_into()
+            .unwrap();
+        el.click();
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+/// Yew renders asynchronously: poll for a condition, up to about 5 s.
+async fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if ok() {
+            return;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+async fn mount() -> Mounted {
+    let root = doc().create_element("div").unwrap();
+    doc().body().unwrap().append_child(&root).unwrap();
+    let app = mqplay_web::mount(root.clone());
+    let m = Mounted { root, app: Some(app) };
+    wait_for("the diagram", || m.query("svg.diagram").is_some()).await;
+    m
+}
+
+#[wasm_bindgen_test]
+async fn diagram_controls_and_log_work_together() {
+    let m = mount().await;
+    // Three brokers and three partition lanes for the default scenario.
+    assert_eq!(m.count("svg.diagram .broker"), 3);
+    assert_eq!(m.count("svg.diagram .lane"), 3);
+    // It opens playing; pause, then step by hand.
+    wait_for("the pause button", || {
+        m.text("#btn-play").contains("Pause") || m.text("#btn-play").contains("暂停")
+    })
+    .await;
+    m.click("#btn-play");
+    wait_for("paused", || {
+        m.text("#btn-play").contains("Play") || m.text("#btn-play").contains("播放")
+    })
+    .await;
+    let before = m.count("#event-log li");
+    m.click("#btn-step");
+    wait_for("a new log entry", || m.count("#event-log li") > before).await;
+}
+
+#[wasm_bindgen_test]
+async fn produce_shows_the_key_as_text() {
+    let m = mount().await;
+    let input: web_sys::HtmlInputElement = m.query("#key-input").unwrap().dyn_into().unwrap();
+    input.set_value("<b id=injected>bold</b>");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    m.click("#btn-produce");
+    wait_for("the produce sentence", || {
+        m.text("#event-log").contains("<b id=injected>bold</b>")
+    })
+    .await;
+    assert!(
+        doc().query_selector("#injected").ok().flatten().is_none(),
+        "the key must not become markup"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn language_toggle_switches_every_label() {
+    let m = mount().await;
+    let english = m.text("#btn-reset").contains("Reset");
+    m.click("#lang-toggle");
+    wait_for("the other language", || {
+        m.text("#btn-reset").contains("Reset") != english
+    })
+    .await;
+    let now = m.text("#btn-reset");
+    assert!(now.contains("Reset") || now.contains("重置"), "{now}");
+    m.click("#lang-toggle");
+    wait_for("the first language again", || {
+        m.text("#btn-reset").contains("Reset") == english
+    })
+    .await;
+}
