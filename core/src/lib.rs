@@ -20,6 +20,6 @@ pub mod trace;
 pub mod view;
 
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{Limits, Sim};
+pub use sim::{Advance, Limits, Sim};
 pub use trace::{Lang, TraceEntry, TraceKind};
 pub use view::SimView;

@@ -38,6 +38,17 @@ impl Default for Limits {
 /// How far past its time a live action extends a scenario, so a learner can keep playing.
 pub const LIVE_EXTENSION_MS: u64 = 60_000;
 
+/// What one `advance` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advance {
+    /// The trace gained at least one entry.
+    Entry,
+    /// Time passed (up to the quiet limit) without anything worth a sentence.
+    Quiet,
+    /// Nothing is left to happen within the scenario's duration.
+    Finished,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Event {
     Deliver { from: NodeId, to: NodeId, msg: Msg },
@@ -231,18 +242,28 @@ impl Sim {
         while self.step() {}
     }
 
-    /// Step until the trace gains an entry, at most `max_events` events. Returns whether it did.
-    pub fn step_to_next_entry(&mut self, max_events: u64) -> bool {
+    /// Step until the trace gains an entry, but process at most `max_events` events and let at most
+    /// `max_quiet_ms` of virtual time pass: a quiet stretch (heartbeats, empty fetches) then shows
+    /// as the clock moving rather than as a jump to the end of the scenario.
+    pub fn advance(&mut self, max_events: u64, max_quiet_ms: u64) -> Advance {
         let before = self.trace_total();
+        let deadline = self.now.ms().saturating_add(max_quiet_ms);
         for _ in 0..max_events {
-            if !self.step() {
-                return false;
+            match self.next_wakeup() {
+                None => return Advance::Finished,
+                Some(t) if t > deadline => {
+                    self.run_until(deadline);
+                    return Advance::Quiet;
+                }
+                Some(_) => {
+                    self.step();
+                }
             }
             if self.trace_total() > before {
-                return true;
+                return Advance::Entry;
             }
         }
-        false
+        Advance::Quiet
     }
 
     /// Go to the state after exactly `step` events, by replaying the scenario from the start.
@@ -619,4 +640,58 @@ struct SimParts<'a> {
     cluster: &'a mut Cluster,
     producers: &'a mut Vec<Producer>,
     consumers: &'a mut Vec<Consumer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiet_scenario() -> Scenario {
+        // One consumer that is stable after ~6 s, then only heartbeats and empty fetches.
+        Scenario::from_json(
+            r#"{"version":1,"seed":1,"duration_ms":60000,
+                "kafka":{"brokers":1,"topics":[{"name":"t","partitions":1}],
+                "consumers":[{"id":"c","group":"g","topics":["t"]}]}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn advance_stops_after_the_quiet_limit_instead_of_jumping_to_the_end() {
+        let mut sim = Sim::new(quiet_scenario()).unwrap();
+        sim.run_until(20_000);
+        let before = sim.trace_total();
+        assert_eq!(sim.advance(1_000_000, 5_000), Advance::Quiet);
+        assert_eq!(sim.now_ms(), 25_000, "the clock moved exactly the quiet limit");
+        assert_eq!(sim.trace_total(), before);
+    }
+
+    #[test]
+    fn advance_reports_entries_and_the_end() {
+        let mut sim = Sim::new(quiet_scenario()).unwrap();
+        assert_eq!(sim.advance(1_000_000, 5_000), Advance::Entry);
+        sim.run_to_end();
+        assert_eq!(sim.advance(1_000_000, 5_000), Advance::Finished);
+    }
+
+    #[test]
+    fn actions_win_ties_with_queued_events() {
+        // A live action lands at now+1 and runs before any event queued for that millisecond,
+        // which is what makes replays of learner clicks exact.
+        let mut sim = Sim::new(quiet_scenario()).unwrap();
+        sim.run_until(10_000);
+        let at = sim.push_action(Action::CrashBroker { broker: 0 }).unwrap();
+        assert_eq!(at, 10_001);
+        sim.run_until(at);
+        let replay = {
+            let mut r = Sim::new(sim.scenario().clone()).unwrap();
+            r.run_until(at);
+            r
+        };
+        assert_eq!(replay.trace(), sim.trace());
+        assert!(matches!(
+            sim.trace().last().map(|e| &e.kind),
+            Some(TraceKind::BrokerCrashed { broker: 0 })
+        ));
+    }
 }

@@ -11,6 +11,8 @@ use yew::prelude::*;
 /// Events one "step" may process while looking for the next trace entry (quiet stretches such as
 /// a 45 s session timeout are mostly heartbeats and empty fetches).
 pub const STEP_EVENT_BUDGET: u64 = 1_000_000;
+/// Virtual time one step may skip without a trace entry before it stops and shows the clock.
+pub const STEP_QUIET_MS: u64 = 5_000;
 /// Trace entries handed to the event log.
 pub const LOG_WINDOW: usize = 200;
 /// Playback speeds: trace entries shown per second.
@@ -184,8 +186,8 @@ impl Store {
         self.playing = false;
     }
 
-    fn step_forward(&mut self) -> bool {
-        self.sim.borrow_mut().step_to_next_entry(STEP_EVENT_BUDGET)
+    fn step_forward(&mut self) -> mqplay_core::Advance {
+        self.sim.borrow_mut().advance(STEP_EVENT_BUDGET, STEP_QUIET_MS)
     }
 
     /// A learner's action joins the scenario at the next millisecond; then show its first effect.
@@ -230,7 +232,7 @@ impl Store {
     pub fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Tick => {
-                if self.playing && !self.step_forward() {
+                if self.playing && self.step_forward() == mqplay_core::Advance::Finished {
                     self.playing = false;
                 }
             }
