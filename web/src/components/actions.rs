@@ -5,6 +5,7 @@ use mqplay_core::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::on_click;
 use crate::i18n::t;
 use crate::state::Msg;
 
@@ -38,10 +39,7 @@ pub fn actions(p: &ActionsProps) -> Html {
             });
         })
     };
-    let send = |m: Msg| {
-        let on = p.on.clone();
-        Callback::from(move |_: MouseEvent| on.emit(m.clone()))
-    };
+    let send = |m: Msg| on_click(&p.on, m);
     let brokers = p.view.brokers.iter().map(|b| {
         let (label, msg) = if b.up { (t(lang, "act.crash"), Msg::CrashBroker(b.id)) } else { (t(lang, "act.restart"), Msg::RestartBroker(b.id)) };
         html! {

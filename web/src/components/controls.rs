@@ -3,6 +3,7 @@ use mqplay_core::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::on_click;
 use crate::i18n::t;
 use crate::state::{Msg, SPEEDS};
 
@@ -21,10 +22,7 @@ pub struct ControlsProps {
 #[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
     let lang = p.lang;
-    let send = |m: Msg| {
-        let on = p.on.clone();
-        Callback::from(move |_: MouseEvent| on.emit(m.clone()))
-    };
+    let send = |m: Msg| on_click(&p.on, m);
     let on_speed = {
         let on = p.on.clone();
         Callback::from(move |e: Event| {

@@ -5,6 +5,7 @@ use mqplay_core::lesson::Lesson;
 use mqplay_core::Lang;
 use yew::prelude::*;
 
+use super::on_click;
 use crate::i18n::{pick, t};
 use crate::state::{LessonPos, Msg};
 
@@ -26,10 +27,7 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
     let Some(step) = p.lesson.steps.get(pos.step) else {
         return html! {};
     };
-    let send = |m: Msg| {
-        let on = p.on.clone();
-        Callback::from(move |_: MouseEvent| on.emit(m.clone()))
-    };
+    let send = |m: Msg| on_click(&p.on, m);
     let predict = step.predict.as_ref().map(|pr| {
         let options = pr.options.iter().enumerate().map(|(i, o)| {
             let right = p.outcome.as_deref() == Some(o.value.as_str());
