@@ -3,7 +3,7 @@
 //! learner makes before the step's actions run. The state at any step is a pure function of the
 //! lesson, so stepping back is recomputing, and a learner can leave and return to the same state.
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
@@ -72,13 +72,18 @@ pub struct PredictOption {
 
 impl Lesson {
     pub fn from_json(text: &str) -> Result<Lesson, Vec<ScenarioError>> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let lesson: Lesson = serde_path_to_error::deserialize(de).map_err(|e| {
-            alloc::vec![ScenarioError {
-                path: e.path().to_string(),
-                reason: e.into_inner().to_string()
-            }]
-        })?;
+        if text.len() > crate::scenario::MAX_DOCUMENT_BYTES {
+            let reason = format!(
+                "the lesson is {} bytes; the limit is {}",
+                text.len(),
+                crate::scenario::MAX_DOCUMENT_BYTES
+            );
+            return Err(alloc::vec![ScenarioError {
+                path: String::new(),
+                reason
+            }]);
+        }
+        let lesson: Lesson = crate::scenario::parse_document(text)?;
         lesson.validate()?;
         Ok(lesson)
     }

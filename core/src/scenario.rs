@@ -255,12 +255,7 @@ impl Scenario {
                 )
             )]);
         }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            alloc::vec![err(path, e.into_inner().to_string())]
-        })?;
+        let scenario: Scenario = parse_document(text)?;
         scenario.validate()?;
         Ok(scenario)
     }
@@ -396,6 +391,57 @@ impl Scenario {
         } else {
             Err(errors)
         }
+    }
+}
+
+/// Parses one JSON object and nothing after it. serde would also accept a struct written as a
+/// positional array, which bypasses `deny_unknown_fields`, so the document must be an object.
+pub fn parse_document<T: serde::de::DeserializeOwned + Serialize>(text: &str) -> Result<T, Vec<ScenarioError>> {
+    if !text.trim_start().starts_with('{') {
+        return Err(alloc::vec![err("", "the document must be a JSON object ({ ... })")]);
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        alloc::vec![err(path, e.into_inner().to_string())]
+    })?;
+    // Trailing text (a second pasted document, say) is an error, not something to ignore.
+    de.end()
+        .map_err(|e| alloc::vec![err("", format!("unexpected text after the document: {e}"))])?;
+    // Objects nested anywhere must be objects too: compare with the canonical form.
+    let input: serde_json::Value = serde_json::from_str(text).map_err(|e| alloc::vec![err("", e.to_string())])?;
+    let canonical = serde_json::to_value(&value).map_err(|e| alloc::vec![err("", e.to_string())])?;
+    if let Some(path) = array_for_object(&input, &canonical, String::new()) {
+        return Err(alloc::vec![err(
+            path,
+            "must be an object with named fields, not an array"
+        )]);
+    }
+    Ok(value)
+}
+
+/// The path of the first place where `input` has an array and the parsed form an object.
+fn array_for_object(input: &serde_json::Value, canonical: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value::{Array, Object};
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.into()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (input, canonical) {
+        (Array(_), Object(_)) => Some(path),
+        (Object(fields), Object(canon)) => fields
+            .iter()
+            .find_map(|(k, v)| canon.get(k).and_then(|c| array_for_object(v, c, join(k)))),
+        (Array(items), Array(canon)) => items
+            .iter()
+            .zip(canon)
+            .enumerate()
+            .find_map(|(i, (v, c))| array_for_object(v, c, format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 

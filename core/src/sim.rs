@@ -51,8 +51,18 @@ pub enum Advance {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Event {
-    Deliver { from: NodeId, to: NodeId, msg: Msg },
-    Timer { node: NodeId, timer: Timer },
+    /// `incarnation` is the destination broker's life when the message was sent: a request on a
+    /// connection to an earlier life died with that connection and is never processed.
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        msg: Msg,
+        incarnation: u32,
+    },
+    Timer {
+        node: NodeId,
+        timer: Timer,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -329,7 +339,19 @@ impl Sim {
                         self.scenario.network.latency_ms_min,
                         self.scenario.network.latency_ms_max,
                     );
-                    self.push(self.now + latency, Event::Deliver { from, to, msg });
+                    let incarnation = match to {
+                        NodeId::Broker(b) => self.cluster.broker(b).map_or(0, |x| x.incarnation),
+                        _ => 0,
+                    };
+                    self.push(
+                        self.now + latency,
+                        Event::Deliver {
+                            from,
+                            to,
+                            msg,
+                            incarnation,
+                        },
+                    );
                 }
                 Effect::Timer { node, at, timer } => self.push(at, Event::Timer { node, timer }),
                 Effect::Trace { node, kind } => self.record(node, kind),
@@ -397,10 +419,18 @@ impl Sim {
 
     fn dispatch(&mut self, event: Event) {
         match event {
-            Event::Deliver { from, to, msg } => match to {
+            Event::Deliver {
+                from,
+                to,
+                msg,
+                incarnation,
+            } => match to {
                 NodeId::Broker(b) => {
                     let up = self.cluster.broker(b).is_some_and(|x| x.up);
+                    let same_life = self.cluster.broker(b).is_some_and(|x| x.incarnation == incarnation);
                     match msg {
+                        // Sent before a crash: its client was told "disconnected" then; drop it.
+                        Msg::Request { .. } if !same_life => {}
                         Msg::Request { id, body } if up => {
                             self.with_ctx(to, |s, ctx| broker::handle_request(s.cluster, b, ctx, from, id, body));
                         }
@@ -527,7 +557,7 @@ impl Sim {
                 });
                 for c in 0..self.consumers.len() {
                     self.with_ctx(NodeId::Consumer(ConsumerIdx(c)), |s, ctx| {
-                        s.consumers[c].on_partitions_added(ctx, s.cluster, &topic)
+                        s.consumers[c].on_partitions_added(ctx, s.cluster)
                     });
                 }
             }

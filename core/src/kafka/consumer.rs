@@ -8,12 +8,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::range_assign;
-use super::{BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp};
+use super::{
+    retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp,
+};
 use crate::scenario::{ConsumerSpec, OffsetReset};
 use crate::trace::TraceKind;
 
-/// Backoff before retrying a failed coordinator lookup or fetch (`retry.backoff.ms`, 100).
-pub const RETRY_BACKOFF_MS: u64 = 100;
 /// Consumed records kept for the view (per consumer); older ones are only counted.
 pub const CONSUMED_HISTORY: usize = 256;
 
@@ -81,6 +81,11 @@ pub struct Consumer {
     pub assigned: Vec<Tp>,
     pub positions: BTreeMap<Tp, u64>,
     pub last_committed: BTreeMap<Tp, u64>,
+    /// Consecutive failed attempts, for the backoff; reset when a coordinator is found or a
+    /// position is established.
+    retries: u32,
+    /// Partition counts of the subscribed topics when this member, as leader, last assigned.
+    assigned_with: BTreeMap<String, u32>,
     pending: BTreeMap<u64, Pending>,
     fetching_from: BTreeSet<BrokerId>,
     /// Set while the coordinator is being looked up again; the phase resumes after.
@@ -102,6 +107,8 @@ impl Consumer {
             assigned: Vec::new(),
             positions: BTreeMap::new(),
             last_committed: BTreeMap::new(),
+            retries: 0,
+            assigned_with: BTreeMap::new(),
             pending: BTreeMap::new(),
             fetching_from: BTreeSet::new(),
             resume: None,
@@ -112,6 +119,13 @@ impl Consumer {
 
     pub fn is_running(&self) -> bool {
         !matches!(self.phase, Phase::Stopped | Phase::Crashed)
+    }
+
+    /// Try again after the KIP-580 backoff; consecutive failures wait longer, up to 1 s.
+    fn retry_later(&mut self, ctx: &mut Ctx<'_>) {
+        self.retries = self.retries.saturating_add(1);
+        let delay_ms = retry_backoff_ms(self.retries, ctx);
+        self.tick(ctx, delay_ms, ConsumerTimer::Retry);
     }
 
     fn tick(&self, ctx: &mut Ctx<'_>, delay_ms: u64, what: ConsumerTimer) {
@@ -159,7 +173,7 @@ impl Consumer {
                 );
                 self.pending.insert(id, Pending::FindCoordinator);
             }
-            None => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+            None => self.retry_later(ctx),
         }
     }
 
@@ -279,16 +293,8 @@ impl Consumer {
     /// The group leader watches the metadata of the subscribed topics and rejoins when a partition
     /// count changes (`ConsumerCoordinator#rejoinNeededOrPending`); a real client notices on its next
     /// metadata refresh, within `metadata.max.age.ms` (300000), here at once.
-    pub fn on_partitions_added(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, topic: &str) {
-        if self.is_leader && self.phase == Phase::Stable && self.spec.topics.iter().any(|t| t == topic) {
-            ctx.trace(TraceKind::RebalanceNoticed {
-                consumer: self.spec.id.clone(),
-                error: "metadata changed".into(),
-            });
-            if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
-                self.join(ctx, cluster);
-            }
-        }
+    pub fn on_partitions_added(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        self.check_metadata(ctx, cluster);
     }
 
     pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, timer: &Timer) {
@@ -315,6 +321,8 @@ impl Consumer {
                     );
                     self.pending.insert(id, Pending::Heartbeat);
                 }
+                self.check_metadata(ctx, cluster);
+                self.ensure_positions(ctx);
                 self.fetch(ctx, cluster);
             }
             ConsumerTimer::AutoCommit => {
@@ -325,6 +333,7 @@ impl Consumer {
                 if self.phase == Phase::FindingCoordinator {
                     self.find_coordinator(ctx, cluster);
                 } else {
+                    self.ensure_positions(ctx);
                     self.fetch(ctx, cluster);
                 }
             }
@@ -379,18 +388,22 @@ impl Consumer {
                         });
                     }
                     self.coordinator = Some(broker);
+                    self.retries = 0;
                     match self.resume.take() {
                         Some(Phase::Stable) => self.phase = Phase::Stable,
                         _ => self.join(ctx, cluster),
                     }
                 }
-                Err(_) => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+                Err(_) => self.retry_later(ctx),
             },
             (Pending::Join, Response::JoinGroup(result)) => match result {
                 Ok(r) => {
                     self.generation = r.generation;
                     self.member_id = Some(r.member_id.clone());
                     self.is_leader = r.leader_id == r.member_id;
+                    if self.is_leader {
+                        self.assigned_with = self.subscribed_counts(cluster);
+                    }
                     let assignment = self.is_leader.then(|| {
                         let counts = cluster
                             .topics
@@ -505,6 +518,7 @@ impl Consumer {
             (Pending::OffsetFetch, Response::OffsetFetch(Err(code))) => self.on_group_error(ctx, cluster, code),
             (Pending::ListOffsets { tp }, Response::ListOffsets(result)) => match result {
                 Ok(offset) if self.assigned.contains(&tp) => {
+                    self.retries = 0;
                     self.positions.insert(tp, offset);
                     ctx.trace(TraceKind::PositionReset {
                         consumer: self.spec.id.clone(),
@@ -567,26 +581,61 @@ impl Consumer {
     }
 
     /// Without a leader the reset waits; the next OffsetFetch after a heartbeat tick retries it.
+    /// Without a leader (or after a failed lookup) the reset waits `retry.backoff.ms` and is tried
+    /// again by `ensure_positions`.
     fn list_offsets_later(&mut self, ctx: &mut Ctx<'_>) {
-        if let Some(c) = self.coordinator {
-            let missing: Vec<Tp> = self
-                .assigned
-                .iter()
-                .copied()
-                .filter(|tp| !self.positions.contains_key(tp))
-                .collect();
-            if !missing.is_empty() && !self.pending.values().any(|p| *p == Pending::OffsetFetch) {
-                // Re-run the restore step a little later through a fresh OffsetFetch.
-                let id = ctx.request(
-                    c,
-                    Request::OffsetFetch {
-                        group: self.spec.group.clone(),
-                        tps: missing,
-                    },
-                );
-                self.pending.insert(id, Pending::OffsetFetch);
-            }
+        self.retry_later(ctx);
+    }
+
+    /// Level-triggered like the real client's poll loop: any assigned partition without a position
+    /// gets its committed offset looked up again (then reset if there is none), whatever failed
+    /// before.
+    fn ensure_positions(&mut self, ctx: &mut Ctx<'_>) {
+        let stable = self.phase == Phase::Stable;
+        let busy = self
+            .pending
+            .values()
+            .any(|p| matches!(p, Pending::OffsetFetch | Pending::ListOffsets { .. }));
+        let missing: Vec<Tp> = self
+            .assigned
+            .iter()
+            .copied()
+            .filter(|tp| !self.positions.contains_key(tp))
+            .collect();
+        if let (true, false, false, Some(c)) = (stable, busy, missing.is_empty(), self.coordinator) {
+            let id = ctx.request(
+                c,
+                Request::OffsetFetch {
+                    group: self.spec.group.clone(),
+                    tps: missing,
+                },
+            );
+            self.pending.insert(id, Pending::OffsetFetch);
         }
+    }
+
+    /// The leader compares the partition counts it assigned with against the metadata on every
+    /// poll and rejoins when they differ (`ConsumerCoordinator#rejoinNeededOrPending`).
+    fn check_metadata(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if !(self.is_leader && self.phase == Phase::Stable) || self.subscribed_counts(cluster) == self.assigned_with {
+            return;
+        }
+        ctx.trace(TraceKind::RebalanceNoticed {
+            consumer: self.spec.id.clone(),
+            error: "metadata changed".into(),
+        });
+        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
+            self.join(ctx, cluster);
+        }
+    }
+
+    fn subscribed_counts(&self, cluster: &Cluster) -> BTreeMap<String, u32> {
+        cluster
+            .topics
+            .iter()
+            .filter(|t| self.spec.topics.contains(&t.name))
+            .map(|t| (t.name.clone(), t.partitions.len() as u32))
+            .collect()
     }
 
     fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
@@ -612,7 +661,7 @@ impl Consumer {
                     self.join(ctx, cluster);
                 }
             }
-            _ => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+            _ => self.retry_later(ctx),
         }
     }
 
@@ -620,7 +669,7 @@ impl Consumer {
         match pending {
             Pending::Fetch { broker } => {
                 self.fetching_from.remove(&broker);
-                self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry);
+                self.retry_later(ctx);
             }
             Pending::ListOffsets { .. } => self.list_offsets_later(ctx),
             Pending::Commit { then, .. } => {
@@ -628,12 +677,17 @@ impl Consumer {
                     consumer: self.spec.id.clone(),
                     error: "DISCONNECTED".into(),
                 });
-                self.find_coordinator(ctx, cluster);
-                if then == Then::Leave {
-                    self.leave(ctx, cluster);
+                match then {
+                    Then::Leave => self.leave(ctx, cluster),
+                    // Look the coordinator up again, then rejoin as planned.
+                    Then::Rejoin => {
+                        self.phase = Phase::Joining;
+                        self.find_coordinator(ctx, cluster);
+                    }
+                    Then::Nothing => self.find_coordinator(ctx, cluster),
                 }
             }
-            Pending::FindCoordinator => self.tick(ctx, RETRY_BACKOFF_MS, ConsumerTimer::Retry),
+            Pending::FindCoordinator => self.retry_later(ctx),
             Pending::Join | Pending::Sync => {
                 self.resume = None;
                 self.phase = Phase::FindingCoordinator;

@@ -619,6 +619,13 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
             let Some(member) = group.members.get(member_id) else {
                 return;
             };
+            // `hasSatisfiedHeartbeat`: a member waiting for its JoinGroup or SyncGroup answer is
+            // alive by definition; the rebalance timeout, not the session, bounds that wait.
+            if member.join_request.is_some() || member.sync_request.is_some() {
+                let at = ctx.now + member.session_timeout_ms;
+                group_timer(ctx, at, timer.clone());
+                return;
+            }
             if member.session_deadline > ctx.now {
                 let at = member.session_deadline;
                 group_timer(ctx, at, timer.clone());

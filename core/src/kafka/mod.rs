@@ -32,6 +32,21 @@ pub const OFFSETS_TOPIC_REPLICATION: u32 = 3;
 /// Records kept per partition log; past it the broker refuses appends (a bounded model).
 pub const MAX_LOG_RECORDS: usize = 2_000_000;
 
+/// Client `retry.backoff.ms` and `retry.backoff.max.ms` defaults: the wait doubles per attempt
+/// up to the maximum (KIP-580; consumers and producers alike, as `reconnect.backoff.*` does for
+/// connections).
+pub const RETRY_BACKOFF_MS: u64 = 100;
+pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
+
+/// KIP-580 exponential backoff: `retry.backoff.ms * 2^(attempts-1)`, capped at `retry.backoff.max.ms`,
+/// with the client's ±20% jitter drawn from the seeded PRNG.
+pub fn retry_backoff_ms(attempts: u32, ctx: &mut Ctx<'_>) -> u64 {
+    let exp = RETRY_BACKOFF_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(16));
+    let base = exp.min(RETRY_BACKOFF_MAX_MS);
+    let jitter = base / 5;
+    ctx.rng.between(base - jitter, base + jitter)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BrokerId(pub u32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -15,16 +15,15 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::partitioner::{self, Sticky, RECORD_BATCH_OVERHEAD};
-use super::{Cluster, Ctx, ErrorCode, Msg, NodeId, RecordData, Request, Response, Timer, Tp};
+use super::{
+    retry_backoff_ms, Cluster, Ctx, ErrorCode, Msg, NodeId, RecordData, Request, Response, Timer, Tp, RETRY_BACKOFF_MS,
+};
 use crate::scenario::ProducerSpec;
 use crate::time::Instant;
 use crate::trace::{PartitionChoice, StickyReason, TraceKind};
 
 /// `delivery.timeout.ms` default: a record not acknowledged this long after `send()` fails.
 pub const DELIVERY_TIMEOUT_MS: u64 = 120_000;
-/// `retry.backoff.ms` and `retry.backoff.max.ms` defaults; backoff doubles per attempt (KIP-580).
-pub const RETRY_BACKOFF_MS: u64 = 100;
-pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
 /// `buffer.memory` default (32 MiB): bytes a producer may hold unsent.
 pub const BUFFER_MEMORY_BYTES: u64 = 33_554_432;
 
@@ -337,13 +336,4 @@ impl Producer {
     pub fn name(&self) -> String {
         self.spec.id.clone()
     }
-}
-
-/// KIP-580 exponential backoff: `retry.backoff.ms * 2^(attempts-1)`, capped at `retry.backoff.max.ms`,
-/// with the client's ±20% jitter drawn from the seeded PRNG.
-pub fn retry_backoff_ms(attempts: u32, ctx: &mut Ctx<'_>) -> u64 {
-    let exp = RETRY_BACKOFF_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(16));
-    let base = exp.min(RETRY_BACKOFF_MAX_MS);
-    let jitter = base / 5;
-    ctx.rng.between(base - jitter, base + jitter)
 }
