@@ -146,6 +146,10 @@ pub enum TraceKind {
         group: String,
         consumer: String,
     },
+    MemberNotRejoined {
+        group: String,
+        consumer: String,
+    },
     MemberExpired {
         group: String,
         consumer: String,
@@ -257,6 +261,7 @@ impl TraceKind {
             GroupEmpty,
             MemberLeft,
             MemberExpired,
+            MemberNotRejoined,
             ConsumerStarted,
             ConsumerStopped,
             CoordinatorFound,
@@ -407,6 +412,12 @@ impl TraceKind {
             (K::GroupEmpty { group, generation }, Zh) => format!("消费者组 {group} 已没有成员（第 {generation} 代）"),
             (K::MemberLeft { group, consumer }, En) => format!("{consumer} left group {group} (LeaveGroup)"),
             (K::MemberLeft { group, consumer }, Zh) => format!("{consumer} 离开消费者组 {group}（LeaveGroup）"),
+            (K::MemberNotRejoined { group, consumer }, En) => {
+                format!("group {group} completes its rebalance without {consumer}, which had not rejoined")
+            }
+            (K::MemberNotRejoined { group, consumer }, Zh) => {
+                format!("消费者组 {group} 完成再均衡，{consumer} 没有重新加入，被移出")
+            }
             (K::MemberExpired { group, consumer, timeout_ms }, En) => {
                 format!("group {group} removes {consumer}: no heartbeat within {timeout_ms} ms")
             }

@@ -645,7 +645,9 @@ impl Consumer {
                 if code == ErrorCode::UnknownMemberId {
                     self.member_id = None;
                 }
-                if self.phase == Phase::Joining {
+                // A heartbeat error while our JoinGroup is in flight changes nothing; an error on
+                // the JoinGroup itself means we must send a new one.
+                if self.pending.values().any(|p| *p == Pending::Join) {
                     return;
                 }
                 ctx.trace(TraceKind::RebalanceNoticed {

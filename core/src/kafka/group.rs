@@ -70,7 +70,7 @@ pub struct Group {
     /// `Some(remaining)` while the initial delay runs; `new_members` says whether it is re-armed.
     initial_delay: Option<(u64, bool)>,
     /// The broker that last served as coordinator, to notice a move.
-    loaded_on: Option<BrokerId>,
+    loaded_on: Option<(BrokerId, u32)>,
 }
 
 impl Group {
@@ -128,11 +128,13 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         .enumerate()
         .map(|(i, t)| (t.name.clone(), i))
         .collect();
+    let incarnation = cluster.broker(broker).map_or(0, |b| b.incarnation);
+    let alive = previous_alive(cluster, &group_id);
     let group = cluster
         .groups
         .entry(group_id.clone())
         .or_insert_with(|| Group::new(&group_id));
-    take_over(group, broker, ctx.now);
+    take_over(group, (broker, incarnation), alive, ctx);
     match req {
         Request::JoinGroup {
             member_id,
@@ -241,13 +243,48 @@ fn not_coordinator(req: &Request) -> Response {
 }
 
 /// A coordinator that just took the group over restarts every member's session clock.
-fn take_over(group: &mut Group, broker: BrokerId, now: Instant) {
-    if group.loaded_on != Some(broker) {
-        for m in group.members.values_mut() {
-            m.session_deadline = now + m.session_timeout_ms;
-        }
-        group.loaded_on = Some(broker);
+/// A coordinator loading the group (a new broker, or the same one after a restart) starts from
+/// what `__consumer_offsets` holds: every member's session clock restarts, and JoinGroup/SyncGroup
+/// requests that were waiting on the old coordinator's connections are gone (their clients were
+/// disconnected and will send new ones).
+///
+/// If the previous coordinator is still running, it answers the requests it was holding with
+/// NOT_COORDINATOR as it unloads the group (`onResignation`), so their clients look again.
+fn take_over(group: &mut Group, coordinator: (BrokerId, u32), previous_alive: bool, ctx: &mut Ctx<'_>) {
+    if group.loaded_on == Some(coordinator) {
+        return;
     }
+    let previous = group
+        .loaded_on
+        .map(|(b, _)| NodeId::Broker(b))
+        .filter(|_| previous_alive);
+    for m in group.members.values_mut() {
+        m.session_deadline = ctx.now + m.session_timeout_ms;
+        let join = m
+            .join_request
+            .take()
+            .map(|(id, _)| (id, Response::JoinGroup(Err((ErrorCode::NotCoordinator, None)))));
+        let sync = m
+            .sync_request
+            .take()
+            .map(|id| (id, Response::SyncGroup(Err(ErrorCode::NotCoordinator))));
+        if let Some(from) = previous {
+            for (id, body) in join.into_iter().chain(sync) {
+                ctx.out.push(Effect::Send {
+                    from,
+                    to: m.client,
+                    msg: Msg::Response { id, body },
+                });
+            }
+        }
+    }
+    group.loaded_on = Some(coordinator);
+}
+
+/// Whether the broker that last coordinated `group` is still the same running process.
+fn previous_alive(cluster: &Cluster, group: &str) -> bool {
+    let loaded = cluster.groups.get(group).and_then(|g| g.loaded_on);
+    loaded.is_some_and(|(b, life)| cluster.broker(b).is_some_and(|x| x.up && x.incarnation == life))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -381,7 +418,8 @@ fn maybe_complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
 }
 
 fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
-    // Members that did not rejoin within the rebalance timeout are dropped.
+    // Members that had not rejoined when the join completed are dropped (`onCompleteJoin` removes
+    // the not-yet-rejoined members), whether the rebalance timeout or the initial delay ran out.
     let late: Vec<String> = group
         .members
         .values()
@@ -390,10 +428,9 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         .collect();
     for member_id in late {
         if let Some(m) = group.members.remove(&member_id) {
-            ctx.trace(TraceKind::MemberExpired {
+            ctx.trace(TraceKind::MemberNotRejoined {
                 group: group.id.clone(),
                 consumer: m.client_id,
-                timeout_ms: REBALANCE_TIMEOUT_MS,
             });
         }
     }
@@ -574,12 +611,21 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
     let coordinator = |cluster: &Cluster, g: &str| cluster.coordinator_for(g);
     match timer {
         Timer::GroupJoinDeadline { group: gid, round } => {
+            let serving = coordinator(cluster, gid).map(|b| (b, cluster.broker(b).map_or(0, |x| x.incarnation)));
+            let alive = previous_alive(cluster, gid);
             let Some(group) = cluster.groups.get_mut(gid) else {
                 return;
             };
             if group.round != *round || group.state != GroupState::PreparingRebalance {
                 return;
             }
+            let Some(serving) = serving else {
+                // Nobody coordinates the group now; the deadline waits for a coordinator.
+                let at = ctx.now + INITIAL_REBALANCE_DELAY_MS;
+                group_timer(ctx, at, timer.clone());
+                return;
+            };
+            take_over(group, serving, alive, ctx);
             match group.initial_delay {
                 Some((remaining, true)) if remaining > 0 => {
                     let delay = INITIAL_REBALANCE_DELAY_MS.min(remaining);
@@ -602,7 +648,8 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
             }
         }
         Timer::MemberSession { group: gid, member_id } => {
-            let serving = coordinator(cluster, gid);
+            let serving = coordinator(cluster, gid).map(|b| (b, cluster.broker(b).map_or(0, |x| x.incarnation)));
+            let alive = previous_alive(cluster, gid);
             let Some(group) = cluster.groups.get_mut(gid) else {
                 return;
             };
@@ -615,7 +662,7 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
                 group_timer(ctx, at, timer.clone());
                 return;
             };
-            take_over(group, broker, ctx.now);
+            take_over(group, broker, alive, ctx);
             let Some(member) = group.members.get(member_id) else {
                 return;
             };
