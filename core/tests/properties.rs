@@ -899,3 +899,34 @@ fn group_forms_after_its_coordinator_crashes_at_the_start() {
     }
     run.check_settled(true).unwrap();
 }
+
+/// Found with MQPLAY_PROPTEST_SEED=110: partitions added twice, a consumer joins and another
+/// closes; the group must still finish its rebalance.
+#[test]
+fn group_finishes_rebalancing_after_partitions_grow_and_members_change() {
+    let mut run = replay(
+        shape_of(13_093_778_691_077_391_156, 2, 2, 2, 6_000),
+        &[
+            Op::Produce { key: Some(0) },
+            Op::Invalid(0),
+            Op::Advance(6_025),
+            Op::AddPartitions(1),
+            Op::AddPartitions(1),
+            Op::AddConsumer,
+            Op::RemoveConsumer(0),
+        ],
+    );
+    run.settle().unwrap();
+    if std::env::var_os("SHOW_TRACE").is_some() {
+        for c in run.sim.consumers() {
+            eprintln!(
+                "{} phase={:?} coordinator={:?} member={:?}",
+                c.spec.id, c.phase, c.coordinator, c.member_id
+            );
+        }
+        for e in run.sim.trace() {
+            eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
+        }
+    }
+    run.check_settled(true).unwrap();
+}

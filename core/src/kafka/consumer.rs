@@ -179,6 +179,9 @@ impl Consumer {
 
     /// Eager protocol: give up every partition before (re)joining.
     fn join(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        if self.pending.values().any(|p| *p == Pending::Join) {
+            return; // one JoinGroup in flight at a time, as the real client
+        }
         let Some(coordinator) = self.coordinator else {
             return;
         };
@@ -617,7 +620,8 @@ impl Consumer {
     /// The leader compares the partition counts it assigned with against the metadata on every
     /// poll and rejoins when they differ (`ConsumerCoordinator#rejoinNeededOrPending`).
     fn check_metadata(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        if !(self.is_leader && self.phase == Phase::Stable) || self.subscribed_counts(cluster) == self.assigned_with {
+        let changed = self.subscribed_counts(cluster) != self.assigned_with;
+        if !(self.is_leader && self.phase == Phase::Stable) || !changed || self.rejoin_underway() {
             return;
         }
         ctx.trace(TraceKind::RebalanceNoticed {
@@ -627,6 +631,13 @@ impl Consumer {
         if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
             self.join(ctx, cluster);
         }
+    }
+
+    /// A JoinGroup in flight, or a commit that will be followed by one.
+    fn rejoin_underway(&self) -> bool {
+        self.pending
+            .values()
+            .any(|p| matches!(p, Pending::Join | Pending::Commit { then: Then::Rejoin, .. }))
     }
 
     fn subscribed_counts(&self, cluster: &Cluster) -> BTreeMap<String, u32> {
@@ -647,7 +658,7 @@ impl Consumer {
                 }
                 // A heartbeat error while our JoinGroup is in flight changes nothing; an error on
                 // the JoinGroup itself means we must send a new one.
-                if self.pending.values().any(|p| *p == Pending::Join) {
+                if self.rejoin_underway() {
                     return;
                 }
                 ctx.trace(TraceKind::RebalanceNoticed {
