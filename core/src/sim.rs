@@ -454,10 +454,8 @@ impl Sim {
                 NodeId::Producer(p) => self.with_ctx(node, |s, ctx| s.producers[p.0].on_timer(ctx, s.cluster, &timer)),
                 NodeId::Consumer(c) => self.with_ctx(node, |s, ctx| s.consumers[c.0].on_timer(ctx, s.cluster, &timer)),
                 NodeId::Broker(b) => {
-                    if let (Timer::FetchWait { park_id }, true) = (
-                        &timer,
-                        self.cluster.is_serving(b) || self.cluster.broker(b).is_some_and(|x| x.up),
-                    ) {
+                    if let (Timer::FetchWait { park_id }, true) = (&timer, self.cluster.broker(b).is_some_and(|x| x.up))
+                    {
                         self.with_ctx(node, |s, ctx| broker::on_fetch_wait(s.cluster, ctx, *park_id));
                     }
                 }

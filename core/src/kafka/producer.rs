@@ -328,12 +328,4 @@ impl Producer {
             self.try_drain(ctx, cluster, *tp);
         }
     }
-
-    pub fn node(idx: usize) -> NodeId {
-        NodeId::Producer(super::ProducerIdx(idx))
-    }
-
-    pub fn name(&self) -> String {
-        self.spec.id.clone()
-    }
 }
