@@ -151,7 +151,7 @@ impl Sim {
         };
         for i in 0..sim.consumers.len() {
             sim.with_ctx(NodeId::Consumer(ConsumerIdx(i)), |s, ctx| {
-                s.consumers[i].start(ctx, &s.cluster)
+                s.consumers[i].start(ctx, s.cluster)
             });
         }
         Ok(sim)

@@ -113,11 +113,10 @@ fn append(
     Ok(base)
 }
 
-fn read(
-    cluster: &Cluster,
-    broker: BrokerId,
-    positions: &[(Tp, u64)],
-) -> (Vec<(Tp, Vec<Record>)>, Vec<(Tp, ErrorCode)>) {
+/// What a fetch returns: records per partition, and per-partition errors.
+type FetchData = (Vec<(Tp, Vec<Record>)>, Vec<(Tp, ErrorCode)>);
+
+fn read(cluster: &Cluster, broker: BrokerId, positions: &[(Tp, u64)]) -> FetchData {
     let mut records = Vec::new();
     let mut errors = Vec::new();
     let mut budget = MAX_FETCH_RECORDS;

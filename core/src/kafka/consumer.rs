@@ -470,11 +470,7 @@ impl Consumer {
                 }
                 Err(code) => self.on_group_error(ctx, cluster, code),
             },
-            (Pending::Heartbeat, Response::Heartbeat(result)) => {
-                if let Err(code) = result {
-                    self.on_group_error(ctx, cluster, code);
-                }
-            }
+            (Pending::Heartbeat, Response::Heartbeat(Err(code))) => self.on_group_error(ctx, cluster, code),
             (Pending::Commit { offsets, then }, Response::OffsetCommit(result)) => {
                 match result {
                     Ok(()) => {
@@ -621,7 +617,8 @@ impl Consumer {
     /// poll and rejoins when they differ (`ConsumerCoordinator#rejoinNeededOrPending`).
     fn check_metadata(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
         let changed = self.subscribed_counts(cluster) != self.assigned_with;
-        if !(self.is_leader && self.phase == Phase::Stable) || !changed || self.rejoin_underway() {
+        let leading = self.is_leader && self.phase == Phase::Stable;
+        if !leading || !changed || self.rejoin_underway() {
             return;
         }
         ctx.trace(TraceKind::RebalanceNoticed {

@@ -11,12 +11,11 @@
 //! request in flight per partition (the real client may pipeline up to
 //! `max.in.flight.requests.per.connection=5` and reorders nothing either).
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
-use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::partitioner::{self, Sticky, RECORD_BATCH_OVERHEAD};
 use super::{
-    retry_backoff_ms, Cluster, Ctx, ErrorCode, Msg, NodeId, RecordData, Request, Response, Timer, Tp, RETRY_BACKOFF_MS,
+    retry_backoff_ms, Cluster, Ctx, ErrorCode, Msg, RecordData, Request, Response, Timer, Tp, RETRY_BACKOFF_MS,
 };
 use crate::scenario::ProducerSpec;
 use crate::time::Instant;
