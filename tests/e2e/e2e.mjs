@@ -248,6 +248,18 @@ try {
     await page.screenshot({ path: join(shots, 'broker-down-en.png') });
   });
 
+  await test('diagram elements are reachable and selectable by keyboard', async () => {
+    await page.click('#btn-free-play');
+    await page.focus('#el-orders-1');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#inspector h3:has-text("orders-1")');
+    const before = await page.locator('#clock').innerText();
+    await page.focus('#el-broker-2');
+    await page.keyboard.press(' ');
+    await page.waitForSelector('#inspector h3:has-text("Broker 2")');
+    assert.equal(await page.locator('#clock').innerText(), before, 'space on a diagram element selects; it does not play');
+  });
+
   await test('usable on a phone-sized screen', async () => {
     const phone = await browser.newPage();
     watch(phone);

@@ -58,12 +58,12 @@ pub fn app() -> Html {
             let listener = gloo_keydown(move |e: web_sys::KeyboardEvent| {
                 // Fields keep their keys (typing, moving the scrubber); a focused button keeps
                 // Space, which presses it, but arrows do nothing there, so they still step.
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| el.tag_name());
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let tag = target.as_ref().map(|el| el.tag_name());
                 let field = matches!(tag.as_deref(), Some("INPUT" | "TEXTAREA" | "SELECT"));
-                let button_space = tag.as_deref() == Some("BUTTON") && e.key() == " ";
+                let role = target.as_ref().and_then(|el| el.get_attribute("role"));
+                let acts_as_button = tag.as_deref() == Some("BUTTON") || role.as_deref() == Some("button");
+                let button_space = acts_as_button && e.key() == " ";
                 if field || button_space || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }

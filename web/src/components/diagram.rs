@@ -136,6 +136,16 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let on = props.on.clone();
         Callback::from(move |_: MouseEvent| on.emit(Msg::Select(Some(s.clone()))))
     };
+    // Diagram elements act as buttons: Enter or Space selects, like a click.
+    let select_key = |s: Selection| {
+        let on = props.on.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on.emit(Msg::Select(Some(s.clone())));
+            }
+        })
+    };
     let selected = |s: &Selection| props.selected.as_ref() == Some(s);
     let partition = |name: &str| {
         view.topics
@@ -159,7 +169,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let status = if fenced { t(lang, "diag.fenced") } else if !up { t(lang, "diag.down") } else { "" };
         let coord = b.map(|b| b.coordinator_of.join(", ")).unwrap_or_default();
         html! {
-            <g class={class} onclick={select(Selection::Broker(*id))} role="button" tabindex="0" aria-label={name.clone()} id={format!("el-{name}")}>
+            <g class={class} onclick={select(Selection::Broker(*id))} onkeydown={select_key(Selection::Broker(*id))} role="button" tabindex="0" aria-label={name.clone()} id={format!("el-{name}")}>
                 <rect x={BROKER_X.to_string()} y={y.to_string()} width={BROKER_W.to_string()} height={h.to_string()} rx="10" />
                 <text class="broker-name" x={(BROKER_X + 12.0).to_string()} y={(y + 20.0).to_string()}>{ format!("Broker {id}") }</text>
                 if !status.is_empty() {
@@ -202,7 +212,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
         });
         let end_x = CELLS_X + CELL_STEP * LANE_CELLS as f64 + 6.0;
         Some(html! {
-            <g class={class} id={format!("el-{}", lane.partition)}>
+            <g class={class} id={format!("el-{}", lane.partition)} role="button" tabindex="0" aria-label={lane.partition.clone()}
+                onkeydown={select_key(Selection::Partition(lane.partition.clone()))}>
                 <rect class="lane-bg" x={(BROKER_X + 8.0).to_string()} y={(y - 13.0).to_string()} width={(BROKER_W - 16.0).to_string()} height="26" rx="6"
                     onclick={select(Selection::Partition(lane.partition.clone()))} />
                 <text class="lane-name" x={(BROKER_X + 16.0).to_string()} y={(y + 4.0).to_string()}
@@ -254,7 +265,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let top = y - CONSUMER_H / 2.0;
         let status = if idle { t(lang, "diag.idle").to_string() } else { c.phase.clone() };
         Some(html! {
-            <g class={class} onclick={select(Selection::Consumer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
+            <g class={class} onclick={select(Selection::Consumer(id.clone()))} onkeydown={select_key(Selection::Consumer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x={CONSUMER_X.to_string()} y={top.to_string()} width={CONSUMER_W.to_string()} height={CONSUMER_H.to_string()} rx="8"
                     style={format!("stroke: {}", consumer_color(*ci))} />
                 <circle cx={(CONSUMER_X + 14.0).to_string()} cy={y.to_string()} r="5" fill={consumer_color(*ci)} />
@@ -278,7 +289,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let p = view.producers.iter().find(|p| &p.id == id)?;
         let class = classes!("producer", hl(id).then_some("hl"), selected(&Selection::Producer(id.clone())).then_some("selected"));
         Some(html! {
-            <g class={class} onclick={select(Selection::Producer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
+            <g class={class} onclick={select(Selection::Producer(id.clone()))} onkeydown={select_key(Selection::Producer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x="6" y={(y - 22.0).to_string()} width="120" height="44" rx="8" />
                 <text class="producer-name" x="16" y={(y - 4.0).to_string()}>{ id.clone() }</text>
                 <text class="producer-stats" x="16" y={(y + 12.0).to_string()}>{ if p.queued > 0 { format!("✓{} ✗{} (+{})", p.acked, p.failed, p.queued) } else { format!("✓{} ✗{}", p.acked, p.failed) } }</text>
