@@ -608,6 +608,7 @@ impl Sim {
             return;
         }
         broker.fenced = true;
+        self.cluster.elect_offsets_leaders_without(b);
         let offline = self.partitions_of(b);
         self.with_ctx(NodeId::Controller, |_, ctx| {
             ctx.trace(TraceKind::BrokerFenced { broker: b.0, offline })
@@ -624,6 +625,7 @@ impl Sim {
         let was_fenced = broker.fenced;
         broker.up = true;
         broker.fenced = false;
+        self.cluster.elect_offsets_leaders_with(b);
         let online = if was_fenced { self.partitions_of(b) } else { Vec::new() };
         self.with_ctx(NodeId::Broker(b), |_, ctx| {
             ctx.trace(TraceKind::BrokerRestarted { broker: b.0, online })

@@ -468,8 +468,16 @@ impl TraceKind {
             (K::PartitionsRevoked { consumer, partitions, rejoining: false }, Zh) => {
                 format!("{consumer} 关闭时交出 {}", list(partitions))
             }
-            (K::RebalanceNoticed { consumer, error }, En) => format!("{consumer} learns of a rebalance ({error}) and rejoins"),
-            (K::RebalanceNoticed { consumer, error }, Zh) => format!("{consumer} 得知正在再均衡（{error}），重新加入"),
+            (K::RebalanceNoticed { consumer, error }, _) => match (error.as_str(), lang) {
+                ("REBALANCE_IN_PROGRESS", En) => format!("{consumer} learns of a rebalance ({error}) and rejoins"),
+                ("REBALANCE_IN_PROGRESS", Zh) => format!("{consumer} 得知正在再均衡（{error}），重新加入"),
+                ("metadata changed", En) => {
+                    format!("{consumer} (leader) sees a subscribed topic's partition count change and rejoins so partitions are reassigned")
+                }
+                ("metadata changed", Zh) => format!("{consumer}（leader）发现订阅主题的分区数变了，重新加入以便重新分配分区"),
+                (_, En) => format!("{consumer} is no longer in the group's current generation ({error}) and rejoins"),
+                (_, Zh) => format!("{consumer} 已不在消费者组的当前代中（{error}），重新加入"),
+            },
             (K::PositionRestored { consumer, partition, offset }, En) => {
                 format!("{consumer} resumes {partition} at the committed offset {offset}")
             }

@@ -146,7 +146,7 @@ impl Sim {
                     id: g.id.clone(),
                     state: g.state.name().into(),
                     generation: g.generation,
-                    coordinator: cluster.coordinator_for(&g.id).map(|b| b.0),
+                    coordinator: cluster.offsets_leader(&g.id).map(|b| b.0),
                     leader: g.leader.as_ref().map(|l| g.client_of(l)),
                     members: g
                         .members
@@ -200,7 +200,7 @@ impl Sim {
                     coordinator_of: cluster
                         .groups
                         .keys()
-                        .filter(|g| cluster.coordinator_for(g) == Some(b.id))
+                        .filter(|g| cluster.offsets_leader(g) == Some(b.id))
                         .cloned()
                         .collect(),
                 })

@@ -11,7 +11,9 @@ use crate::trace::TraceKind;
 
 /// `fetch.max.wait.ms` (consumer default 500): how long a broker holds a fetch that found no data.
 pub const FETCH_MAX_WAIT_MS: u64 = 500;
-/// Records returned by one fetch; the consumer's `max.poll.records` default is 500.
+/// Records returned by one fetch response. Kafka bounds a fetch by bytes (`fetch.max.bytes` 50 MiB,
+/// `max.partition.fetch.bytes` 1 MiB) and the client hands out at most `max.poll.records` (500) per
+/// poll; the sandbox caps the response at 500 records instead, which keeps events small.
 pub const MAX_FETCH_RECORDS: usize = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,9 +66,7 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         }
         Request::FindCoordinator { group } => {
             // Any broker answers from its metadata: the leader of the group's offsets partition.
-            let result = cluster
-                .coordinator_for(&group)
-                .ok_or(ErrorCode::CoordinatorNotAvailable);
+            let result = cluster.offsets_leader(&group).ok_or(ErrorCode::CoordinatorNotAvailable);
             reply(ctx, Response::FindCoordinator(result));
         }
         other => group::handle_request(cluster, broker, ctx, from, id, other),

@@ -81,8 +81,8 @@ pub struct Consumer {
     pub assigned: Vec<Tp>,
     pub positions: BTreeMap<Tp, u64>,
     pub last_committed: BTreeMap<Tp, u64>,
-    /// Consecutive failed attempts, for the backoff; reset when a coordinator is found or a
-    /// position is established.
+    /// Consecutive failed attempts, for the backoff; reset when the coordinator answers a group
+    /// request or a position is established.
     retries: u32,
     /// Partition counts of the subscribed topics when this member, as leader, last assigned.
     assigned_with: BTreeMap<String, u32>,
@@ -150,6 +150,20 @@ impl Consumer {
         self.tick(ctx, self.spec.heartbeat_interval_ms, ConsumerTimer::Heartbeat);
         if self.spec.enable_auto_commit {
             self.tick(ctx, self.spec.auto_commit_interval_ms, ConsumerTimer::AutoCommit);
+        }
+    }
+
+    /// The coordinator failed us (a disconnect, NOT_COORDINATOR): forget it and look it up again
+    /// after the backoff, as the client marks the coordinator unknown and waits before it
+    /// reconnects (`reconnect.backoff.ms` / `retry.backoff.ms`, exponential up to 1 s).
+    fn lose_coordinator(&mut self, ctx: &mut Ctx<'_>) {
+        if self.phase != Phase::FindingCoordinator {
+            self.resume = Some(self.phase);
+            self.phase = Phase::FindingCoordinator;
+        }
+        self.coordinator = None;
+        if !self.pending.values().any(|p| *p == Pending::FindCoordinator) {
+            self.retry_later(ctx);
         }
     }
 
@@ -391,7 +405,6 @@ impl Consumer {
                         });
                     }
                     self.coordinator = Some(broker);
-                    self.retries = 0;
                     match self.resume.take() {
                         Some(Phase::Stable) => self.phase = Phase::Stable,
                         _ => self.join(ctx, cluster),
@@ -401,6 +414,7 @@ impl Consumer {
             },
             (Pending::Join, Response::JoinGroup(result)) => match result {
                 Ok(r) => {
+                    self.retries = 0;
                     self.generation = r.generation;
                     self.member_id = Some(r.member_id.clone());
                     self.is_leader = r.leader_id == r.member_id;
@@ -450,6 +464,7 @@ impl Consumer {
             },
             (Pending::Sync, Response::SyncGroup(result)) => match result {
                 Ok(tps) => {
+                    self.retries = 0;
                     self.phase = Phase::Stable;
                     self.assigned = tps.clone();
                     ctx.trace(TraceKind::PartitionsAssigned {
@@ -470,6 +485,7 @@ impl Consumer {
                 }
                 Err(code) => self.on_group_error(ctx, cluster, code),
             },
+            (Pending::Heartbeat, Response::Heartbeat(Ok(()))) => self.retries = 0,
             (Pending::Heartbeat, Response::Heartbeat(Err(code))) => self.on_group_error(ctx, cluster, code),
             (Pending::Commit { offsets, then }, Response::OffsetCommit(result)) => {
                 match result {
@@ -483,10 +499,22 @@ impl Consumer {
                             offsets: offsets.iter().map(|(tp, o)| (cluster.tp_name(*tp), *o)).collect(),
                         });
                     }
-                    Err(code) => ctx.trace(TraceKind::CommitFailed {
-                        consumer: self.spec.id.clone(),
-                        error: code.name().into(),
-                    }),
+                    Err(code) => {
+                        ctx.trace(TraceKind::CommitFailed {
+                            consumer: self.spec.id.clone(),
+                            error: code.name().into(),
+                        });
+                        // A commit refused for a rebalance, a stale generation, an unknown member
+                        // or a moved coordinator makes the client rejoin or look up the
+                        // coordinator (`ConsumerCoordinator` OffsetCommitResponseHandler).
+                        if then == Then::Nothing {
+                            return self.on_group_error(ctx, cluster, code);
+                        }
+                        if then == Then::Rejoin && code == ErrorCode::NotCoordinator {
+                            self.phase = Phase::Joining;
+                            return self.lose_coordinator(ctx);
+                        }
+                    }
                 }
                 match then {
                     Then::Nothing => {}
@@ -648,7 +676,7 @@ impl Consumer {
 
     fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
         match code {
-            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.find_coordinator(ctx, cluster),
+            ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.lose_coordinator(ctx),
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId => {
                 if code == ErrorCode::UnknownMemberId {
                     self.member_id = None;
@@ -692,18 +720,18 @@ impl Consumer {
                     // Look the coordinator up again, then rejoin as planned.
                     Then::Rejoin => {
                         self.phase = Phase::Joining;
-                        self.find_coordinator(ctx, cluster);
+                        self.lose_coordinator(ctx);
                     }
-                    Then::Nothing => self.find_coordinator(ctx, cluster),
+                    Then::Nothing => self.lose_coordinator(ctx),
                 }
             }
             Pending::FindCoordinator => self.retry_later(ctx),
             Pending::Join | Pending::Sync => {
                 self.resume = None;
                 self.phase = Phase::FindingCoordinator;
-                self.find_coordinator(ctx, cluster);
+                self.lose_coordinator(ctx);
             }
-            Pending::Heartbeat | Pending::OffsetFetch => self.find_coordinator(ctx, cluster),
+            Pending::Heartbeat | Pending::OffsetFetch => self.lose_coordinator(ctx),
         }
     }
 }

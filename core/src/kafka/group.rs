@@ -117,7 +117,7 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         | Request::OffsetFetch { group, .. } => group.clone(),
         _ => return,
     };
-    if cluster.coordinator_for(&group_id) != Some(broker) {
+    if cluster.offsets_leader(&group_id) != Some(broker) {
         let body = not_coordinator(&req);
         ctx.send(from, Msg::Response { id, body });
         return;
@@ -319,6 +319,32 @@ fn join(
             Msg::Response {
                 id,
                 body: Response::JoinGroup(Err((ErrorCode::UnknownMemberId, None))),
+            },
+        );
+        return;
+    }
+    // A follower rejoining with the same subscription while the group is Stable or completing gets
+    // the current generation back without a new rebalance; only the leader or a changed
+    // subscription triggers one (GroupMetadataManager, classic JoinGroup of a known member).
+    let same_subscription = group.members.get(&member_id).is_some_and(|m| m.topics == topics);
+    let follower = group.leader.as_deref() != Some(member_id.as_str());
+    let settled = matches!(group.state, GroupState::Stable | GroupState::CompletingRebalance);
+    if known && same_subscription && follower && settled {
+        if let Some(m) = group.members.get_mut(&member_id) {
+            m.session_deadline = ctx.now + m.session_timeout_ms;
+        }
+        let leader_id = group.leader.clone().unwrap_or_default();
+        let result = JoinResult {
+            generation: group.generation,
+            member_id,
+            leader_id,
+            members: Vec::new(),
+        };
+        ctx.send(
+            from,
+            Msg::Response {
+                id,
+                body: Response::JoinGroup(Ok(result)),
             },
         );
         return;

@@ -27,7 +27,9 @@ pub const BROKER_SESSION_TIMEOUT_MS: u64 = 9_000;
 /// `offsets.topic.num.partitions` (default 50): the group coordinator is the leader of partition
 /// `abs(groupId.hashCode()) % 50` of `__consumer_offsets`.
 pub const OFFSETS_TOPIC_PARTITIONS: u32 = 50;
-/// `offsets.topic.replication.factor` (default 3), capped by the number of brokers.
+/// `offsets.topic.replication.factor` (default 3). Kafka will not create `__consumer_offsets` with
+/// fewer brokers than that (coordinator lookups fail until it can); small clusters set it lower,
+/// as the single-broker sample configs set 1. The sandbox uses `min(3, brokers)` so every size works.
 pub const OFFSETS_TOPIC_REPLICATION: u32 = 3;
 /// Records kept per partition log; past it the broker refuses appends (a bounded model).
 pub const MAX_LOG_RECORDS: usize = 2_000_000;
@@ -38,13 +40,45 @@ pub const MAX_LOG_RECORDS: usize = 2_000_000;
 pub const RETRY_BACKOFF_MS: u64 = 100;
 pub const RETRY_BACKOFF_MAX_MS: u64 = 1_000;
 
-/// KIP-580 exponential backoff: `retry.backoff.ms * 2^(attempts-1)`, capped at `retry.backoff.max.ms`,
-/// with the client's ±20% jitter drawn from the seeded PRNG.
+/// KIP-580 exponential backoff, as `org.apache.kafka.common.utils.ExponentialBackoff` computes it:
+/// `retry.backoff.ms * 2^(attempts-1)` (the exponent stops growing once that reaches the maximum),
+/// times a random factor in 0.8..1.2, and only then capped at `retry.backoff.max.ms`, so no wait
+/// ever exceeds 1000 ms. The random factor comes from the seeded PRNG.
 pub fn retry_backoff_ms(attempts: u32, ctx: &mut Ctx<'_>) -> u64 {
-    let exp = RETRY_BACKOFF_MS.saturating_mul(1u64 << attempts.saturating_sub(1).min(16));
-    let base = exp.min(RETRY_BACKOFF_MAX_MS);
-    let jitter = base / 5;
-    ctx.rng.between(base - jitter, base + jitter)
+    let term = RETRY_BACKOFF_MS
+        .saturating_mul(1u64 << attempts.saturating_sub(1).min(16))
+        .min(RETRY_BACKOFF_MAX_MS);
+    let jittered = ctx.rng.between(term - term / 5, term + term / 5);
+    jittered.min(RETRY_BACKOFF_MAX_MS)
+}
+
+#[cfg(test)]
+mod backoff_tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_never_exceeds_the_maximum() {
+        let mut rng = Rng::seeded(1);
+        let mut out = Vec::new();
+        let mut request_id = 0;
+        let mut ctx = Ctx {
+            now: Instant::ZERO,
+            me: NodeId::Controller,
+            rng: &mut rng,
+            out: &mut out,
+            next_request_id: &mut request_id,
+        };
+        for attempts in 1..=20 {
+            let term = (100u64 << (attempts - 1).min(16)).min(1000);
+            for _ in 0..50 {
+                let wait = retry_backoff_ms(attempts, &mut ctx);
+                assert!(
+                    wait >= term * 4 / 5 && wait <= (term * 6 / 5).min(1000),
+                    "attempt {attempts}: {wait}"
+                );
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -308,6 +342,8 @@ pub struct Cluster {
     pub topics: Vec<Topic>,
     /// Replica list of each `__consumer_offsets` partition.
     pub offsets_replicas: Vec<Vec<BrokerId>>,
+    /// Current leader of each `__consumer_offsets` partition, as the controller elected it.
+    pub offsets_leaders: Vec<Option<BrokerId>>,
     pub groups: BTreeMap<String, group::Group>,
     pub parked_fetches: BTreeMap<u64, broker::ParkedFetch>,
     pub next_park_id: u64,
@@ -336,8 +372,12 @@ impl Cluster {
             .collect();
         let start = place(rng);
         let rf = OFFSETS_TOPIC_REPLICATION.min(n);
-        let offsets_replicas = (0..OFFSETS_TOPIC_PARTITIONS)
+        let offsets_replicas: Vec<Vec<BrokerId>> = (0..OFFSETS_TOPIC_PARTITIONS)
             .map(|p| (0..rf).map(|r| BrokerId((start + p + r) % n)).collect())
+            .collect();
+        let offsets_leaders = offsets_replicas
+            .iter()
+            .map(|r: &Vec<BrokerId>| r.first().copied())
             .collect();
         Cluster {
             brokers: (0..n)
@@ -350,6 +390,7 @@ impl Cluster {
                 .collect(),
             topics,
             offsets_replicas,
+            offsets_leaders,
             groups: BTreeMap::new(),
             parked_fetches: BTreeMap::new(),
             next_park_id: 0,
@@ -415,11 +456,39 @@ impl Cluster {
         abs % OFFSETS_TOPIC_PARTITIONS
     }
 
-    /// The coordinator is the leader of the group's `__consumer_offsets` partition: its first replica
-    /// that is serving (that internal topic is replicated even in this slice).
+    /// The coordinator is the leader of the group's `__consumer_offsets` partition, as the metadata
+    /// says; it may be a broker that is down and not fenced yet (its clients then see disconnects).
+    pub fn offsets_leader(&self, group: &str) -> Option<BrokerId> {
+        *self.offsets_leaders.get(Self::offsets_partition(group) as usize)?
+    }
+
+    /// The coordinator when it is actually running, i.e. able to act for the group.
     pub fn coordinator_for(&self, group: &str) -> Option<BrokerId> {
-        let replicas = self.offsets_replicas.get(Self::offsets_partition(group) as usize)?;
-        replicas.iter().copied().find(|b| self.is_serving(*b))
+        self.offsets_leader(group)
+            .filter(|b| self.broker(*b).is_some_and(|x| x.up))
+    }
+
+    /// The controller fenced `b`: `__consumer_offsets` partitions it led elect another live replica
+    /// (this internal topic is replicated even in this slice), or have no leader.
+    pub fn elect_offsets_leaders_without(&mut self, b: BrokerId) {
+        for (p, leader) in self.offsets_leaders.iter_mut().enumerate() {
+            if *leader == Some(b) {
+                let serving = |r: &BrokerId| self.brokers.get(r.0 as usize).is_some_and(|x| x.up && !x.fenced);
+                *leader = self.offsets_replicas[p].iter().copied().find(|r| *r != b && serving(r));
+            }
+        }
+    }
+
+    /// `b` registered again: leaderless `__consumer_offsets` partitions it replicates elect it.
+    /// Partitions that moved away stay where they are: Kafka moves leadership back to the preferred
+    /// replica only by its periodic check (`auto.leader.rebalance.enable`, every
+    /// `leader.imbalance.check.interval.seconds` = 300), which this sandbox does not model.
+    pub fn elect_offsets_leaders_with(&mut self, b: BrokerId) {
+        for (p, leader) in self.offsets_leaders.iter_mut().enumerate() {
+            if leader.is_none() && self.offsets_replicas[p].contains(&b) {
+                *leader = Some(b);
+            }
+        }
     }
 }
 

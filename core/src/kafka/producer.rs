@@ -105,7 +105,7 @@ impl Producer {
                     },
                 )
             }
-            None => self.sticky_partition(ctx, cluster, topic, num_partitions),
+            None => self.sticky_partition(ctx, cluster, topic, num_partitions, record.value.len()),
         };
         let tp = Tp { topic, partition };
         ctx.trace(TraceKind::RecordPartitioned {
@@ -139,8 +139,25 @@ impl Producer {
         cluster: &Cluster,
         topic: usize,
         n: u32,
+        value_len: usize,
     ) -> (u32, PartitionChoice) {
         let batch_size = self.spec.batch_size_bytes;
+        // A keyless record that does not fit the open batch closes it (`tryAppend` calls
+        // `closeForRecordAppends`), and the switch condition is checked again before a new batch
+        // is started (`partitionChanged`), so a full sticky partition hands this record on.
+        if let Some(p) = self.sticky.get(&topic).and_then(|s| s.partition) {
+            if let Some(open) = self
+                .deques
+                .get_mut(&Tp { topic, partition: p })
+                .and_then(|d| d.back_mut())
+            {
+                let delta_ms = ctx.now.ms().saturating_sub(open.created.ms());
+                let size = partitioner::record_size_bytes(open.records.len() as u32, delta_ms, None, value_len);
+                if open.bytes + size > batch_size {
+                    open.full = true;
+                }
+            }
+        }
         let deque_full = |p: u32| {
             self.deques
                 .get(&Tp { topic, partition: p })
