@@ -461,7 +461,9 @@ impl Sim {
                 }
                 NodeId::Controller => match timer {
                     Timer::Fence { broker, incarnation } => self.fence(broker, incarnation),
-                    Timer::GroupJoinDeadline { ref group, .. } | Timer::MemberSession { ref group, .. } => {
+                    Timer::GroupJoinDeadline { ref group, .. }
+                    | Timer::MemberSession { ref group, .. }
+                    | Timer::PendingMemberExpiry { ref group, .. } => {
                         // What a group timer does, its coordinator does: attribute it there.
                         let me = self
                             .cluster

@@ -152,14 +152,15 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         Request::Heartbeat {
             generation, member_id, ..
         } => {
+            // validateClassicGroupHeartbeat: the member, then the generation, then the state; only a
+            // heartbeat of the current generation keeps the session alive.
             let result = match group.members.get_mut(&member_id) {
                 None => Err(ErrorCode::UnknownMemberId),
+                Some(_) if generation != group.generation => Err(ErrorCode::IllegalGeneration),
                 Some(m) => {
                     m.session_deadline = ctx.now + m.session_timeout_ms;
                     if group.state == GroupState::PreparingRebalance {
                         Err(ErrorCode::RebalanceInProgress)
-                    } else if generation != group.generation {
-                        Err(ErrorCode::IllegalGeneration)
                     } else {
                         Ok(())
                     }
@@ -303,6 +304,16 @@ fn join(
         // and must come back with it.
         let new_id = format!("{client_id}-{}", ctx.rng.uuid4());
         group.pending_member_ids.insert(new_id.clone());
+        // A pending member that never comes back is dropped after its session timeout.
+        let at = ctx.now + session_timeout_ms;
+        group_timer(
+            ctx,
+            at,
+            Timer::PendingMemberExpiry {
+                group: group.id.clone(),
+                member_id: new_id.clone(),
+            },
+        );
         ctx.trace(TraceKind::MemberIdAssigned {
             group: group.id.clone(),
             consumer: client_id,
@@ -437,8 +448,11 @@ fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReas
     maybe_complete_join(group, ctx);
 }
 
+/// `hasAllMembersJoined`: every member has a JoinGroup waiting and no member handed an id by
+/// MEMBER_ID_REQUIRED is still on its way back.
 fn maybe_complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
-    if group.initial_delay.is_none() && group.members.values().all(|m| m.join_request.is_some()) {
+    let all_joined = group.members.values().all(|m| m.join_request.is_some()) && group.pending_member_ids.is_empty();
+    if group.initial_delay.is_none() && all_joined {
         complete_join(group, ctx);
     }
 }
@@ -670,6 +684,13 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
                 _ => {
                     group.initial_delay = None;
                     complete_join(group, ctx);
+                }
+            }
+        }
+        Timer::PendingMemberExpiry { group: gid, member_id } => {
+            if let Some(group) = cluster.groups.get_mut(gid) {
+                if group.pending_member_ids.remove(member_id) && group.state == GroupState::PreparingRebalance {
+                    maybe_complete_join(group, ctx);
                 }
             }
         }

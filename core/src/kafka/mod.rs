@@ -254,6 +254,7 @@ pub enum Timer {
     FetchWait { park_id: u64 },
     GroupJoinDeadline { group: String, round: u64 },
     MemberSession { group: String, member_id: String },
+    PendingMemberExpiry { group: String, member_id: String },
     Fence { broker: BrokerId, incarnation: u32 },
 }
 
