@@ -72,6 +72,7 @@ const logText = page => page.locator('#event-log').innerText();
 
 try {
   browser = await chromium.launchPersistentContext(profile, {
+    acceptDownloads: true,
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
@@ -210,6 +211,22 @@ try {
     await other.waitForSelector('#event-log');
     await other.locator('#event-log li', { hasText: 'shared-key' }).first().waitFor({ timeout: 5000 });
     await other.close();
+  });
+
+  await test('export downloads the scenario, and importing it gives the same scenario back', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
+    assert.equal(download.suggestedFilename(), 'mqplay-scenario.json');
+    const text = await readFile(await download.path(), 'utf8');
+    const exported = JSON.parse(text);
+    assert.equal(exported.version, 1);
+    assert.ok(exported.actions.some(a => a.do === 'produce' && a.key === 'shared-key'), 'the learner\'s record is in it');
+    await page.click('#btn-import');
+    await page.fill('#import-text', text);
+    await page.click('#btn-import-load');
+    await page.locator('svg.diagram .broker').first().waitFor();
+    assert.equal(await page.locator('#errors').count(), 0);
+    const [again] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
+    assert.deepEqual(JSON.parse(await readFile(await again.path(), 'utf8')), exported);
   });
 
   await test('a broken scenario is refused with its JSON path, and nothing is lost', async () => {
