@@ -863,17 +863,7 @@ fn every_consumer_rejoins_after_all_brokers_crash_and_restart() {
         ],
     );
     run.settle().unwrap();
-    if std::env::var_os("SHOW_TRACE").is_some() {
-        for c in run.sim.consumers() {
-            eprintln!(
-                "{} phase={:?} coordinator={:?} member={:?}",
-                c.spec.id, c.phase, c.coordinator, c.member_id
-            );
-        }
-        for e in run.sim.trace() {
-            eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
-        }
-    }
+    show_trace_if_asked(&run);
     run.check_settled(true).unwrap();
 }
 
@@ -886,17 +876,7 @@ fn group_forms_after_its_coordinator_crashes_at_the_start() {
         &[Op::CrashBroker(0), Op::Produce { key: None }, Op::Advance(95)],
     );
     run.settle().unwrap();
-    if std::env::var_os("SHOW_TRACE").is_some() {
-        for c in run.sim.consumers() {
-            eprintln!(
-                "{} phase={:?} coordinator={:?} member={:?}",
-                c.spec.id, c.phase, c.coordinator, c.member_id
-            );
-        }
-        for e in run.sim.trace() {
-            eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
-        }
-    }
+    show_trace_if_asked(&run);
     run.check_settled(true).unwrap();
 }
 
@@ -917,16 +897,23 @@ fn group_finishes_rebalancing_after_partitions_grow_and_members_change() {
         ],
     );
     run.settle().unwrap();
-    if std::env::var_os("SHOW_TRACE").is_some() {
-        for c in run.sim.consumers() {
-            eprintln!(
-                "{} phase={:?} coordinator={:?} member={:?}",
-                c.spec.id, c.phase, c.coordinator, c.member_id
-            );
-        }
-        for e in run.sim.trace() {
-            eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
-        }
-    }
+    show_trace_if_asked(&run);
     run.check_settled(true).unwrap();
+}
+
+/// `SHOW_TRACE=1` prints the consumers' states and the whole trace as sentences: the quickest way
+/// to see why a regression test above fails.
+fn show_trace_if_asked(run: &Run) {
+    if std::env::var_os("SHOW_TRACE").is_none() {
+        return;
+    }
+    for c in run.sim.consumers() {
+        eprintln!(
+            "{} phase={:?} coordinator={:?} member={:?}",
+            c.spec.id, c.phase, c.coordinator, c.member_id
+        );
+    }
+    for e in run.sim.trace() {
+        eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
+    }
 }
