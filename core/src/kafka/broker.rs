@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use super::group;
 use super::{
-    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, Msg, NodeId, Record, Request, Response, Timer, Tp, MAX_LOG_RECORDS,
+    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, NodeId, Record, Request, Response, Timer, Tp, MAX_LOG_RECORDS,
 };
 use crate::trace::TraceKind;
 
@@ -25,7 +25,7 @@ pub struct ParkedFetch {
 }
 
 pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: NodeId, id: u64, req: Request) {
-    let reply = |ctx: &mut Ctx<'_>, body: Response| ctx.send(from, Msg::Response { id, body });
+    let reply = |ctx: &mut Ctx<'_>, body: Response| ctx.respond(from, id, body);
     match req {
         Request::Produce { tp, records } => {
             let result = append(cluster, broker, ctx, tp, records);
@@ -155,13 +155,7 @@ fn wake_parked_fetches(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_
             continue;
         }
         if let Some(f) = cluster.parked_fetches.remove(&park_id) {
-            ctx.send(
-                f.client,
-                Msg::Response {
-                    id: f.request_id,
-                    body: Response::Fetch { records, errors },
-                },
-            );
+            ctx.respond(f.client, f.request_id, Response::Fetch { records, errors });
         }
     }
 }
@@ -170,12 +164,6 @@ fn wake_parked_fetches(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_
 pub fn on_fetch_wait(cluster: &mut Cluster, ctx: &mut Ctx<'_>, park_id: u64) {
     if let Some(f) = cluster.parked_fetches.remove(&park_id) {
         let (records, errors) = read(cluster, f.broker, &f.positions);
-        ctx.send(
-            f.client,
-            Msg::Response {
-                id: f.request_id,
-                body: Response::Fetch { records, errors },
-            },
-        );
+        ctx.respond(f.client, f.request_id, Response::Fetch { records, errors });
     }
 }

@@ -119,7 +119,7 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
     };
     if cluster.offsets_leader(&group_id) != Some(broker) {
         let body = not_coordinator(&req);
-        ctx.send(from, Msg::Response { id, body });
+        ctx.respond(from, id, body);
         return;
     }
     let topic_index: BTreeMap<String, usize> = cluster
@@ -166,22 +166,10 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
                     }
                 }
             };
-            ctx.send(
-                from,
-                Msg::Response {
-                    id,
-                    body: Response::Heartbeat(result),
-                },
-            );
+            ctx.respond(from, id, Response::Heartbeat(result));
         }
         Request::LeaveGroup { member_id, .. } => {
-            ctx.send(
-                from,
-                Msg::Response {
-                    id,
-                    body: Response::LeaveGroup,
-                },
-            );
+            ctx.respond(from, id, Response::LeaveGroup);
             if let Some(m) = group.members.remove(&member_id) {
                 ctx.trace(TraceKind::MemberLeft {
                     group: group.id.clone(),
@@ -209,23 +197,11 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
                 }
                 Ok(())
             };
-            ctx.send(
-                from,
-                Msg::Response {
-                    id,
-                    body: Response::OffsetCommit(result),
-                },
-            );
+            ctx.respond(from, id, Response::OffsetCommit(result));
         }
         Request::OffsetFetch { tps, .. } => {
             let found = tps.iter().map(|tp| (*tp, group.committed.get(tp).copied())).collect();
-            ctx.send(
-                from,
-                Msg::Response {
-                    id,
-                    body: Response::OffsetFetch(Ok(found)),
-                },
-            );
+            ctx.respond(from, id, Response::OffsetFetch(Ok(found)));
         }
         _ => {}
     }
@@ -320,18 +296,12 @@ fn join(
             member_id: new_id.clone(),
         });
         let body = Response::JoinGroup(Err((ErrorCode::MemberIdRequired, Some(new_id))));
-        ctx.send(from, Msg::Response { id, body });
+        ctx.respond(from, id, body);
         return;
     };
     let known = group.members.contains_key(&member_id);
     if !known && !group.pending_member_ids.remove(&member_id) {
-        ctx.send(
-            from,
-            Msg::Response {
-                id,
-                body: Response::JoinGroup(Err((ErrorCode::UnknownMemberId, None))),
-            },
-        );
+        ctx.respond(from, id, Response::JoinGroup(Err((ErrorCode::UnknownMemberId, None))));
         return;
     }
     // A follower rejoining with the same subscription while the group is Stable or completing gets
@@ -351,13 +321,7 @@ fn join(
             leader_id,
             members: Vec::new(),
         };
-        ctx.send(
-            from,
-            Msg::Response {
-                id,
-                body: Response::JoinGroup(Ok(result)),
-            },
-        );
+        ctx.respond(from, id, Response::JoinGroup(Ok(result)));
         return;
     }
     group.join_counter += 1;
@@ -412,12 +376,10 @@ fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReas
     // Followers waiting in SyncGroup must rejoin.
     for m in group.members.values_mut() {
         if let Some(sync_id) = m.sync_request.take() {
-            ctx.send(
+            ctx.respond(
                 m.client,
-                Msg::Response {
-                    id: sync_id,
-                    body: Response::SyncGroup(Err(ErrorCode::RebalanceInProgress)),
-                },
+                sync_id,
+                Response::SyncGroup(Err(ErrorCode::RebalanceInProgress)),
             );
         }
     }
@@ -518,13 +480,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
                 leader_id: leader.clone(),
                 members,
             };
-            ctx.send(
-                m.client,
-                Msg::Response {
-                    id: join_id,
-                    body: Response::JoinGroup(Ok(result)),
-                },
-            );
+            ctx.respond(m.client, join_id, Response::JoinGroup(Ok(result)));
         }
     }
     group.state = GroupState::CompletingRebalance;
@@ -548,13 +504,7 @@ fn sync(
     topic_index: &BTreeMap<String, usize>,
 ) {
     let Some(member) = group.members.get_mut(member_id) else {
-        ctx.send(
-            from,
-            Msg::Response {
-                id,
-                body: Response::SyncGroup(Err(ErrorCode::UnknownMemberId)),
-            },
-        );
+        ctx.respond(from, id, Response::SyncGroup(Err(ErrorCode::UnknownMemberId)));
         return;
     };
     let client = member.client;
@@ -566,24 +516,12 @@ fn sync(
         None
     };
     if let Some(e) = error {
-        ctx.send(
-            client,
-            Msg::Response {
-                id,
-                body: Response::SyncGroup(Err(e)),
-            },
-        );
+        ctx.respond(client, id, Response::SyncGroup(Err(e)));
         return;
     }
     if group.state == GroupState::Stable {
         let tps = member.assignment.clone();
-        ctx.send(
-            client,
-            Msg::Response {
-                id,
-                body: Response::SyncGroup(Ok(tps)),
-            },
-        );
+        ctx.respond(client, id, Response::SyncGroup(Ok(tps)));
         return;
     }
     member.sync_request = Some(id);
@@ -614,13 +552,7 @@ fn sync(
         for m in group.members.values_mut() {
             if let Some(sync_id) = m.sync_request.take() {
                 m.session_deadline = ctx.now + m.session_timeout_ms;
-                ctx.send(
-                    m.client,
-                    Msg::Response {
-                        id: sync_id,
-                        body: Response::SyncGroup(Ok(m.assignment.clone())),
-                    },
-                );
+                ctx.respond(m.client, sync_id, Response::SyncGroup(Ok(m.assignment.clone())));
             }
         }
     }

@@ -286,6 +286,10 @@ impl Ctx<'_> {
     pub fn send(&mut self, to: NodeId, msg: Msg) {
         self.out.push(Effect::Send { from: self.me, to, msg });
     }
+    /// Answers request `id` of `to`.
+    pub fn respond(&mut self, to: NodeId, id: u64, body: Response) {
+        self.send(to, Msg::Response { id, body });
+    }
     /// Sends a request and returns its id, so the caller can match the response.
     pub fn request(&mut self, to: BrokerId, body: Request) -> u64 {
         *self.next_request_id += 1;
