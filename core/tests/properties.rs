@@ -457,9 +457,9 @@ impl Run {
     }
 
     /// Liveness after `settle`: nothing left queued, one stable group of exactly the running
-    /// consumers covering every partition once, everyone caught up and committed. With
-    /// `all_consumed`, every record in the logs was also consumed at least once by the group.
-    fn check_settled(&self, all_consumed: bool) -> Result<(), TestCaseError> {
+    /// consumers covering every partition once, everyone caught up and committed, and every record
+    /// in the logs consumed at least once by the group.
+    fn check_settled(&self) -> Result<(), TestCaseError> {
         let sim = &self.sim;
         let view = sim.view();
         let p = &view.producers[0];
@@ -502,19 +502,16 @@ impl Run {
                 prop_assert_eq!(o.lag, Some(0), "committed lag on {}", o.partition);
             }
         }
-        if all_consumed {
-            let consumed: BTreeSet<(u32, u64)> =
-                consumed_by_group(sim, &view, GROUP, TOPIC, None).into_iter().collect();
-            let topic = view.topics.iter().find(|t| t.name == TOPIC).unwrap();
-            for part in &topic.partitions {
-                for offset in 0..part.log_end_offset {
-                    prop_assert!(
-                        consumed.contains(&(part.partition, offset)),
-                        "{}@{} was never consumed",
-                        part.name,
-                        offset
-                    );
-                }
+        let consumed: BTreeSet<(u32, u64)> = consumed_by_group(sim, &view, GROUP, TOPIC, None).into_iter().collect();
+        let topic = view.topics.iter().find(|t| t.name == TOPIC).unwrap();
+        for part in &topic.partitions {
+            for offset in 0..part.log_end_offset {
+                prop_assert!(
+                    consumed.contains(&(part.partition, offset)),
+                    "{}@{} was never consumed",
+                    part.name,
+                    offset
+                );
             }
         }
         Ok(())
@@ -561,26 +558,13 @@ proptest! {
     #![proptest_config(config(128))]
 
     /// Safety invariants after every operation, then liveness once every broker is back and the
-    /// cluster has been quiet for `SETTLE_MS`: everything must settle completely.
+    /// cluster has been quiet for `SETTLE_MS`: everything settles, and every record is consumed.
     #[test]
     fn invariants_hold_after_every_operation(shape in shape(), ops in prop::collection::vec(op(), 0..40)) {
         let mut run = run_ops(&shape, &ops)?;
         run.settle()?;
         run.check()?;
-        run.check_settled(false)?;
-    }
-}
-
-proptest! {
-    #![proptest_config(config(128))]
-
-    /// The same property, also requiring that every record is consumed.
-    #[test]
-    fn eventually_everything_is_consumed(shape in shape(), ops in prop::collection::vec(op(), 0..40)) {
-        let mut run = run_ops(&shape, &ops)?;
-        run.settle()?;
-        run.check()?;
-        run.check_settled(true)?;
+        run.check_settled()?;
     }
 }
 
@@ -709,7 +693,7 @@ fn bug_position_reset_is_dropped_when_the_coordinator_moves() {
         .map(|tp| run.sim.cluster().tp_name(*tp))
         .collect();
     assert!(missing.is_empty(), "c0 owns {missing:?} but has no position there");
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// Bug: the coordinator expires a member by `session.timeout.ms` while it waits in JoinGroup
@@ -725,7 +709,7 @@ fn bug_member_waiting_in_join_group_is_expired_and_never_answered() {
     let view = run.sim.view();
     let c0 = view.consumers.iter().find(|c| c.id == "c0").unwrap();
     assert_eq!(c0.phase, "stable", "c0 is stuck: {c0:?}");
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// The same bug with the default 45 s session: c0 closes, but broker 0 crashes before c0's
@@ -750,7 +734,7 @@ fn bug_member_waiting_in_join_group_is_expired_with_default_timeouts() {
         ],
     );
     run.settle().unwrap();
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// Bug: a request already on the wire to a broker that crashes is answered with a disconnect at
@@ -827,7 +811,7 @@ fn bug_leader_misses_a_partition_count_change_when_its_commit_fails() {
         ],
     );
     run.settle().unwrap();
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// Bug (cost, not correctness): while a partition has no reachable leader, the consumer's
@@ -864,7 +848,7 @@ fn every_consumer_rejoins_after_all_brokers_crash_and_restart() {
     );
     run.settle().unwrap();
     show_trace_if_asked(&run);
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// Found by `invariants_hold_after_every_operation`: a coordinator crash right at the start, a
@@ -877,7 +861,7 @@ fn group_forms_after_its_coordinator_crashes_at_the_start() {
     );
     run.settle().unwrap();
     show_trace_if_asked(&run);
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// Found with MQPLAY_PROPTEST_SEED=110: partitions added twice, a consumer joins and another
@@ -898,7 +882,7 @@ fn group_finishes_rebalancing_after_partitions_grow_and_members_change() {
     );
     run.settle().unwrap();
     show_trace_if_asked(&run);
-    run.check_settled(true).unwrap();
+    run.check_settled().unwrap();
 }
 
 /// `SHOW_TRACE=1` prints the consumers' states and the whole trace as sentences: the quickest way
