@@ -85,7 +85,8 @@ pub struct Store {
     pub lessons: Rc<Vec<Lesson>>,
     pub lesson: Option<LessonPos>,
     pub resume: Option<LessonPos>,
-    pub scenario_json: Rc<String>,
+    /// The scenario as it stands (learner actions included); re-cloned only when it changed.
+    pub scenario: Rc<Scenario>,
 }
 
 impl PartialEq for Store {
@@ -115,7 +116,7 @@ impl Store {
             lessons: Rc::new(mqplay_core::catalog::lessons()),
             lesson: None,
             resume: None,
-            scenario_json: Rc::default(),
+            scenario: Rc::new(scenario),
         };
         store.sim.borrow_mut().run_steps(step);
         store.refresh();
@@ -135,10 +136,6 @@ impl Store {
 
     pub fn steps(&self) -> u64 {
         self.view.steps
-    }
-
-    pub fn scenario(&self) -> Scenario {
-        self.sim.borrow().scenario().clone()
     }
 
     pub fn lesson(&self) -> Option<(&Lesson, LessonPos)> {
@@ -175,7 +172,9 @@ impl Store {
         self.log = Rc::new(trace[start..].to_vec());
         self.log_skipped = sim.trace_dropped() + start as u64;
         self.horizon = self.horizon.max(sim.steps());
-        self.scenario_json = Rc::new(sim.scenario().to_json());
+        if *self.scenario != *sim.scenario() {
+            self.scenario = Rc::new(sim.scenario().clone());
+        }
         drop(sim);
         self.revision += 1;
     }
@@ -285,8 +284,8 @@ impl Store {
                         reason: crate::i18n::t(self.lang, "err.value_too_long").into(),
                     }];
                 } else {
-                    let producer = self.scenario().kafka.producers.first().map(|p| p.id.clone());
-                    let topic = self.scenario().kafka.topics.first().map(|t| t.name.clone());
+                    let producer = self.scenario.kafka.producers.first().map(|p| p.id.clone());
+                    let topic = self.scenario.kafka.topics.first().map(|t| t.name.clone());
                     match (producer, topic) {
                         (Some(producer), Some(topic)) => {
                             let key = (!key.is_empty()).then_some(key);
@@ -307,7 +306,7 @@ impl Store {
                 }
             }
             Msg::AddConsumer => {
-                let scenario = self.scenario();
+                let scenario = self.scenario.clone();
                 let template = self.sim.borrow().consumers().first().map(|c| c.spec.clone());
                 let (group, topics) = match template {
                     Some(c) => (c.group, c.topics),

@@ -97,18 +97,21 @@ pub fn app() -> Html {
         .and_then(|(l, pos)| l.steps.get(pos.step))
         .map(|s| s.highlight.clone())
         .unwrap_or_default();
-    let share_fragment = codec::fragment(&store.scenario(), store.steps());
     let sidebar = html! {
         <Sidebar lang={lang} lessons={store.lessons.clone()} current={store.lesson} resume={store.resume} on={on.clone()} />
     };
-    let title = store.scenario().title.map(|t| crate::i18n::pick(lang, &t).to_string());
+    let title = store
+        .scenario
+        .title
+        .as_ref()
+        .map(|t| crate::i18n::pick(lang, t).to_string());
 
     html! {
         <div class={classes!("app", if lang == Lang::Zh { "zh" } else { "en" })}>
             <header class="topbar">
                 <div class="brand"><span class="logo" aria-hidden="true">{ "◧" }</span>{ "mqplay" }</div>
                 if let Some(title) = title { <div class="scenario-title">{ title }</div> }
-                <ScenarioIo lang={lang} scenario_json={store.scenario_json.clone()} share_fragment={share_fragment} on={on.clone()} />
+                <ScenarioIo lang={lang} scenario={store.scenario.clone()} steps={store.steps()} on={on.clone()} />
                 <button id="lang-toggle" class="lang" onclick={toggle_lang} aria-label={t(lang, "lang.toggle_label")}>{ t(lang, "lang.toggle") }</button>
             </header>
             <Errors lang={lang} intro={store.error_intro} errors={store.errors.clone()} on={on.clone()} />

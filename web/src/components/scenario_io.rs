@@ -1,7 +1,7 @@
 //! Share link, export and import of the scenario, and the list of errors when one does not load.
 use std::rc::Rc;
 
-use mqplay_core::{Lang, ScenarioError};
+use mqplay_core::{Lang, Scenario, ScenarioError};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -12,8 +12,9 @@ use crate::state::Msg;
 #[derive(Properties, PartialEq)]
 pub struct ScenarioIoProps {
     pub lang: Lang,
-    pub scenario_json: Rc<String>,
-    pub share_fragment: String,
+    pub scenario: Rc<Scenario>,
+    /// The current step, carried in the share link.
+    pub steps: u64,
     pub on: Callback<Msg>,
 }
 
@@ -24,9 +25,14 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     let draft = use_state(String::new);
     let shared = use_state(|| None::<String>);
     let on_share = {
-        let (fragment, shared) = (p.share_fragment.clone(), shared.clone());
+        let (scenario, steps, shared) = (p.scenario.clone(), p.steps, shared.clone());
         Callback::from(move |_: MouseEvent| {
-            let link = format!("{}{fragment}", browser::page_url_without_fragment());
+            // Serialized only on demand: the scenario can be up to 1 MiB.
+            let link = format!(
+                "{}{}",
+                browser::page_url_without_fragment(),
+                crate::codec::fragment(&scenario, steps)
+            );
             browser::copy_to_clipboard(&link);
             shared.set(Some(link));
         })
@@ -36,15 +42,15 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
         Callback::from(move |_: MouseEvent| shared.set(None))
     };
     let on_export = {
-        let json = p.scenario_json.clone();
+        let scenario = p.scenario.clone();
         Callback::from(move |_: MouseEvent| {
-            browser::download("mqplay-scenario.json", &json);
+            browser::download("mqplay-scenario.json", &scenario.to_json());
         })
     };
     let open_import = {
-        let (importing, draft, json) = (importing.clone(), draft.clone(), p.scenario_json.clone());
+        let (importing, draft, scenario) = (importing.clone(), draft.clone(), p.scenario.clone());
         Callback::from(move |_: MouseEvent| {
-            draft.set((*json).clone());
+            draft.set(scenario.to_json());
             importing.set(true);
         })
     };
