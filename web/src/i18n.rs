@@ -139,6 +139,21 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("diag.lag", "lag", "积压"),
     ("diag.offline", "offline", "离线"),
     ("diag.no_key", "no key", "无 key"),
+    ("diag.generation", "gen {}", "第 {} 代"),
+    ("log.seek", "Go back to step {}", "回到第 {} 步"),
+    (
+        "insp.sticky_partition",
+        "Sticky partition (keyless)",
+        "粘性分区（无 key）",
+    ),
+    ("insp.clear", "Clear the selection", "取消选择"),
+    ("scn.document", "(document)", "（整个文档）"),
+    ("phase.finding-coordinator", "finding coordinator", "查找协调者"),
+    ("phase.joining", "joining", "加入中"),
+    ("phase.syncing", "syncing", "同步中"),
+    ("phase.stable", "stable", "稳定"),
+    ("phase.stopped", "closed", "已关闭"),
+    ("phase.crashed", "crashed", "已崩溃"),
     ("lesson.step", "Step", "第"),
     ("lesson.of", "of", "/"),
     ("lesson.prev", "Previous", "上一步"),
@@ -173,6 +188,23 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
     }
 }
 
+/// A string with one `{}` filled in (word order differs between the languages).
+pub fn t1(lang: Lang, key: &'static str, value: impl core::fmt::Display) -> String {
+    t(lang, key).replacen("{}", &value.to_string(), 1)
+}
+
+/// A consumer phase from the view (`stable`, `joining`, ...) in the learner's language.
+pub fn phase(lang: Lang, phase: &str) -> &'static str {
+    match phase {
+        "finding-coordinator" => t(lang, "phase.finding-coordinator"),
+        "joining" => t(lang, "phase.joining"),
+        "syncing" => t(lang, "phase.syncing"),
+        "stable" => t(lang, "phase.stable"),
+        "stopped" => t(lang, "phase.stopped"),
+        _ => t(lang, "phase.crashed"),
+    }
+}
+
 pub fn pick(lang: Lang, text: &mqplay_core::scenario::Text) -> &str {
     match lang {
         Lang::En => &text.en,
@@ -200,6 +232,37 @@ mod tests {
     }
 
     #[test]
+    fn every_consumer_phase_has_a_label() {
+        for phase in [
+            "finding-coordinator",
+            "joining",
+            "syncing",
+            "stable",
+            "stopped",
+            "crashed",
+        ] {
+            let label = super::phase(Lang::Zh, phase);
+            assert!(!label.starts_with("phase."), "{phase} has no label");
+        }
+        // The view's names are the core's: keep them in step.
+        use mqplay_core::kafka::consumer::Phase;
+        for p in [
+            Phase::FindingCoordinator,
+            Phase::Joining,
+            Phase::Syncing,
+            Phase::Stable,
+            Phase::Stopped,
+            Phase::Crashed,
+        ] {
+            assert_ne!(super::phase(Lang::En, p.name()), "", "{p:?}");
+            assert!(
+                p.name() == "crashed" || super::phase(Lang::En, p.name()) != t(Lang::En, "phase.crashed"),
+                "{p:?} falls through"
+            );
+        }
+    }
+
+    #[test]
     fn every_key_used_in_the_source_is_defined() {
         // Scans the components for t(lang, "...") so a missing string fails here, not on screen.
         let sources = [
@@ -216,7 +279,8 @@ mod tests {
         ];
         let mut missing = Vec::new();
         for src in sources {
-            for part in src.split("t(lang, \"").skip(1).chain(src.split("t(p.lang, \"").skip(1)) {
+            let calls = ["t(lang, \"", "t(p.lang, \"", "t1(lang, \""];
+            for part in calls.iter().flat_map(|call| src.split(call).skip(1)) {
                 let key = part.split('"').next().unwrap_or_default();
                 if !STRINGS.iter().any(|(k, _, _)| *k == key) {
                     missing.push(key.to_string());

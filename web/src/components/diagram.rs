@@ -247,7 +247,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let groups = l.groups.iter().map(|(g, y)| {
         let gv = view.groups.iter().find(|x| &x.id == g);
         let label = match gv {
-            Some(gv) => format!("{g} · gen {} · {}", gv.generation, gv.state),
+            Some(gv) => format!("{g} · {} · {}", crate::i18n::t1(lang, "diag.generation", gv.generation), gv.state),
             None => g.clone(),
         };
         html! {
@@ -263,7 +263,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let idle = running && c.phase == "stable" && c.assigned.is_empty();
         let class = classes!("consumer", (!running).then_some("down"), hl(id).then_some("hl"), selected(&Selection::Consumer(id.clone())).then_some("selected"));
         let top = y - CONSUMER_H / 2.0;
-        let status = if idle { t(lang, "diag.idle").to_string() } else { c.phase.clone() };
+        let status = if idle { t(lang, "diag.idle") } else { crate::i18n::phase(lang, &c.phase) };
         Some(html! {
             <g class={class} onclick={select(Selection::Consumer(id.clone()))} onkeydown={select_key(Selection::Consumer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x={CONSUMER_X.to_string()} y={top.to_string()} width={CONSUMER_W.to_string()} height={CONSUMER_H.to_string()} rx="8"

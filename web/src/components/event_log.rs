@@ -26,7 +26,7 @@ pub fn event_log(p: &EventLogProps) -> Html {
         let current = e.step == p.current_step;
         html! {
             <li class={classes!("log-entry", current.then_some("current"), e.kind.key().to_string())}>
-                <button class="log-time" {onclick} title={format!("step {}", e.step)} aria-label={format!("seek to step {}", e.step)}>
+                <button class="log-time" {onclick} title={crate::i18n::t1(lang, "log.seek", e.step)} aria-label={crate::i18n::t1(lang, "log.seek", e.step)}>
                     { format!("{:.3}s", e.at_ms as f64 / 1000.0) }
                 </button>
                 <span class="log-node">{ e.node.clone() }</span>

@@ -82,7 +82,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     <h3>{ format!("{} {}", t(lang, "insp.consumer"), c.id) }</h3>
                     <dl>
                         { row(t(lang, "insp.group"), c.group.clone()) }
-                        { row(t(lang, "insp.state"), c.phase.clone()) }
+                        { row(t(lang, "insp.state"), crate::i18n::phase(lang, &c.phase)) }
                         { row(t(lang, "insp.member_id"), html! { <code>{ c.member_id.clone().unwrap_or_else(|| "—".into()) }</code> }) }
                         { row(t(lang, "insp.generation"), c.generation.to_string()) }
                         { row(t(lang, "insp.assigned"), list(&c.assigned)) }
@@ -100,7 +100,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 <h3>{ format!("{} {}", t(lang, "insp.producer"), pr.id) }</h3>
                 <dl>
                     { row(t(lang, "insp.stats"), format!("{} / {} / {}", pr.sent, pr.acked, pr.failed)) }
-                    { row("sticky", list(&pr.sticky.iter().map(|(t, s)| format!("{t}: {}", s.map_or("—".into(), |p| p.to_string()))).collect::<Vec<_>>())) }
+                    { row(t(lang, "insp.sticky_partition"), list(&pr.sticky.iter().map(|(t, s)| format!("{t}: {}", s.map_or("—".into(), |p| p.to_string()))).collect::<Vec<_>>())) }
                 </dl>
             </> },
         },
@@ -110,7 +110,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
         <section class="panel inspector" aria-labelledby="insp-title">
             <h2 id="insp-title">{ t(lang, "insp.title") }
                 if p.selected.is_some() {
-                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label="clear selection">{ "×" }</button>
+                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ "×" }</button>
                 }
             </h2>
             <div id="inspector">{ body }</div>

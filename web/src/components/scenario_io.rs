@@ -117,7 +117,7 @@ pub fn errors(p: &ErrorsProps) -> Html {
         <div class="errors" role="alert" id="errors">
             <strong>{ t(p.lang, p.intro) }</strong>
             <ul>{ for p.errors.iter().map(|e| html! {
-                <li><code>{ if e.path.is_empty() { "(document)".to_string() } else { e.path.clone() } }</code>{ ": " }{ e.reason.clone() }</li>
+                <li><code>{ if e.path.is_empty() { t(p.lang, "scn.document").to_string() } else { e.path.clone() } }</code>{ ": " }{ e.reason.clone() }</li>
             }) }</ul>
             <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::DismissErrors))}>{ t(p.lang, "scn.dismiss") }</button>
         </div>
