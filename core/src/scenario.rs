@@ -364,7 +364,12 @@ impl Scenario {
         // Consumers added by actions become known from their time on; track them for references.
         let mut consumer_ids: Vec<&str> = k.consumers.iter().map(|c| c.id.as_str()).collect();
         let mut partition_counts: Vec<(&str, u32)> = k.topics.iter().map(|t| (t.name.as_str(), t.partitions)).collect();
-        for (i, a) in self.actions.iter().enumerate() {
+        // Actions run in time order (equal times keep document order), so they are checked in that
+        // order: a document that validates is exactly one that replays. Paths keep document indices.
+        let mut order: Vec<usize> = (0..self.actions.len()).collect();
+        order.sort_by_key(|&i| self.actions[i].at_ms);
+        for i in order {
+            let a = &self.actions[i];
             let p = format!("actions[{i}]");
             check(
                 a.at_ms <= self.duration_ms,
@@ -670,6 +675,27 @@ mod tests {
         let e = Scenario::from_json(text).unwrap_err();
         let paths: Vec<&str> = e.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["actions[0].broker", "actions[1].producer"]);
+    }
+
+    /// Regression (Kernel 2 issue): actions valid in document order but not in time order loaded,
+    /// and then seek, clicks, export and share links all failed on the time-sorted copy.
+    #[test]
+    fn actions_are_validated_in_the_order_they_run() {
+        let grow = r#"{"version":1,"seed":1,"duration_ms":1000,
+            "kafka":{"brokers":1,"topics":[{"name":"t","partitions":1}]},
+            "actions":[{"at_ms":20,"do":"add_partitions","topic":"t","count":2},
+                       {"at_ms":10,"do":"add_partitions","topic":"t","count":3}]}"#;
+        let e = Scenario::from_json(grow).unwrap_err();
+        assert_eq!(e[0].path, "actions[0].count", "{e:?}");
+        let crash_before_add = r#"{"version":1,"seed":1,"duration_ms":1000,
+            "kafka":{"brokers":1,"topics":[{"name":"t","partitions":1}]},
+            "actions":[{"at_ms":20,"do":"add_consumer","consumer":{"id":"x","group":"g","topics":["t"]}},
+                       {"at_ms":10,"do":"crash_consumer","consumer":"x"}]}"#;
+        let e = Scenario::from_json(crash_before_add).unwrap_err();
+        assert_eq!(e[0].path, "actions[1].consumer", "{e:?}");
+        // The same actions listed out of document order but valid in time order load.
+        let fine = grow.replace(r#""count":2"#, r#""count":4"#);
+        assert!(Scenario::from_json(&fine).is_ok());
     }
 
     #[test]
