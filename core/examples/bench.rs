@@ -29,14 +29,15 @@ fn main() {
     let mut sim = Sim::new(scenario).expect("valid");
     sim.run_to_end();
     let seconds = start.elapsed().as_secs_f64();
-    let records: u64 = sim
-        .view()
+    let view = sim.view();
+    let kafka = view.kafka.as_ref().expect("a Kafka scenario");
+    let records: u64 = kafka
         .topics
         .iter()
         .flat_map(|t| &t.partitions)
         .map(|p| p.log_end_offset)
         .sum();
-    let consumed: u64 = sim.view().consumers.iter().map(|c| c.consumed_total).sum();
+    let consumed: u64 = kafka.consumers.iter().map(|c| c.consumed_total).sum();
     assert_eq!(records, 100_000, "every record must be appended");
     println!(
         "{{\"records\":{records},\"consumed\":{consumed},\"events\":{},\"trace_entries\":{},\"seconds\":{seconds:.3},\"events_per_second\":{:.0},\"records_per_second\":{:.0}}}",

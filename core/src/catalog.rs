@@ -28,15 +28,16 @@ fn fallback_scenario() -> Scenario {
         seed: 1,
         duration_ms: 60_000,
         network: Default::default(),
-        kafka: crate::scenario::KafkaSpec {
+        faults: Vec::new(),
+        kafka: Some(crate::kafka::spec::KafkaSpec {
             brokers: 1,
-            topics: alloc::vec![crate::scenario::TopicSpec {
+            topics: alloc::vec![crate::kafka::spec::TopicSpec {
                 name: "orders".into(),
                 partitions: 1
             }],
             producers: Vec::new(),
             consumers: Vec::new(),
-        },
+        }),
         actions: Vec::new(),
     }
 }

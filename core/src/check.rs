@@ -1,34 +1,12 @@
-//! Questions asked of a simulation: lesson checks ("all 3 partitions assigned, none twice"),
-//! measures that answer predict-the-outcome questions, and checkers that scan a trace for
-//! ordering and duplication problems (after Jepsen's checkers). All read the view or the trace,
-//! never the simulation's insides.
-use alloc::collections::BTreeMap;
-use alloc::format;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
+//! Questions a lesson asks of a simulation: checks that pass or fail with a sentence, and
+//! measures whose value answers a prediction. Each system has its own (`{"kafka": {...}}`).
+use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
+use crate::kafka;
 use crate::scenario::Text;
 use crate::sim::Sim;
-use crate::trace::TraceKind;
-use crate::view::SimView;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Check {
-    /// Every partition of `topic` has exactly one owner in `group`.
-    AllPartitionsAssignedOnce { group: String, topic: String },
-    /// The group has `count` members.
-    GroupMembers { group: String, count: u32 },
-    /// Exactly `count` members of the group own no partition.
-    IdleConsumers { group: String, count: u32 },
-    /// Every record with `key` in `topic` sits in a single partition (and there is at least one).
-    KeyInOnePartition { topic: String, key: String },
-    /// The group consumed every record with `key`, each partition's records in offset order.
-    KeyConsumedInOrder { group: String, topic: String, key: String },
-    /// The group's committed offsets have caught up: lag 0 on every partition it tracks.
-    NoLag { group: String },
-}
+use crate::systems::Event;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
@@ -36,288 +14,60 @@ pub struct Verdict {
     pub detail: Text,
 }
 
-fn verdict(passed: bool, en: String, zh: String) -> Verdict {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    Kafka(kafka::check::Check), // system: kafka
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Kafka(kafka::check::Measure), // system: kafka
+}
+
+fn missing(system: &str) -> Verdict {
     Verdict {
-        passed,
-        detail: Text { en, zh },
+        passed: false,
+        detail: Text {
+            en: alloc::format!("the scenario has no {system} system"),
+            zh: alloc::format!("场景中没有 {system} 系统"),
+        },
     }
+}
+
+/// Calls `f` with a reader over the Kafka system, if the scenario has one.
+pub fn with_kafka<R>(sim: &Sim, f: impl FnOnce(&kafka::check::Read<'_>) -> R) -> Option<R> {
+    let kafka = sim.kafka()?;
+    let view = kafka.view(&sim.scenario().actions);
+    let events = |visit: &mut dyn FnMut(&kafka::trace::Event)| {
+        for e in sim.trace().iter() {
+            if let Event::Kafka(k) = &e.event {
+                visit(k);
+            }
+        }
+    };
+    let read = kafka::check::Read {
+        kafka,
+        view: &view,
+        actions: &sim.scenario().actions,
+        events: &events,
+    };
+    Some(f(&read))
 }
 
 impl Check {
     pub fn evaluate(&self, sim: &Sim) -> Verdict {
-        let view = sim.view();
         match self {
-            Check::AllPartitionsAssignedOnce { group, topic } => {
-                let Some(t) = view.topics.iter().find(|t| &t.name == topic) else {
-                    return verdict(false, format!("no topic {topic}"), format!("没有主题 {topic}"));
-                };
-                let bad: Vec<String> = t
-                    .partitions
-                    .iter()
-                    .filter(|p| p.owners.iter().filter(|(g, _)| g == group).count() != 1)
-                    .map(|p| p.name.clone())
-                    .collect();
-                verdict(
-                    bad.is_empty(),
-                    if bad.is_empty() {
-                        format!(
-                            "all {} partitions of {topic} have exactly one owner in {group}",
-                            t.partitions.len()
-                        )
-                    } else {
-                        format!("not owned exactly once in {group}: {}", bad.join(", "))
-                    },
-                    if bad.is_empty() {
-                        format!(
-                            "{topic} 的 {} 个分区在 {group} 中都恰好只有一个消费者",
-                            t.partitions.len()
-                        )
-                    } else {
-                        format!("在 {group} 中没有恰好被分配一次的分区：{}", bad.join("，"))
-                    },
-                )
-            }
-            Check::GroupMembers { group, count } => {
-                let n = members(&view, group).len() as u32;
-                verdict(
-                    n == *count,
-                    format!("{group} has {n} member(s), expected {count}"),
-                    format!("{group} 有 {n} 个成员，期望 {count} 个"),
-                )
-            }
-            Check::IdleConsumers { group, count } => {
-                let n = idle(&view, group).len() as u32;
-                verdict(
-                    n == *count,
-                    format!("{n} idle member(s) in {group}, expected {count}"),
-                    format!("{group} 中有 {n} 个空闲成员，期望 {count} 个"),
-                )
-            }
-            Check::KeyInOnePartition { topic, key } => {
-                let parts = partitions_holding(sim, topic, key);
-                let ok = parts.len() == 1;
-                let list = parts.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
-                verdict(
-                    ok,
-                    format!("records with key `{key}` are in partition(s) [{list}] of {topic}"),
-                    format!("key 为 `{key}` 的消息位于 {topic} 的分区 [{list}]"),
-                )
-            }
-            Check::KeyConsumedInOrder { group, topic, key } => {
-                let in_log = records_with_key(sim, topic, key);
-                let consumed = consumed_by_group(sim, &view, group, topic, Some(key));
-                let firsts = first_consumptions(&consumed);
-                let in_order = per_partition_increasing(&firsts);
-                let all = in_log.iter().all(|r| firsts.contains(r));
-                verdict(
-                    in_order && all && !in_log.is_empty(),
-                    format!(
-                        "{group} consumed {}/{} record(s) with key `{key}`, in order: {in_order}",
-                        firsts.len(),
-                        in_log.len()
-                    ),
-                    format!(
-                        "{group} 消费了 key `{key}` 的 {}/{} 条消息，顺序正确：{}",
-                        firsts.len(),
-                        in_log.len(),
-                        if in_order { "是" } else { "否" }
-                    ),
-                )
-            }
-            Check::NoLag { group } => {
-                let lagging: Vec<String> = view
-                    .groups
-                    .iter()
-                    .filter(|g| &g.id == group)
-                    .flat_map(|g| g.offsets.iter())
-                    .filter(|o| o.lag != Some(0) && o.log_end_offset > 0)
-                    .map(|o| o.partition.clone())
-                    .collect();
-                verdict(
-                    lagging.is_empty(),
-                    format!("partitions with lag in {group}: [{}]", lagging.join(", ")),
-                    format!("{group} 中有积压的分区：[{}]", lagging.join("，")),
-                )
-            }
+            Check::Kafka(c) => with_kafka(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("kafka")), // system: kafka
         }
     }
-}
-
-/// A number or name read off the simulation, compared with a learner's prediction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "measure", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Measure {
-    IdleConsumers {
-        group: String,
-    },
-    GroupMembers {
-        group: String,
-    },
-    /// The partition that holds the records with `key` (the first one, if several).
-    PartitionOfKey {
-        topic: String,
-        key: String,
-    },
-    /// The consumer of `group` that owns the partition holding `key`.
-    OwnerOfKey {
-        group: String,
-        topic: String,
-        key: String,
-    },
-    /// Whether the group consumed the records of `key` in order: "yes" or "no".
-    KeyConsumedInOrder {
-        group: String,
-        topic: String,
-        key: String,
-    },
-    LogEndOffset {
-        topic: String,
-        partition: u32,
-    },
-    /// How many partitions hold records with `key`.
-    PartitionsHoldingKey {
-        topic: String,
-        key: String,
-    },
 }
 
 impl Measure {
     pub fn evaluate(&self, sim: &Sim) -> Option<String> {
-        let view = sim.view();
         match self {
-            Measure::IdleConsumers { group } => Some(idle(&view, group).len().to_string()),
-            Measure::GroupMembers { group } => Some(members(&view, group).len().to_string()),
-            Measure::PartitionOfKey { topic, key } => {
-                partitions_holding(sim, topic, key).first().map(ToString::to_string)
-            }
-            Measure::OwnerOfKey { group, topic, key } => {
-                let p = *partitions_holding(sim, topic, key).first()?;
-                let t = view.topics.iter().find(|t| &t.name == topic)?;
-                let part = t.partitions.iter().find(|x| x.partition == p)?;
-                part.owners.iter().find(|(g, _)| g == group).map(|(_, c)| c.clone())
-            }
-            Measure::KeyConsumedInOrder { group, topic, key } => {
-                let verdict = Check::KeyConsumedInOrder {
-                    group: group.clone(),
-                    topic: topic.clone(),
-                    key: key.clone(),
-                }
-                .evaluate(sim);
-                Some(if verdict.passed { "yes" } else { "no" }.into())
-            }
-            Measure::PartitionsHoldingKey { topic, key } => Some(partitions_holding(sim, topic, key).len().to_string()),
-            Measure::LogEndOffset { topic, partition } => {
-                let t = view.topics.iter().find(|t| &t.name == topic)?;
-                t.partitions
-                    .iter()
-                    .find(|p| p.partition == *partition)
-                    .map(|p| p.log_end_offset.to_string())
-            }
+            Measure::Kafka(m) => with_kafka(sim, |r| m.evaluate(r)).flatten(), // system: kafka
         }
     }
-}
-
-fn members<'a>(view: &'a SimView, group: &str) -> Vec<&'a crate::view::MemberView> {
-    view.groups
-        .iter()
-        .filter(|g| g.id == group)
-        .flat_map(|g| g.members.iter())
-        .collect()
-}
-
-fn idle<'a>(view: &'a SimView, group: &str) -> Vec<&'a crate::view::MemberView> {
-    members(view, group)
-        .into_iter()
-        .filter(|m| m.partitions.is_empty())
-        .collect()
-}
-
-fn partitions_holding(sim: &Sim, topic: &str, key: &str) -> Vec<u32> {
-    let cluster = sim.cluster();
-    let Some(t) = cluster.topic_index(topic) else {
-        return Vec::new();
-    };
-    cluster.topics[t]
-        .partitions
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.log.iter().any(|r| r.key.as_deref() == Some(key)))
-        .map(|(i, _)| i as u32)
-        .collect()
-}
-
-/// `(partition, offset)` of every record with `key` in the logs of `topic`.
-fn records_with_key(sim: &Sim, topic: &str, key: &str) -> Vec<(u32, u64)> {
-    let cluster = sim.cluster();
-    let Some(t) = cluster.topic_index(topic) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (p, part) in cluster.topics[t].partitions.iter().enumerate() {
-        out.extend(
-            part.log
-                .iter()
-                .filter(|r| r.key.as_deref() == Some(key))
-                .map(|r| (p as u32, r.offset)),
-        );
-    }
-    out
-}
-
-/// `(partition, offset)` consumed by members of `group`, in trace order (optionally one key only).
-pub fn consumed_by_group(sim: &Sim, view: &SimView, group: &str, topic: &str, key: Option<&str>) -> Vec<(u32, u64)> {
-    let in_group: Vec<&str> = view
-        .consumers
-        .iter()
-        .filter(|c| c.group == group)
-        .map(|c| c.id.as_str())
-        .collect();
-    sim.trace()
-        .iter()
-        .filter_map(|e| match &e.kind {
-            TraceKind::RecordConsumed {
-                consumer,
-                topic: t,
-                partition,
-                offset,
-                key: k,
-            } if t == topic && in_group.contains(&consumer.as_str()) && (key.is_none() || k.as_deref() == key) => {
-                Some((*partition, *offset))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// Keeps the first consumption of each record: redeliveries after a rebalance are duplicates,
-/// not reorderings.
-fn first_consumptions(consumed: &[(u32, u64)]) -> Vec<(u32, u64)> {
-    let mut seen = BTreeMap::new();
-    let mut out = Vec::new();
-    for r in consumed {
-        if seen.insert(*r, ()).is_none() {
-            out.push(*r);
-        }
-    }
-    out
-}
-
-fn per_partition_increasing(records: &[(u32, u64)]) -> bool {
-    let mut last: BTreeMap<u32, u64> = BTreeMap::new();
-    records.iter().all(|(p, o)| {
-        let ok = last.get(p).is_none_or(|prev| o > prev);
-        last.insert(*p, *o);
-        ok
-    })
-}
-
-/// Records a group consumed more than once (at-least-once redelivery after a rebalance or crash).
-pub fn duplicates(sim: &Sim, group: &str, topic: &str) -> Vec<(u32, u64)> {
-    let view = sim.view();
-    let consumed = consumed_by_group(sim, &view, group, topic, None);
-    let mut count: BTreeMap<(u32, u64), u32> = BTreeMap::new();
-    for r in consumed {
-        *count.entry(r).or_default() += 1;
-    }
-    count.into_iter().filter(|(_, n)| *n > 1).map(|(r, _)| r).collect()
 }

@@ -11,7 +11,8 @@ use crate::check::{Check, Measure};
 use crate::scenario::{Action, Scenario, ScenarioError, Text};
 use crate::sim::Sim;
 
-pub const LESSON_VERSION: u32 = 1;
+/// Version 2 lessons hold a version-2 scenario and system-tagged actions and checks.
+pub const LESSON_VERSION: u32 = 2;
 pub const MAX_STEPS: usize = 40;
 pub const MAX_RUN_MS: u64 = 600_000;
 

@@ -1,39 +1,24 @@
-//! The end-of-run summary the runner prints and the golden tests compare: log end offsets, group
-//! assignments, committed offsets and lag, producer counts, consumed counts. Maps are ordered, so
-//! the JSON is stable.
-use alloc::collections::BTreeMap;
+//! The end-of-run summary the runner prints after `--- summary` and the golden tests compare:
+//! where the run ended and why, what the trace kept, and each system's own summary. Maps are
+//! ordered, so the JSON is stable.
 use alloc::string::String;
-use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::kafka::summary::KafkaSummary;
 use crate::sim::Sim;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub end_ms: u64,
     pub steps: u64,
+    pub work_units: u64,
+    /// Entries ever made, and how many of those the bounded trace dropped from its front.
     pub trace_entries: u64,
-    pub log_end_offsets: BTreeMap<String, u64>,
-    pub groups: BTreeMap<String, GroupSummary>,
-    pub producers: BTreeMap<String, ProducerSummary>,
-    pub consumed: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupSummary {
-    pub state: String,
-    pub generation: u32,
-    pub assignment: BTreeMap<String, Vec<String>>,
-    pub committed: BTreeMap<String, u64>,
-    /// Lag per partition; absent for partitions without a committed offset.
-    pub lag: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProducerSummary {
-    pub sent: u64,
-    pub acked: u64,
-    pub failed: u64,
+    pub trace_dropped: u64,
+    /// Why the run stopped before its end (a budget or limit), if it did.
+    pub halted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<KafkaSummary>, // system: kafka
 }
 
 impl Summary {
@@ -42,57 +27,29 @@ impl Summary {
         Summary {
             end_ms: v.now_ms,
             steps: v.steps,
+            work_units: v.work,
             trace_entries: sim.trace_total(),
-            log_end_offsets: v
-                .topics
-                .iter()
-                .flat_map(|t| t.partitions.iter().map(|p| (p.name.clone(), p.log_end_offset)))
-                .collect(),
-            groups: v
-                .groups
-                .iter()
-                .map(|g| {
-                    let summary = GroupSummary {
-                        state: g.state.clone(),
-                        generation: g.generation,
-                        assignment: g
-                            .members
-                            .iter()
-                            .map(|m| (m.consumer.clone(), m.partitions.clone()))
-                            .collect(),
-                        committed: g
-                            .offsets
-                            .iter()
-                            .filter_map(|o| Some((o.partition.clone(), o.committed?)))
-                            .collect(),
-                        lag: g
-                            .offsets
-                            .iter()
-                            .filter_map(|o| Some((o.partition.clone(), o.lag?)))
-                            .collect(),
-                    };
-                    (g.id.clone(), summary)
-                })
-                .collect(),
-            producers: v
-                .producers
-                .iter()
-                .map(|p| {
-                    (
-                        p.id.clone(),
-                        ProducerSummary {
-                            sent: p.sent,
-                            acked: p.acked,
-                            failed: p.failed,
-                        },
-                    )
-                })
-                .collect(),
-            consumed: v.consumers.iter().map(|c| (c.id.clone(), c.consumed_total)).collect(),
+            trace_dropped: sim.trace_dropped(),
+            halted: v.halted.clone(),
+            kafka: v.kafka.as_ref().map(KafkaSummary::of), // system: kafka
         }
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// What the runner prints and the goldens hold: one JSON line per trace entry, a line
+/// `--- summary`, and the summary as one JSON line.
+pub fn render(sim: &Sim, lang: Option<crate::Lang>) -> String {
+    let mut out = String::new();
+    for e in sim.trace().iter() {
+        out.push_str(&sim.entry_json(e, lang));
+        out.push('\n');
+    }
+    out.push_str("--- summary\n");
+    out.push_str(&Summary::of(sim).to_json());
+    out.push('\n');
+    out
 }

@@ -4,6 +4,10 @@
 //! document. Property tests throw random text and random mutations of the default scenario at
 //! the loader; whatever it accepts must be a valid scenario that also survives a round trip and
 //! a short run.
+//!
+//! Most cases edit `DEFAULT`, the Foundation's default scenario in the version-1 format (old
+//! share links and exports still load, and their errors name version-1 paths); the `v2_` cases
+//! edit the shipped version-2 default.
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -15,7 +19,10 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::Value;
 
-const DEFAULT: &str = DEFAULT_SCENARIO;
+/// The version-1 default scenario as the Foundation shipped it.
+const DEFAULT: &str = include_str!("fixtures/default-v1.json");
+/// The default scenario as it ships now (version 2).
+const DEFAULT_V2: &str = DEFAULT_SCENARIO;
 
 /// The errors of a document that must not load.
 fn errors(text: &str) -> Vec<ScenarioError> {
@@ -50,8 +57,10 @@ fn edit(from: &str, to: &str) -> String {
 fn default_scenario_is_the_valid_baseline() {
     // Every edit below starts from this document; it must load for the refusals to mean anything.
     let s = Scenario::from_json(DEFAULT).expect("default scenario loads");
-    assert_eq!(s.kafka.brokers, 3);
+    assert_eq!(s.kafka.as_ref().unwrap().brokers, 3);
     assert_eq!(s.actions.len(), 6);
+    // It migrates to exactly the shipped version-2 default.
+    assert_eq!(s, Scenario::from_json(DEFAULT_V2).unwrap());
 }
 
 // ----- truncation -----------------------------------------------------------------------------
@@ -218,7 +227,8 @@ fn out_of_range_values_are_refused_with_their_path() {
             "\"latency_ms_max\": 10001",
             "network.latency_ms_max",
         ),
-        ("\"version\": 1", "\"version\": 2", "version"),
+        ("\"version\": 1", "\"version\": 3", "version"),
+        ("\"version\": 1", "\"version\": 0", "version"),
         ("\"duration_ms\": 600000", "\"duration_ms\": 0", "duration_ms"),
         ("\"duration_ms\": 600000", "\"duration_ms\": 86400001", "duration_ms"),
         (
@@ -767,7 +777,7 @@ fn a_lesson_step_naming_a_missing_producer_is_refused_with_its_step_and_action()
     // Steps push their actions into a running simulation; a bad reference must be caught when
     // the lesson loads (and named), not when a learner reaches step 4.
     let mut doc: Value = serde_json::from_str(lesson_text()).unwrap();
-    let action = &mut doc["steps"][4]["actions"][1];
+    let action = &mut doc["steps"][4]["actions"][1]["kafka"];
     assert_eq!(action["do"], "produce");
     action["producer"] = Value::from("ghost");
     let e = Lesson::from_json(&doc.to_string()).unwrap_err();
@@ -778,7 +788,7 @@ fn a_lesson_step_naming_a_missing_producer_is_refused_with_its_step_and_action()
     );
     // And a missing consumer in a later step.
     let mut doc: Value = serde_json::from_str(lesson_text()).unwrap();
-    doc["steps"][6]["actions"] = serde_json::json!([{ "do": "crash_consumer", "consumer": "nobody" }]);
+    doc["steps"][6]["actions"] = serde_json::json!([{ "fault": { "do": "crash", "node": "nobody" } }]);
     let e = Lesson::from_json(&doc.to_string()).unwrap_err();
     assert!(e.iter().any(|x| x.path == "steps[6].actions[0]"), "{e:?}");
 }
@@ -883,15 +893,19 @@ fn runner_runs_a_valid_scenario_and_ends_with_the_summary() {
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // stdout is JSON lines (the trace) and then one pretty-printed summary document.
+    // stdout is JSON lines (the trace), a line `--- summary`, and the summary as one JSON line.
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let documents: Vec<Value> = serde_json::Deserializer::from_str(&stdout)
-        .into_iter::<Value>()
-        .collect::<Result<_, _>>()
-        .expect("stdout is a stream of JSON documents");
-    assert!(documents.len() > 1, "expected trace lines before the summary");
-    let summary = documents.last().unwrap();
-    let offsets = summary["log_end_offsets"]
+    let (trace, summary) = stdout.split_once("--- summary\n").expect("a summary separator");
+    let lines: Vec<Value> = trace
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each trace line is JSON"))
+        .collect();
+    assert!(!lines.is_empty(), "expected trace lines before the summary");
+    assert_eq!(summary.lines().count(), 1, "the summary is one line");
+    let summary: Value = serde_json::from_str(summary).unwrap();
+    assert_eq!(summary["halted"], Value::Null);
+    assert_eq!(summary["trace_dropped"], 0);
+    let offsets = summary["kafka"]["log_end_offsets"]
         .as_object()
         .expect("summary has log_end_offsets");
     // The default scenario produces six records into orders-0..2.

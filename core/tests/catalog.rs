@@ -46,6 +46,7 @@ fn every_lesson_loads_and_tells_the_truth() {
             both(&step.narration, &at);
             let sim = lesson.sim_at(i, true).unwrap_or_else(|e| panic!("{at}: {e:?}"));
             let view = sim.view();
+            let view = view.kafka.as_ref().expect("the lessons are Kafka lessons");
             for id in &step.highlight {
                 let known = view.brokers.iter().any(|b| format!("broker-{}", b.id) == *id)
                     || view

@@ -3,24 +3,11 @@
 //! `UPDATE_GOLDEN=1 cargo test -p mqplay-core --test golden` and read the diff before committing.
 use std::path::{Path, PathBuf};
 
-use mqplay_core::summary::Summary;
+use mqplay_core::summary::render;
 use mqplay_core::{Scenario, Sim};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden")
-}
-
-/// The text a scenario is judged by: one JSON line per trace entry, then the summary.
-pub fn render(sim: &Sim) -> String {
-    let mut out = String::new();
-    for e in sim.trace() {
-        out.push_str(&serde_json::to_string(e).expect("trace entries serialize"));
-        out.push('\n');
-    }
-    out.push_str("--- summary\n");
-    out.push_str(&Summary::of(sim).to_json());
-    out.push('\n');
-    out
 }
 
 #[test]
@@ -40,7 +27,7 @@ fn golden_scenarios_match() {
         let seed = scenario.seed;
         let mut sim = Sim::new(scenario).unwrap();
         sim.run_to_end();
-        let actual = render(&sim);
+        let actual = render(&sim, None);
         let expected_path = PathBuf::from(path.to_string_lossy().replace(".scenario.json", ".expected.txt"));
         if update {
             std::fs::write(&expected_path, &actual).unwrap();

@@ -10,10 +10,25 @@
 //! a case worth keeping becomes an explicit test below.
 use std::collections::{BTreeMap, BTreeSet};
 
-use mqplay_core::check::consumed_by_group;
+use mqplay_core::check::with_kafka;
+use mqplay_core::kafka::check::consumed_by_group;
 use mqplay_core::kafka::consumer::Phase;
-use mqplay_core::scenario::{Action, ConsumerSpec, OffsetReset};
-use mqplay_core::{Limits, Scenario, Sim, TraceKind};
+use mqplay_core::kafka::spec::{Action as K, ConsumerSpec, OffsetReset};
+use mqplay_core::kafka::system::Kafka;
+use mqplay_core::kafka::trace::Event as KafkaEvent;
+use mqplay_core::kernel::net::NodeFault;
+use mqplay_core::scenario::Action;
+use mqplay_core::systems::Event;
+use mqplay_core::{Limits, Scenario, Sim};
+
+fn kafka(sim: &Sim) -> &Kafka {
+    sim.kafka().expect("a Kafka scenario")
+}
+
+/// `(partition, offset)` the group consumed, in trace order.
+fn consumed(sim: &Sim) -> Vec<(u32, u64)> {
+    with_kafka(sim, |r| consumed_by_group(r, GROUP, TOPIC, None)).unwrap_or_default()
+}
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -190,78 +205,76 @@ impl Run {
         match *op {
             Op::Produce { key } => {
                 self.next_value += 1;
-                self.act(Action::Produce {
+                self.act(Action::Kafka(K::Produce {
                     producer: PRODUCER.into(),
                     topic: TOPIC.into(),
                     key: key.map(|k| KEYS[k].into()),
                     value: format!("v{}", self.next_value),
-                })?;
+                }))?;
             }
-            Op::ProduceMany { count, keyless } => self.act(Action::ProduceMany {
+            Op::ProduceMany { count, keyless } => self.act(Action::Kafka(K::ProduceMany {
                 producer: PRODUCER.into(),
                 topic: TOPIC.into(),
                 count,
                 key_prefix: (!keyless).then(|| "k".into()),
                 distinct_keys: 3,
                 value_bytes: 16,
-            })?,
+            }))?,
             Op::AddConsumer => {
                 let id = format!("c{}", self.consumers.len());
-                self.act(Action::AddConsumer {
+                self.act(Action::Kafka(K::AddConsumer {
                     consumer: consumer_spec(&id, self.shape.session_timeout_ms),
-                })?;
+                }))?;
                 self.consumers.push(id);
             }
-            Op::RemoveConsumer(i) => self.act(Action::RemoveConsumer {
+            Op::RemoveConsumer(i) => self.act(Action::Kafka(K::RemoveConsumer {
                 consumer: self.consumer(i),
-            })?,
-            Op::CrashConsumer(i) => self.act(Action::CrashConsumer {
+            }))?,
+            Op::CrashConsumer(i) => self.act(Action::Fault(NodeFault::Crash { node: self.consumer(i) }))?,
+            Op::Commit(i) => self.act(Action::Kafka(K::Commit {
                 consumer: self.consumer(i),
-            })?,
-            Op::Commit(i) => self.act(Action::Commit {
-                consumer: self.consumer(i),
-            })?,
-            Op::CrashBroker(b) => self.act(Action::CrashBroker {
-                broker: b % self.shape.brokers,
-            })?,
-            Op::RestartBroker(b) => self.act(Action::RestartBroker {
-                broker: b % self.shape.brokers,
-            })?,
+            }))?,
+            Op::CrashBroker(b) => self.act(Action::Fault(NodeFault::Crash {
+                node: format!("broker-{}", b % self.shape.brokers),
+            }))?,
+            Op::RestartBroker(b) => self.act(Action::Fault(NodeFault::Restart {
+                node: format!("broker-{}", b % self.shape.brokers),
+            }))?,
             Op::AddPartitions(more) => {
                 let count = (self.partitions + more).min(PARTITION_CAP);
                 if count > self.partitions {
-                    self.act(Action::AddPartitions {
+                    self.act(Action::Kafka(K::AddPartitions {
                         topic: TOPIC.into(),
                         count,
-                    })?;
+                    }))?;
                     self.partitions = count;
                 } else {
                     // At the cap: asking for the same count must be refused (Kafka cannot shrink
                     // or keep a topic's partition count with CreatePartitions).
-                    self.refused(Action::AddPartitions {
+                    self.refused(Action::Kafka(K::AddPartitions {
                         topic: TOPIC.into(),
                         count,
-                    })?;
+                    }))?;
                 }
             }
             Op::Invalid(kind) => {
                 let action = match kind {
-                    0 => Action::CrashBroker {
-                        broker: self.shape.brokers,
-                    },
-                    1 => Action::RemoveConsumer {
+                    0 => Action::Fault(NodeFault::Crash {
+                        node: format!("broker-{}", self.shape.brokers),
+                    }),
+                    1 => Action::Kafka(K::RemoveConsumer {
                         consumer: "ghost".into(),
-                    },
-                    2 => Action::Produce {
+                    }),
+                    2 => Action::Kafka(K::Produce {
                         producer: PRODUCER.into(),
                         topic: "nope".into(),
                         key: None,
                         value: "v".into(),
-                    },
-                    _ => Action::AddPartitions {
+                    }),
+                    _ => Action::Kafka(K::AddPartitions {
                         topic: TOPIC.into(),
                         count: self.partitions,
-                    },
+                    }),
                 };
                 self.refused(action)?;
             }
@@ -291,38 +304,46 @@ impl Run {
     fn check(&mut self) -> Result<(), TestCaseError> {
         let sim = &self.sim;
         let view = sim.view();
-        let cluster = sim.cluster();
+        let cluster = &kafka(sim).cluster;
 
         // The trace is bounded (TigerBeetle-style limits) and time never runs backwards.
         prop_assert!(sim.trace().len() <= Limits::default().max_trace_entries);
         prop_assert!(sim.halted().is_none(), "halted: {:?}", sim.halted());
         prop_assert!(sim.now_ms() >= self.last_now, "clock went back");
         self.last_now = sim.now_ms();
-        for w in sim.trace().windows(2) {
+        for (a, b) in sim.trace().iter().zip(sim.trace().iter().skip(1)) {
             prop_assert!(
-                w[0].at_ms <= w[1].at_ms && w[0].step <= w[1].step,
+                a.at_ms() <= b.at_ms() && a.step() <= b.step(),
                 "trace out of order: {:?} then {:?}",
-                w[0],
-                w[1]
+                a,
+                b
             );
         }
 
-        // Each partition log is append-only with offsets 0..len: what consumers, lag and the
-        // lane view all assume.
+        // Each partition log holds records the producer made (offsets are positions 0..len: what
+        // consumers, lag and the lane view all assume).
         prop_assert_eq!(cluster.topics[0].partitions.len() as u32, self.partitions);
+        let arena = kafka(sim).records.len();
         let mut leo: BTreeMap<String, u64> = BTreeMap::new();
         let mut total_records = 0u64;
         for t in &cluster.topics {
             for (p, part) in t.partitions.iter().enumerate() {
-                for (i, r) in part.log.iter().enumerate() {
-                    prop_assert_eq!(r.offset, i as u64, "{}-{} has a hole or a repeat", t.name, p);
+                for r in part.log.iter() {
+                    prop_assert!(
+                        (r.0 as usize) < arena,
+                        "{}-{} holds an unknown record {:?}",
+                        t.name,
+                        p,
+                        r
+                    );
                 }
                 leo.insert(format!("{}-{p}", t.name), part.log.len() as u64);
                 total_records += part.log.len() as u64;
             }
         }
+        let kview = view.kafka.as_ref().expect("a Kafka view");
 
-        for g in &view.groups {
+        for g in &kview.groups {
             // A committed offset is a position some consumer reached, so never past the log end;
             // lag (shown as LEO - committed) can then never be negative.
             for o in &g.offsets {
@@ -360,7 +381,7 @@ impl Run {
         }
 
         // A consumer's position is inside the log.
-        for c in &view.consumers {
+        for c in &kview.consumers {
             for (p, pos, _) in &c.positions {
                 prop_assert!(*pos <= leo[p], "{} at {pos} past the end of {p} ({})", c.id, leo[p]);
             }
@@ -369,7 +390,7 @@ impl Run {
         // Order: the first time the group sees each record, per partition, is 0, 1, 2, ...
         // Redeliveries after a rebalance or crash are allowed (at-least-once); a record seen for
         // the first time after a later one would be reordering, and a skipped offset a loss.
-        let consumed = consumed_by_group(sim, &view, GROUP, TOPIC, None);
+        let consumed = consumed(sim);
         let mut next: BTreeMap<u32, u64> = BTreeMap::new();
         let mut seen = BTreeSet::new();
         for (p, o) in consumed {
@@ -385,21 +406,20 @@ impl Run {
         }
 
         // What a consumer reports having read is what the log holds at that offset.
-        for e in sim.trace() {
-            if let TraceKind::RecordConsumed {
+        for e in sim.trace().iter() {
+            if let Event::Kafka(KafkaEvent::RecordConsumed {
                 topic,
                 partition,
                 offset,
-                key,
+                record,
                 consumer,
-            } = &e.kind
+            }) = &e.event
             {
-                let t = cluster.topic_index(topic).unwrap();
-                let record = &cluster.topics[t].partitions[*partition as usize].log[*offset as usize];
+                let log = &cluster.topics[usize::from(*topic)].partitions[*partition as usize].log;
                 prop_assert_eq!(
-                    &record.key,
-                    key,
-                    "{} read {}-{}@{} with the wrong key",
+                    log.get(*offset as usize),
+                    Some(record),
+                    "consumer {} read {}-{}@{} with the wrong record",
                     consumer,
                     topic,
                     partition,
@@ -411,7 +431,7 @@ impl Run {
         // Exclusive ownership: two running consumers of the group never both believe they own a
         // partition (the eager protocol revokes everything before a new generation hands it out).
         let mut holder: BTreeMap<String, &str> = BTreeMap::new();
-        for c in sim.consumers().iter().filter(|c| c.is_running()) {
+        for c in kafka(sim).consumers.iter().filter(|c| c.is_running()) {
             for tp in &c.assigned {
                 if let Some(other) = holder.insert(cluster.tp_name(*tp), &c.spec.id) {
                     prop_assert!(false, "{} and {} both own {}", other, c.spec.id, cluster.tp_name(*tp));
@@ -420,7 +440,7 @@ impl Run {
         }
 
         // Generations never go back.
-        if let Some(g) = view.groups.iter().find(|g| g.id == GROUP) {
+        if let Some(g) = kview.groups.iter().find(|g| g.id == GROUP) {
             prop_assert!(g.generation >= self.last_generation, "generation went back");
             self.last_generation = g.generation;
         }
@@ -429,12 +449,13 @@ impl Run {
         // each partition's log holds them in that order (idempotent producer, one request in
         // flight per partition). Only first appearances are compared: duplicates are a separate
         // (known) bug, see `bug_request_to_crashed_broker_is_applied_after_restart`.
+        let actions = &sim.scenario().actions;
         for part in &cluster.topics[0].partitions {
             let mut seen = BTreeSet::new();
             let firsts: Vec<u64> = part
                 .log
                 .iter()
-                .filter_map(|r| r.value.strip_prefix('v')?.parse().ok())
+                .filter_map(|r| kafka(sim).records.value(actions, *r).strip_prefix('v')?.parse().ok())
                 .filter(|n| seen.insert(*n))
                 .collect();
             prop_assert!(
@@ -446,7 +467,7 @@ impl Run {
 
         // Producer bookkeeping: every accepted send is acked, failed, or still queued/in flight;
         // nothing is acked that is not in a log.
-        let pv = &view.producers[0];
+        let pv = &kview.producers[0];
         prop_assert_eq!(pv.sent, pv.acked + pv.failed + pv.queued, "producer stats: {:?}", pv);
         prop_assert!(
             pv.acked <= total_records,
@@ -462,11 +483,12 @@ impl Run {
     fn check_settled(&self) -> Result<(), TestCaseError> {
         let sim = &self.sim;
         let view = sim.view();
+        let view = view.kafka.as_ref().expect("a Kafka view");
         let p = &view.producers[0];
         prop_assert_eq!(p.queued, 0, "records still queued after settling: {:?}", p);
         prop_assert_eq!(p.sent, p.acked + p.failed, "producer stats after settling: {:?}", p);
-        let running: BTreeSet<String> = sim
-            .consumers()
+        let running: BTreeSet<String> = kafka(sim)
+            .consumers
             .iter()
             .filter(|c| c.is_running())
             .map(|c| c.spec.id.clone())
@@ -502,7 +524,7 @@ impl Run {
                 prop_assert_eq!(o.lag, Some(0), "committed lag on {}", o.partition);
             }
         }
-        let consumed: BTreeSet<(u32, u64)> = consumed_by_group(sim, &view, GROUP, TOPIC, None).into_iter().collect();
+        let consumed: BTreeSet<(u32, u64)> = consumed(sim).into_iter().collect();
         let topic = view.topics.iter().find(|t| t.name == TOPIC).unwrap();
         for part in &topic.partitions {
             for offset in 0..part.log_end_offset {
@@ -520,7 +542,9 @@ impl Run {
     /// Every broker back up, then a long quiet period.
     fn settle(&mut self) -> Result<(), TestCaseError> {
         for b in 0..self.shape.brokers {
-            self.act(Action::RestartBroker { broker: b })?;
+            self.act(Action::Fault(NodeFault::Restart {
+                node: format!("broker-{}", b),
+            }))?;
         }
         let until = self.sim.now_ms() + SETTLE_MS;
         self.sim.run_until(until);
@@ -614,14 +638,14 @@ fn trace_stays_within_a_small_limit() {
     };
     let mut sim = Sim::with_limits(base_scenario(&shape), limits).unwrap();
     let at = sim
-        .push_action(Action::ProduceMany {
+        .push_action(Action::Kafka(K::ProduceMany {
             producer: PRODUCER.into(),
             topic: TOPIC.into(),
             count: 200,
             key_prefix: Some("k".into()),
             distinct_keys: 7,
             value_bytes: 16,
-        })
+        }))
         .unwrap();
     let mut max_len = 0;
     for t in (at..at + 30_000).step_by(500) {
@@ -685,12 +709,12 @@ fn bug_position_reset_is_dropped_when_the_coordinator_moves() {
             Op::Advance(30_000),
         ],
     );
-    let c0 = &run.sim.consumers()[0];
+    let c0 = &kafka(&run.sim).consumers[0];
     let missing: Vec<String> = c0
         .assigned
         .iter()
         .filter(|tp| !c0.positions.contains_key(tp))
-        .map(|tp| run.sim.cluster().tp_name(*tp))
+        .map(|tp| kafka(&run.sim).cluster.tp_name(*tp))
         .collect();
     assert!(missing.is_empty(), "c0 owns {missing:?} but has no position there");
     run.check_settled().unwrap();
@@ -707,7 +731,14 @@ fn bug_position_reset_is_dropped_when_the_coordinator_moves() {
 fn bug_member_waiting_in_join_group_is_expired_and_never_answered() {
     let run = replay(shape_of(0, 2, 2, 2, 6_000), &[Op::Advance(60_000)]);
     let view = run.sim.view();
-    let c0 = view.consumers.iter().find(|c| c.id == "c0").unwrap();
+    let c0 = view
+        .kafka
+        .as_ref()
+        .unwrap()
+        .consumers
+        .iter()
+        .find(|c| c.id == "c0")
+        .unwrap();
     assert_eq!(c0.phase, "stable", "c0 is stuck: {c0:?}");
     run.check_settled().unwrap();
 }
@@ -759,10 +790,12 @@ fn bug_request_to_crashed_broker_is_applied_after_restart() {
             Op::Advance(5_000),
         ],
     );
-    let mut values: Vec<&str> = run.sim.cluster().topics[0]
+    let k = kafka(&run.sim);
+    let actions = &run.sim.scenario().actions;
+    let mut values: Vec<String> = k.cluster.topics[0]
         .partitions
         .iter()
-        .flat_map(|p| p.log.iter().map(|r| r.value.as_str()))
+        .flat_map(|p| p.log.iter().map(|r| k.records.value(actions, *r)))
         .collect();
     values.sort_unstable();
     assert_eq!(values, ["v1", "v2", "v3"], "each send must be in the log once");
@@ -779,18 +812,25 @@ fn bug_request_to_crashed_broker_is_applied_after_restart() {
 fn bug_leader_misses_a_partition_count_change_while_syncing() {
     let shape = shape_of(0, 2, 2, 1, 10_000);
     let mut sim = Sim::new(base_scenario(&shape)).unwrap();
-    while sim.consumers()[0].phase != Phase::Syncing {
+    while kafka(&sim).consumers[0].phase != Phase::Syncing {
         assert!(sim.step(), "c0 never reached syncing");
     }
     let at = sim
-        .push_action(Action::AddPartitions {
+        .push_action(Action::Kafka(K::AddPartitions {
             topic: TOPIC.into(),
             count: 3,
-        })
+        }))
         .unwrap();
     sim.run_until(at + 60_000);
     let view = sim.view();
-    let g = view.groups.iter().find(|g| g.id == GROUP).unwrap();
+    let g = view
+        .kafka
+        .as_ref()
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| g.id == GROUP)
+        .unwrap();
     let owned: Vec<&String> = g.members.iter().flat_map(|m| &m.partitions).collect();
     assert_eq!(owned, ["orders-0", "orders-1", "orders-2"], "group: {g:?}");
 }
@@ -891,13 +931,18 @@ fn show_trace_if_asked(run: &Run) {
     if std::env::var_os("SHOW_TRACE").is_none() {
         return;
     }
-    for c in run.sim.consumers() {
+    for c in &kafka(&run.sim).consumers {
         eprintln!(
             "{} phase={:?} coordinator={:?} member={:?}",
             c.spec.id, c.phase, c.coordinator, c.member_id
         );
     }
-    for e in run.sim.trace() {
-        eprintln!("{} {} {}", e.at_ms, e.node, e.kind.sentence(mqplay_core::Lang::En));
+    for e in run.sim.trace().iter() {
+        eprintln!(
+            "{} {} {}",
+            e.at_ms(),
+            run.sim.node_name(e),
+            run.sim.sentence(e, mqplay_core::Lang::En)
+        );
     }
 }

@@ -218,8 +218,8 @@ try {
     assert.equal(download.suggestedFilename(), 'mqplay-scenario.json');
     const text = await readFile(await download.path(), 'utf8');
     const exported = JSON.parse(text);
-    assert.equal(exported.version, 1);
-    assert.ok(exported.actions.some(a => a.do === 'produce' && a.key === 'shared-key'), 'the learner\'s record is in it');
+    assert.equal(exported.version, 2);
+    assert.ok(exported.actions.some(a => a.kafka?.do === 'produce' && a.kafka.key === 'shared-key'), 'the learner\'s record is in it');
     await page.click('#btn-import');
     await page.fill('#import-text', text);
     await page.click('#btn-import-load');

@@ -171,6 +171,28 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.question", "Interview question", "面试题"),
     ("err.key_too_long", "key: at most 256 bytes", "key：最多 256 字节"),
     (
+        "act.no_kafka",
+        "This scenario has no Kafka cluster.",
+        "此场景没有 Kafka 集群。",
+    ),
+    (
+        "job.to_step",
+        "Running to step {} of {}…",
+        "正在运行到第 {} 步（共 {} 步）…",
+    ),
+    (
+        "job.to_entry",
+        "Running until something happens…",
+        "正在运行，直到有事件发生…",
+    ),
+    ("job.progress", "Progress", "进度"),
+    ("job.stop", "Stop here", "停在这里"),
+    (
+        "ctl.halted",
+        "The simulation stopped before its end:",
+        "模拟在结束前停止：",
+    ),
+    (
         "err.value_too_long",
         "value: at most 1024 bytes",
         "value：最多 1024 字节",
@@ -191,6 +213,13 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 /// A string with one `{}` filled in (word order differs between the languages).
 pub fn t1(lang: Lang, key: &'static str, value: impl core::fmt::Display) -> String {
     t(lang, key).replacen("{}", &value.to_string(), 1)
+}
+
+/// A string with two `{}` filled in, in order.
+pub fn t2(lang: Lang, key: &'static str, a: impl core::fmt::Display, b: impl core::fmt::Display) -> String {
+    t(lang, key)
+        .replacen("{}", &a.to_string(), 1)
+        .replacen("{}", &b.to_string(), 1)
 }
 
 /// A consumer phase from the view (`stable`, `joining`, ...) in the learner's language.
@@ -266,20 +295,23 @@ mod tests {
     fn every_key_used_in_the_source_is_defined() {
         // Scans the components for t(lang, "...") so a missing string fails here, not on screen.
         let sources = [
-            include_str!("components/app.rs"),
-            include_str!("components/actions.rs"),
-            include_str!("components/controls.rs"),
-            include_str!("components/diagram.rs"),
-            include_str!("components/event_log.rs"),
-            include_str!("components/inspector.rs"),
-            include_str!("components/lesson_panel.rs"),
-            include_str!("components/scenario_io.rs"),
-            include_str!("components/sidebar.rs"),
+            include_str!("shell/app.rs"),
+            include_str!("shell/controls.rs"),
+            include_str!("shell/event_log.rs"),
+            include_str!("shell/inspector.rs"),
+            include_str!("shell/lesson_panel.rs"),
+            include_str!("shell/progress.rs"),
+            include_str!("shell/scenario_io.rs"),
+            include_str!("shell/sidebar.rs"),
+            include_str!("kafka/actions.rs"),
+            include_str!("kafka/diagram.rs"),
+            include_str!("kafka/inspector.rs"),
+            include_str!("kafka/mod.rs"),
             include_str!("state.rs"),
         ];
         let mut missing = Vec::new();
         for src in sources {
-            let calls = ["t(lang, \"", "t(p.lang, \"", "t1(lang, \""];
+            let calls = ["t(lang, \"", "t(p.lang, \"", "t1(lang, \"", "t2(lang, \"", ", lang, \""];
             for part in calls.iter().flat_map(|call| src.split(call).skip(1)) {
                 let key = part.split('"').next().unwrap_or_default();
                 if !STRINGS.iter().any(|(k, _, _)| *k == key) {

@@ -1,16 +1,23 @@
 //! The store: the one place that owns the simulation. Components receive `Store` (plain view data
-//! plus a revision) and send `Msg`s; every rule of the simulation stays in `mqplay_core`.
+//! plus a revision) and send `Msg`s; every rule of the simulation stays in `mqplay_core`. What a
+//! system's controls mean (a Kafka "produce" click) is turned into a scenario action by that
+//! system's folder (`crate::kafka::intent`); the store only pushes actions and runs the clock.
+//!
+//! Work is bounded per message: a play tick, a step or a frame of a long jump spends at most
+//! `WORK_PER_FRAME` work units. A jump that needs more becomes a `Job` that the page continues
+//! frame by frame, showing its progress, and that the learner can stop.
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::lesson::Lesson;
-use mqplay_core::scenario::{Action, ConsumerSpec, OffsetReset, MAX_KEY_BYTES, MAX_VALUE_BYTES};
-use mqplay_core::{Lang, Scenario, ScenarioError, Sim, SimView, TraceEntry};
+use mqplay_core::scenario::Action;
+use mqplay_core::{Advance, Lang, Scenario, ScenarioError, Sim, SimView};
 use yew::prelude::*;
 
-/// Events one "step" may process while looking for the next trace entry (quiet stretches such as
-/// a 45 s session timeout are mostly heartbeats and empty fetches).
-pub const STEP_EVENT_BUDGET: u64 = 1_000_000;
+/// Work units (events plus trace entries) one message may spend: a few milliseconds of wasm, so
+/// the page answers at once whatever the scenario.
+pub const WORK_PER_FRAME: u64 = 60_000;
 /// Virtual time one step may skip without a trace entry before it stops and shows the clock.
 pub const STEP_QUIET_MS: u64 = 5_000;
 /// Trace entries handed to the event log.
@@ -18,14 +25,30 @@ pub const LOG_WINDOW: usize = 200;
 /// Playback speeds: trace entries shown per second.
 pub const SPEEDS: &[(u32, &str)] = &[(1, "0.5×"), (2, "1×"), (4, "2×"), (8, "4×"), (20, "10×")];
 
+/// What the inspector shows: an element of one system's view.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
-    Broker(u32),
-    Partition(String),
-    Record { partition: String, offset: u64 },
-    Consumer(String),
-    Group(String),
-    Producer(String),
+    Kafka(crate::kafka::Selected),
+}
+
+/// One line of the event log, already told in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRow {
+    pub step: u64,
+    pub at_ms: u64,
+    pub node: String,
+    /// The explanation key (the trace kind), for styling.
+    pub key: &'static str,
+    pub text: String,
+}
+
+/// Long work the page continues frame by frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Run until this step (a share link's step, a jump past what was computed).
+    ToStep { target: u64, from: u64 },
+    /// Run until the trace gains an entry (a step across a long, busy stretch).
+    ToEntry { trace_total: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,12 +71,12 @@ pub enum Msg {
     SetSpeed(usize),
     Reset,
     SetLang(Lang),
-    Produce { key: String, value: String },
-    AddConsumer,
-    RemoveConsumer(String),
-    CrashConsumer(String),
-    CrashBroker(u32),
-    RestartBroker(u32),
+    /// A system's control was used.
+    Kafka(crate::kafka::Intent),
+    /// Continue the current job by one frame of work.
+    Work,
+    /// Stop the current job where it is.
+    StopJob,
     Select(Option<Selection>),
     Import(String),
     DismissErrors,
@@ -69,10 +92,13 @@ pub enum Msg {
 #[derive(Clone)]
 pub struct Store {
     sim: Rc<RefCell<Sim>>,
+    /// The kernel's part of the view (clock, progress, nodes); each system's part is apart.
     pub view: Rc<SimView>,
-    /// The last `LOG_WINDOW` trace entries, and how many came before them.
-    pub log: Rc<Vec<TraceEntry>>,
+    pub kafka: Option<Rc<KafkaView>>,
+    /// The last `LOG_WINDOW` trace entries as sentences, and how many came before them.
+    pub log: Rc<Vec<LogRow>>,
     pub log_skipped: u64,
+    pub job: Option<Job>,
     pub revision: u64,
     pub lang: Lang,
     pub playing: bool,
@@ -103,8 +129,10 @@ impl Store {
         let mut store = Store {
             sim: Rc::new(RefCell::new(sim)),
             view: Rc::default(),
+            kafka: None,
             log: Rc::default(),
             log_skipped: 0,
+            job: None,
             revision: 0,
             lang,
             playing: false,
@@ -118,9 +146,19 @@ impl Store {
             resume: None,
             scenario: Rc::new(scenario),
         };
-        store.sim.borrow_mut().run_steps(step);
+        // A link's step may be far (or absurd): get there frame by frame, clamped to what the
+        // scenario can reach.
+        let target = step.min(store.sim.borrow().max_steps());
+        if target > 0 {
+            store.job = Some(Job::ToStep { target, from: 0 });
+        }
         store.refresh();
         store
+    }
+
+    /// The simulation, for reading (views, lesson checks). Never held across a message.
+    pub fn sim(&self) -> std::cell::Ref<'_, Sim> {
+        self.sim.borrow()
     }
 
     pub fn playing(mut self) -> Store {
@@ -166,11 +204,25 @@ impl Store {
 
     fn refresh(&mut self) {
         let sim = self.sim.borrow();
-        self.view = Rc::new(sim.view());
+        let mut view = sim.view();
+        self.kafka = view.kafka.take().map(Rc::new);
+        self.view = Rc::new(view);
         let trace = sim.trace();
-        let start = trace.len().saturating_sub(LOG_WINDOW);
-        self.log = Rc::new(trace[start..].to_vec());
-        self.log_skipped = sim.trace_dropped() + start as u64;
+        let rows: Vec<LogRow> = trace
+            .tail(LOG_WINDOW)
+            .map(|e| {
+                let told = sim.tell(e);
+                LogRow {
+                    step: e.step(),
+                    at_ms: e.at_ms(),
+                    node: sim.node_name(e).to_string(),
+                    key: told.key(),
+                    text: told.sentence(self.lang),
+                }
+            })
+            .collect();
+        self.log_skipped = trace.total() - rows.len() as u64;
+        self.log = Rc::new(rows);
         self.horizon = self.horizon.max(sim.steps());
         if *self.scenario != *sim.scenario() {
             self.scenario = Rc::new(sim.scenario().clone());
@@ -183,10 +235,42 @@ impl Store {
         self.sim = Rc::new(RefCell::new(sim));
         self.horizon = 0;
         self.playing = false;
+        self.job = None;
     }
 
-    fn step_forward(&mut self) -> mqplay_core::Advance {
-        self.sim.borrow_mut().advance(STEP_EVENT_BUDGET, STEP_QUIET_MS)
+    fn step_forward(&mut self) -> Advance {
+        self.sim.borrow_mut().advance(WORK_PER_FRAME, STEP_QUIET_MS)
+    }
+
+    /// One frame of the current job.
+    fn work(&mut self) {
+        let Some(job) = self.job else { return };
+        let done = match job {
+            Job::ToStep { target, .. } => self.sim.borrow_mut().run_toward(target, WORK_PER_FRAME),
+            Job::ToEntry { trace_total } => {
+                let mut sim = self.sim.borrow_mut();
+                sim.advance(WORK_PER_FRAME, STEP_QUIET_MS) != Advance::Busy || sim.trace_total() > trace_total
+            }
+        };
+        if done {
+            self.job = None;
+        }
+    }
+
+    /// Goes to `step`: at once when checkpoints cover it, else as a job.
+    fn seek(&mut self, step: u64) {
+        self.playing = false;
+        let now = self.sim.borrow().steps();
+        if step <= now || step <= self.horizon {
+            self.job = None;
+            self.sim.borrow_mut().seek(step);
+        } else {
+            self.job = Some(Job::ToStep {
+                target: step,
+                from: now,
+            });
+            self.work();
+        }
     }
 
     /// A learner's action joins the scenario at the next millisecond; then show its first effect.
@@ -231,7 +315,7 @@ impl Store {
     pub fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Tick => {
-                if self.playing && self.step_forward() == mqplay_core::Advance::Finished {
+                if self.playing && self.job.is_none() && self.step_forward() == Advance::Finished {
                     self.playing = false;
                 }
             }
@@ -239,10 +323,16 @@ impl Store {
             Msg::Pause => self.playing = false,
             Msg::StepForward => {
                 self.playing = false;
-                self.step_forward();
+                let before = self.sim.borrow().trace_total();
+                if self.job.is_none() && self.step_forward() == Advance::Busy {
+                    self.job = Some(Job::ToEntry { trace_total: before });
+                }
             }
+            Msg::Work => self.work(),
+            Msg::StopJob => self.job = None,
             Msg::StepBack => {
                 self.playing = false;
+                self.job = None;
                 let now = self.sim.borrow().steps();
                 // Back to the state right after the previous event that said something.
                 let target = self
@@ -251,97 +341,30 @@ impl Store {
                     .trace()
                     .iter()
                     .rev()
-                    .map(|e| e.step)
+                    .map(|e| e.step())
                     .find(|s| *s < now)
                     .unwrap_or(0);
                 self.sim.borrow_mut().seek(target);
             }
-            Msg::Seek(step) => {
-                self.playing = false;
-                let now = self.sim.borrow().steps();
-                if step >= now {
-                    self.sim.borrow_mut().run_steps(step - now);
-                } else {
-                    self.sim.borrow_mut().seek(step);
-                }
-            }
+            Msg::Seek(step) => self.seek(step),
             Msg::SetSpeed(i) => self.speed = i.min(SPEEDS.len() - 1),
             Msg::Reset => {
                 self.playing = false;
+                self.job = None;
                 self.sim.borrow_mut().seek(0);
                 self.horizon = 0;
             }
             Msg::SetLang(lang) => self.lang = lang,
-            Msg::Produce { key, value } => {
-                if key.len() > MAX_KEY_BYTES {
-                    self.errors = vec![ScenarioError {
-                        path: "key".into(),
-                        reason: crate::i18n::t(self.lang, "err.key_too_long").into(),
-                    }];
-                } else if value.len() > MAX_VALUE_BYTES {
-                    self.errors = vec![ScenarioError {
-                        path: "value".into(),
-                        reason: crate::i18n::t(self.lang, "err.value_too_long").into(),
-                    }];
-                } else {
-                    let producer = self.scenario.kafka.producers.first().map(|p| p.id.clone());
-                    let topic = self.scenario.kafka.topics.first().map(|t| t.name.clone());
-                    match (producer, topic) {
-                        (Some(producer), Some(topic)) => {
-                            let key = (!key.is_empty()).then_some(key);
-                            self.push(Action::Produce {
-                                producer,
-                                topic,
-                                key,
-                                value,
-                            });
-                        }
-                        _ => {
-                            self.errors = vec![ScenarioError {
-                                path: "kafka.producers".into(),
-                                reason: crate::i18n::t(self.lang, "act.no_producer").into(),
-                            }]
-                        }
+            Msg::Kafka(intent) => {
+                let action = crate::kafka::intent(&intent, &self.scenario, self.kafka.as_deref(), self.lang);
+                match action {
+                    Ok(action) => self.push(action),
+                    Err(errors) => {
+                        self.errors = errors;
+                        self.error_intro = "scn.invalid";
                     }
                 }
             }
-            Msg::AddConsumer => {
-                let scenario = self.scenario.clone();
-                let template = self.sim.borrow().consumers().first().map(|c| c.spec.clone());
-                let (group, topics) = match template {
-                    Some(c) => (c.group, c.topics),
-                    None => match scenario.kafka.topics.first() {
-                        Some(t) => ("group-1".to_string(), vec![t.name.clone()]),
-                        None => return,
-                    },
-                };
-                let taken: Vec<String> = self
-                    .sim
-                    .borrow()
-                    .consumers()
-                    .iter()
-                    .map(|c| c.spec.id.clone())
-                    .collect();
-                let id = (1..)
-                    .map(|n| format!("{group}-{n}"))
-                    .find(|id| !taken.contains(id))
-                    .unwrap_or_default();
-                let spec = ConsumerSpec {
-                    id,
-                    group,
-                    topics,
-                    auto_offset_reset: OffsetReset::Earliest,
-                    enable_auto_commit: true,
-                    auto_commit_interval_ms: 5_000,
-                    session_timeout_ms: 45_000,
-                    heartbeat_interval_ms: 3_000,
-                };
-                self.push(Action::AddConsumer { consumer: spec });
-            }
-            Msg::RemoveConsumer(consumer) => self.push(Action::RemoveConsumer { consumer }),
-            Msg::CrashConsumer(consumer) => self.push(Action::CrashConsumer { consumer }),
-            Msg::CrashBroker(broker) => self.push(Action::CrashBroker { broker }),
-            Msg::RestartBroker(broker) => self.push(Action::RestartBroker { broker }),
             Msg::Select(selection) => self.selected = selection,
             Msg::Import(text) => match Scenario::from_json(&text).and_then(Sim::new) {
                 Ok(sim) => {

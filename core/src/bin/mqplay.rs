@@ -1,12 +1,19 @@
 //! `mqplay run scenario.json`: run a scenario headless, print the trace as JSON lines on stdout,
-//! then the summary (log end offsets, group assignment, committed offsets, lag) as one JSON
-//! document. `--lang zh|en` adds each entry's sentence. Bad input exits with status 2 and says
-//! where the problem is.
+//! then a line `--- summary` and the summary as one JSON line (where and why the run ended, what
+//! the trace dropped, and each system's state: log end offsets, groups with member ids,
+//! assignments, committed offsets, lag). `--lang zh|en` adds each entry's sentence.
+//!
+//! Exit status: 0 when the run reached its end; 2 for bad input (with the JSON path of each
+//! problem); 3 when the run halted on a budget or limit (the reason is in the summary and on
+//! stderr).
 use std::io::Write;
 use std::process::ExitCode;
 
-use mqplay_core::summary::Summary;
+use mqplay_core::summary::{render, Summary};
 use mqplay_core::{Lang, Scenario, Sim};
+
+/// Exit status of a run that stopped on a budget or limit before its end.
+const HALTED: u8 = 3;
 
 const USAGE: &str =
     "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only]\n       mqplay check <scenario.json>";
@@ -14,7 +21,11 @@ const USAGE: &str =
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(halted)) => {
+            eprintln!("the simulation halted before its end: {halted}");
+            ExitCode::from(HALTED)
+        }
         Err(message) => {
             eprintln!("{message}");
             ExitCode::from(2)
@@ -22,7 +33,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &[String]) -> Result<(), String> {
+/// `Ok(Some(reason))` when the run halted before its end.
+fn run(args: &[String]) -> Result<Option<String>, String> {
     let (command, rest) = args.split_first().ok_or(USAGE)?;
     let mut path = None;
     let mut lang = None;
@@ -59,7 +71,7 @@ fn run(args: &[String]) -> Result<(), String> {
     match command.as_str() {
         "check" => {
             println!("{path}: ok");
-            Ok(())
+            Ok(None)
         }
         "run" => {
             let mut sim = Sim::new(scenario).map_err(|e| format!("{path}: {e:?}"))?;
@@ -67,20 +79,18 @@ fn run(args: &[String]) -> Result<(), String> {
             let out = std::io::stdout();
             let mut out = std::io::BufWriter::new(out.lock());
             let io = |e: std::io::Error| e.to_string();
-            if !summary_only {
-                for entry in sim.trace() {
-                    let mut json = serde_json::to_value(entry).map_err(|e| e.to_string())?;
-                    if let (Some(lang), Some(obj)) = (lang, json.as_object_mut()) {
-                        obj.insert("sentence".into(), entry.kind.sentence(lang).into());
-                    }
-                    writeln!(out, "{json}").map_err(io)?;
+            if summary_only {
+                writeln!(out, "--- summary\n{}", Summary::of(&sim).to_json()).map_err(io)?;
+            } else {
+                // Written entry by entry: a long trace is never held as one string.
+                for entry in sim.trace().iter() {
+                    writeln!(out, "{}", sim.entry_json(entry, lang)).map_err(io)?;
                 }
+                writeln!(out, "--- summary\n{}", Summary::of(&sim).to_json()).map_err(io)?;
             }
-            writeln!(out, "{}", Summary::of(&sim).to_json()).map_err(io)?;
-            if let Some(why) = sim.halted() {
-                eprintln!("warning: the simulation halted: {why}");
-            }
-            Ok(())
+            out.flush().map_err(io)?;
+            let _ = render; // the same format as `summary::render`, which the goldens use
+            Ok(sim.halted().map(String::from))
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }

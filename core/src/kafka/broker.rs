@@ -4,10 +4,10 @@
 use alloc::vec::Vec;
 
 use super::group;
+use super::trace::{Event, Told};
 use super::{
-    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, NodeId, Record, Request, Response, Timer, Tp, MAX_LOG_RECORDS,
+    BrokerId, Cluster, Ctx, ErrorCode, ListFrom, Node, RecordId, Request, Response, Timer, Tp, MAX_LOG_RECORDS,
 };
-use crate::trace::TraceKind;
 
 /// `fetch.max.wait.ms` (consumer default 500): how long a broker holds a fetch that found no data.
 pub const FETCH_MAX_WAIT_MS: u64 = 500;
@@ -19,16 +19,16 @@ pub const MAX_FETCH_RECORDS: usize = 500;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParkedFetch {
     pub broker: BrokerId,
-    pub client: NodeId,
+    pub client: Node,
     pub request_id: u64,
     pub positions: Vec<(Tp, u64)>,
 }
 
-pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: NodeId, id: u64, req: Request) {
+pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: Node, id: u64, req: Request) {
     let reply = |ctx: &mut Ctx<'_>, body: Response| ctx.respond(from, id, body);
     match req {
         Request::Produce { tp, records } => {
-            let result = append(cluster, broker, ctx, tp, records);
+            let result = append(cluster, broker, ctx, tp, &records);
             reply(ctx, Response::Produce(result));
             if result.is_ok() {
                 wake_parked_fetches(cluster, broker, ctx, tp);
@@ -78,43 +78,37 @@ fn append(
     broker: BrokerId,
     ctx: &mut Ctx<'_>,
     tp: Tp,
-    records: Vec<super::RecordData>,
+    records: &[RecordId],
 ) -> Result<u64, ErrorCode> {
     if cluster.leader(tp) != Some(broker) {
         return Err(ErrorCode::NotLeaderOrFollower);
     }
-    let topic_name = cluster.topics[tp.topic].name.clone();
     let Some(partition) = cluster.partition_mut(tp) else {
         return Err(ErrorCode::NotLeaderOrFollower);
     };
     if partition.log.len() + records.len() > MAX_LOG_RECORDS {
-        ctx.trace(TraceKind::LimitReached {
+        ctx.trace(Told::LimitReached {
             what: "partition log records".into(),
             limit: MAX_LOG_RECORDS as u64,
         });
         return Err(ErrorCode::KafkaStorageError);
     }
     let base = partition.log.len() as u64;
-    for (i, r) in records.into_iter().enumerate() {
-        let offset = base + i as u64;
-        ctx.trace(TraceKind::RecordAppended {
-            broker: broker.0,
-            topic: topic_name.clone(),
+    for (i, record) in records.iter().enumerate() {
+        ctx.trace(Event::RecordAppended {
+            broker: broker.0 as u16,
+            topic: tp.topic as u16,
             partition: tp.partition,
-            offset,
-            key: r.key.clone(),
-        });
-        partition.log.push(Record {
-            offset,
-            key: r.key,
-            value: r.value,
+            offset: base + i as u64,
+            record: *record,
         });
     }
+    partition.log.extend_from_slice(records);
     Ok(base)
 }
 
-/// What a fetch returns: records per partition, and per-partition errors.
-type FetchData = (Vec<(Tp, Vec<Record>)>, Vec<(Tp, ErrorCode)>);
+/// What a fetch returns: records per partition (from an offset), and per-partition errors.
+type FetchData = (Vec<(Tp, u64, Vec<RecordId>)>, Vec<(Tp, ErrorCode)>);
 
 fn read(cluster: &Cluster, broker: BrokerId, positions: &[(Tp, u64)]) -> FetchData {
     let mut records = Vec::new();
@@ -132,7 +126,9 @@ fn read(cluster: &Cluster, broker: BrokerId, positions: &[(Tp, u64)]) -> FetchDa
         let end = (start + budget).min(p.log.len());
         if end > start {
             budget -= end - start;
-            records.push((tp, p.log[start..end].to_vec()));
+            let mut ids = Vec::with_capacity(end - start);
+            p.log.copy_range_into(start, end, &mut ids);
+            records.push((tp, start as u64, ids));
         }
     }
     (records, errors)

@@ -8,11 +8,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::range_assign;
+use super::spec::{ConsumerSpec, OffsetReset};
+use super::trace::{Event, Told};
 use super::{
-    retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, Request, Response, Timer, Tp,
+    retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, RecordId, Request, Response,
+    Timer, Tp,
 };
-use crate::scenario::{ConsumerSpec, OffsetReset};
-use crate::trace::TraceKind;
 
 /// Consumed records kept for the view (per consumer); older ones are only counted.
 pub const CONSUMED_HISTORY: usize = 256;
@@ -64,13 +65,14 @@ enum Pending {
 pub struct Consumed {
     pub tp: Tp,
     pub offset: u64,
-    pub key: Option<String>,
-    pub value: String,
+    pub record: RecordId,
 }
 
 #[derive(Debug, Clone)]
 pub struct Consumer {
     pub spec: ConsumerSpec,
+    /// Index among the simulation's consumers (ids in trace entries).
+    pub index: u16,
     pub phase: Phase,
     /// Bumped on crash and close so timers of an earlier life are ignored.
     epoch: u32,
@@ -95,9 +97,10 @@ pub struct Consumer {
 }
 
 impl Consumer {
-    pub fn new(spec: ConsumerSpec) -> Consumer {
+    pub fn new(index: usize, spec: ConsumerSpec) -> Consumer {
         Consumer {
             spec,
+            index: index as u16,
             phase: Phase::Stopped,
             epoch: 0,
             coordinator: None,
@@ -142,7 +145,7 @@ impl Consumer {
     pub fn start(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
         self.epoch += 1;
         self.phase = Phase::FindingCoordinator;
-        ctx.trace(TraceKind::ConsumerStarted {
+        ctx.trace(Told::ConsumerStarted {
             consumer: self.spec.id.clone(),
             group: self.spec.group.clone(),
         });
@@ -217,7 +220,7 @@ impl Consumer {
     fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, rejoining: bool) {
         if !self.assigned.is_empty() {
             let partitions = self.assigned.iter().map(|tp| cluster.tp_name(*tp)).collect();
-            ctx.trace(TraceKind::PartitionsRevoked {
+            ctx.trace(Told::PartitionsRevoked {
                 consumer: self.spec.id.clone(),
                 partitions,
                 rejoining,
@@ -301,7 +304,7 @@ impl Consumer {
         self.fetching_from.clear();
         self.member_id = None;
         self.coordinator = None;
-        ctx.trace(TraceKind::ConsumerStopped {
+        ctx.trace(Told::ConsumerStopped {
             consumer: self.spec.id.clone(),
             crashed: phase == Phase::Crashed,
         });
@@ -384,7 +387,7 @@ impl Consumer {
         }
         let (id, body) = match msg {
             Msg::Response { id, body } => (id, Some(body)),
-            Msg::Disconnected { id } => (id, None),
+            Msg::Failed { id, .. } => (id, None),
             Msg::Request { .. } => return,
         };
         let Some(pending) = self.pending.remove(&id) else {
@@ -397,7 +400,7 @@ impl Consumer {
             (Pending::FindCoordinator, Response::FindCoordinator(result)) => match result {
                 Ok(broker) => {
                     if self.coordinator != Some(broker) {
-                        ctx.trace(TraceKind::CoordinatorFound {
+                        ctx.trace(Told::CoordinatorFound {
                             consumer: self.spec.id.clone(),
                             group: self.spec.group.clone(),
                             broker: broker.0,
@@ -428,7 +431,7 @@ impl Consumer {
                             .map(|t| (t.name.clone(), t.partitions.len() as u32))
                             .collect();
                         let a = range_assign(&r.members, &counts);
-                        ctx.trace(TraceKind::AssignmentComputed {
+                        ctx.trace(Told::AssignmentComputed {
                             consumer: self.spec.id.clone(),
                             group: self.spec.group.clone(),
                             generation: r.generation,
@@ -467,7 +470,7 @@ impl Consumer {
                     self.retries = 0;
                     self.phase = Phase::Stable;
                     self.assigned = tps.clone();
-                    ctx.trace(TraceKind::PartitionsAssigned {
+                    ctx.trace(Told::PartitionsAssigned {
                         consumer: self.spec.id.clone(),
                         generation: self.generation,
                         partitions: tps.iter().map(|tp| cluster.tp_name(*tp)).collect(),
@@ -493,14 +496,14 @@ impl Consumer {
                         for (tp, off) in &offsets {
                             self.last_committed.insert(*tp, *off);
                         }
-                        ctx.trace(TraceKind::OffsetsCommitted {
+                        ctx.trace(Told::OffsetsCommitted {
                             consumer: self.spec.id.clone(),
                             group: self.spec.group.clone(),
                             offsets: offsets.iter().map(|(tp, o)| (cluster.tp_name(*tp), *o)).collect(),
                         });
                     }
                     Err(code) => {
-                        ctx.trace(TraceKind::CommitFailed {
+                        ctx.trace(Told::CommitFailed {
                             consumer: self.spec.id.clone(),
                             error: code.name().into(),
                         });
@@ -531,7 +534,7 @@ impl Consumer {
                         Some(offset) => {
                             self.positions.insert(tp, offset);
                             self.last_committed.insert(tp, offset);
-                            ctx.trace(TraceKind::PositionRestored {
+                            ctx.trace(Told::PositionRestored {
                                 consumer: self.spec.id.clone(),
                                 partition: cluster.tp_name(tp),
                                 offset,
@@ -547,13 +550,10 @@ impl Consumer {
                 Ok(offset) if self.assigned.contains(&tp) => {
                     self.retries = 0;
                     self.positions.insert(tp, offset);
-                    ctx.trace(TraceKind::PositionReset {
+                    ctx.trace(Told::PositionReset {
                         consumer: self.spec.id.clone(),
                         partition: cluster.tp_name(tp),
-                        policy: match self.spec.auto_offset_reset {
-                            OffsetReset::Earliest => "earliest".into(),
-                            OffsetReset::Latest => "latest".into(),
-                        },
+                        policy: self.spec.auto_offset_reset.name().into(),
                         offset,
                     });
                     self.fetch(ctx, cluster);
@@ -563,30 +563,32 @@ impl Consumer {
             },
             (Pending::Fetch { broker }, Response::Fetch { records, .. }) => {
                 self.fetching_from.remove(&broker);
-                for (tp, batch) in records {
-                    for r in batch {
+                for (tp, first, batch) in records {
+                    if !self.assigned.contains(&tp) {
+                        continue;
+                    }
+                    for (i, record) in batch.into_iter().enumerate() {
+                        let offset = first + i as u64;
                         // Drop what no longer matches the position (revoked or already seen).
-                        if !self.assigned.contains(&tp) || self.positions.get(&tp) != Some(&r.offset) {
+                        let Some(position) = self.positions.get_mut(&tp) else {
+                            break;
+                        };
+                        if *position != offset {
                             continue;
                         }
-                        self.positions.insert(tp, r.offset + 1);
+                        *position = offset + 1;
                         self.consumed_total += 1;
-                        ctx.trace(TraceKind::RecordConsumed {
-                            consumer: self.spec.id.clone(),
-                            topic: cluster.topics[tp.topic].name.clone(),
+                        ctx.trace(Event::RecordConsumed {
+                            consumer: self.index,
+                            topic: tp.topic as u16,
                             partition: tp.partition,
-                            offset: r.offset,
-                            key: r.key.clone(),
+                            offset,
+                            record,
                         });
                         if self.consumed.len() == CONSUMED_HISTORY {
                             self.consumed.pop_front();
                         }
-                        self.consumed.push_back(Consumed {
-                            tp,
-                            offset: r.offset,
-                            key: r.key,
-                            value: r.value,
-                        });
+                        self.consumed.push_back(Consumed { tp, offset, record });
                     }
                 }
                 self.fetch(ctx, cluster);
@@ -649,7 +651,7 @@ impl Consumer {
         if !leading || !changed || self.rejoin_underway() {
             return;
         }
-        ctx.trace(TraceKind::RebalanceNoticed {
+        ctx.trace(Told::RebalanceNoticed {
             consumer: self.spec.id.clone(),
             error: "metadata changed".into(),
         });
@@ -686,7 +688,7 @@ impl Consumer {
                 if self.rejoin_underway() {
                     return;
                 }
-                ctx.trace(TraceKind::RebalanceNoticed {
+                ctx.trace(Told::RebalanceNoticed {
                     consumer: self.spec.id.clone(),
                     error: code.name().into(),
                 });
@@ -711,7 +713,7 @@ impl Consumer {
             }
             Pending::ListOffsets { .. } => self.list_offsets_later(ctx),
             Pending::Commit { then, .. } => {
-                ctx.trace(TraceKind::CommitFailed {
+                ctx.trace(Told::CommitFailed {
                     consumer: self.spec.id.clone(),
                     error: "DISCONNECTED".into(),
                 });

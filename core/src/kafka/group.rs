@@ -11,9 +11,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::{Assignment, MemberSubscription};
-use super::{BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, NodeId, Request, Response, Timer, Tp};
-use crate::time::Instant;
-use crate::trace::{RebalanceReason, TraceKind};
+use super::trace::{RebalanceReason, Told};
+use super::{BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, Node, Request, Response, Timer, Tp};
+use crate::kernel::time::Instant;
 
 /// Broker `group.initial.rebalance.delay.ms` (default 3000): a new group waits this long for more
 /// members before its first rebalance completes.
@@ -43,7 +43,7 @@ impl GroupState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub member_id: String,
-    pub client: NodeId,
+    pub client: Node,
     pub client_id: String,
     pub topics: Vec<String>,
     pub session_timeout_ms: u64,
@@ -101,13 +101,13 @@ impl Group {
 /// coordinator move.
 fn group_timer(ctx: &mut Ctx<'_>, at: Instant, timer: Timer) {
     ctx.out.push(Effect::Timer {
-        node: NodeId::Controller,
+        node: Node::Controller,
         at,
         timer,
     });
 }
 
-pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: NodeId, id: u64, req: Request) {
+pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>, from: Node, id: u64, req: Request) {
     let group_id = match &req {
         Request::JoinGroup { group, .. }
         | Request::SyncGroup { group, .. }
@@ -171,7 +171,7 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         Request::LeaveGroup { member_id, .. } => {
             ctx.respond(from, id, Response::LeaveGroup);
             if let Some(m) = group.members.remove(&member_id) {
-                ctx.trace(TraceKind::MemberLeft {
+                ctx.trace(Told::MemberLeft {
                     group: group.id.clone(),
                     consumer: m.client_id.clone(),
                 });
@@ -231,10 +231,7 @@ fn take_over(group: &mut Group, coordinator: (BrokerId, u32), previous_alive: bo
     if group.loaded_on == Some(coordinator) {
         return;
     }
-    let previous = group
-        .loaded_on
-        .map(|(b, _)| NodeId::Broker(b))
-        .filter(|_| previous_alive);
+    let previous = group.loaded_on.map(|(b, _)| Node::Broker(b)).filter(|_| previous_alive);
     for m in group.members.values_mut() {
         m.session_deadline = ctx.now + m.session_timeout_ms;
         let join = m
@@ -268,7 +265,7 @@ fn previous_alive(cluster: &Cluster, group: &str) -> bool {
 fn join(
     group: &mut Group,
     ctx: &mut Ctx<'_>,
-    from: NodeId,
+    from: Node,
     id: u64,
     member_id: Option<String>,
     client_id: String,
@@ -290,7 +287,7 @@ fn join(
                 member_id: new_id.clone(),
             },
         );
-        ctx.trace(TraceKind::MemberIdAssigned {
+        ctx.trace(Told::MemberIdAssigned {
             group: group.id.clone(),
             consumer: client_id,
             member_id: new_id.clone(),
@@ -392,7 +389,7 @@ fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReas
     } else {
         REBALANCE_TIMEOUT_MS
     };
-    ctx.trace(TraceKind::RebalanceStarted {
+    ctx.trace(Told::RebalanceStarted {
         group: group.id.clone(),
         generation: group.generation,
         reason,
@@ -430,7 +427,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         .collect();
     for member_id in late {
         if let Some(m) = group.members.remove(&member_id) {
-            ctx.trace(TraceKind::MemberNotRejoined {
+            ctx.trace(Told::MemberNotRejoined {
                 group: group.id.clone(),
                 consumer: m.client_id,
             });
@@ -441,7 +438,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
     if group.members.is_empty() {
         group.state = GroupState::Empty;
         group.leader = None;
-        ctx.trace(TraceKind::GroupEmpty {
+        ctx.trace(Told::GroupEmpty {
             group: group.id.clone(),
             generation: group.generation,
         });
@@ -484,7 +481,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         }
     }
     group.state = GroupState::CompletingRebalance;
-    ctx.trace(TraceKind::JoinCompleted {
+    ctx.trace(Told::JoinCompleted {
         group: group.id.clone(),
         generation: group.generation,
         leader: group.client_of(&leader),
@@ -496,7 +493,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
 fn sync(
     group: &mut Group,
     ctx: &mut Ctx<'_>,
-    from: NodeId,
+    from: Node,
     id: u64,
     generation: u32,
     member_id: &str,
@@ -543,7 +540,7 @@ fn sync(
                 .unwrap_or_default();
         }
         group.state = GroupState::Stable;
-        ctx.trace(TraceKind::GroupStable {
+        ctx.trace(Told::GroupStable {
             group: group.id.clone(),
             generation: group.generation,
         });
@@ -568,7 +565,7 @@ fn member_gone(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReason) {
         group.generation += 1;
         group.round += 1;
         group.initial_delay = None;
-        ctx.trace(TraceKind::GroupEmpty {
+        ctx.trace(Told::GroupEmpty {
             group: group.id.clone(),
             generation: group.generation,
         });
@@ -658,7 +655,7 @@ pub fn on_timer(cluster: &mut Cluster, ctx: &mut Ctx<'_>, timer: &Timer) {
                 return;
             }
             if let Some(m) = group.members.remove(member_id) {
-                ctx.trace(TraceKind::MemberExpired {
+                ctx.trace(Told::MemberExpired {
                     group: gid.clone(),
                     consumer: m.client_id.clone(),
                     timeout_ms: m.session_timeout_ms,

@@ -1,5 +1,8 @@
 //! A Kafka cluster in KRaft mode: brokers that lead partitions, producers that partition and batch
 //! records, and consumers in groups run by a group coordinator (the classic rebalance protocol).
+//! This folder is the whole Kafka system: its scenario section (`spec`), messages and timers
+//! (here), nodes (`producer`, `consumer`, `broker`, `group`), trace kinds and sentences (`trace`),
+//! the glue to the kernel (`system`), view, checks and summary.
 //!
 //! Scope of this slice: every partition has one replica (its leader); replication, ISR and leader
 //! election come with the Kafka issue. Clients read partition leadership from the controller's
@@ -7,19 +10,32 @@
 //! `metadata.max.age.ms`; the sequence of errors and retries they then see is the same.
 pub mod assignor;
 pub mod broker;
+pub mod check;
 pub mod consumer;
 pub mod group;
 pub mod partitioner;
 pub mod producer;
+pub mod records;
+pub mod spec;
+pub mod summary;
+pub mod system;
+pub mod trace;
+pub mod view;
 
 use alloc::collections::BTreeMap;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::rng::Rng;
-use crate::time::Instant;
-use crate::trace::TraceKind;
+use crate::kernel::chunked::ChunkVec;
+use crate::kernel::rng::Rng;
+use crate::kernel::time::Instant;
+pub use records::RecordId;
+use trace::Event;
+
+/// The system's name in qualified node names (`kafka:broker-0`) and scenario documents.
+pub const SYSTEM: &str = "kafka";
 
 /// KRaft `broker.session.timeout.ms` (default 9000): how long the controller waits for a silent
 /// broker's heartbeat before it fences the broker and its partitions lose their leader.
@@ -63,7 +79,7 @@ mod backoff_tests {
         let mut request_id = 0;
         let mut ctx = Ctx {
             now: Instant::ZERO,
-            me: NodeId::Controller,
+            me: Node::Controller,
             rng: &mut rng,
             out: &mut out,
             next_request_id: &mut request_id,
@@ -95,27 +111,14 @@ pub struct Tp {
     pub partition: u32,
 }
 
-/// Anything that can send or receive a message or own a timer.
+/// Anything in the Kafka system that can send or receive a message or own a timer. The kernel
+/// knows each as a `kernel::NodeId`; `system::NodeMap` translates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum NodeId {
+pub enum Node {
     Broker(BrokerId),
     Controller,
     Producer(ProducerIdx),
     Consumer(ConsumerIdx),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub offset: u64,
-    pub key: Option<String>,
-    pub value: String,
-}
-
-/// What a producer sends: a record before the broker gives it an offset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordData {
-    pub key: Option<String>,
-    pub value: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,9 +129,10 @@ pub enum ListFrom {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
+    /// One batch: ids of records in the arena (the payload is never copied).
     Produce {
         tp: Tp,
-        records: Vec<RecordData>,
+        records: Rc<Vec<RecordId>>,
     },
     Fetch {
         positions: Vec<(Tp, u64)>,
@@ -205,8 +209,9 @@ impl ErrorCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     Produce(Result<u64, ErrorCode>),
+    /// Per partition: the offset of the first record returned and the records from there on.
     Fetch {
-        records: Vec<(Tp, Vec<Record>)>,
+        records: Vec<(Tp, u64, Vec<RecordId>)>,
         errors: Vec<(Tp, ErrorCode)>,
     },
     ListOffsets(Result<u64, ErrorCode>),
@@ -238,24 +243,114 @@ pub enum Msg {
         id: u64,
         body: Response,
     },
-    /// The connection carrying request `id` broke (the broker is down or crashed while holding it),
-    /// as a client sees a refused or reset TCP connection.
-    Disconnected {
+    /// Request `id` got no answer: its connection broke (the broker is down or crashed while
+    /// holding it, as a client sees a refused or reset TCP connection), or it timed out after
+    /// `request.timeout.ms` and the client closed the connection (`timed_out`).
+    Failed {
         id: u64,
+        timed_out: bool,
     },
+}
+
+/// What travels between Kafka nodes through the kernel (which adds the request/response framing).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    Request(Request),
+    Response(Response),
+}
+
+/// Consumer and producer `request.timeout.ms` (default 30000), `ConsumerConfig`/`ProducerConfig`.
+pub const REQUEST_TIMEOUT_MS: u64 = 30_000;
+/// `AbstractCoordinator#sendJoinGroupRequest` waits `max(request.timeout.ms, rebalance timeout +
+/// JOIN_GROUP_TIMEOUT_LAPSE (5000))` for a JoinGroup, since the coordinator may hold it for the
+/// whole rebalance (`max.poll.interval.ms`, 300000): 305000 ms.
+pub const JOIN_GROUP_TIMEOUT_MS: u64 = group::REBALANCE_TIMEOUT_MS + 5_000;
+/// The consumer talks to its group coordinator on a connection of its own (the coordinator's node
+/// id is `Integer.MAX_VALUE - id` in `FindCoordinatorResponseHandler`, "to allow separate
+/// connections"), so a timeout there does not break fetches to the same broker, or the reverse.
+pub const LANE_DATA: u8 = 0;
+pub const LANE_COORDINATOR: u8 = 1;
+
+impl Request {
+    /// The request's name in Kafka's protocol (`ApiKeys`).
+    pub fn label(&self) -> &'static str {
+        match self {
+            Request::Produce { .. } => "Produce",
+            Request::Fetch { .. } => "Fetch",
+            Request::ListOffsets { .. } => "ListOffsets",
+            Request::FindCoordinator { .. } => "FindCoordinator",
+            Request::JoinGroup { .. } => "JoinGroup",
+            Request::SyncGroup { .. } => "SyncGroup",
+            Request::Heartbeat { .. } => "Heartbeat",
+            Request::LeaveGroup { .. } => "LeaveGroup",
+            Request::OffsetCommit { .. } => "OffsetCommit",
+            Request::OffsetFetch { .. } => "OffsetFetch",
+        }
+    }
+
+    /// Timeout and connection, as the Java clients send it. Fetch uses `request.timeout.ms` alone
+    /// (`fetch.max.wait.ms` is not added: `Fetcher` calls `client.send` without a timeout).
+    pub fn spec(&self) -> crate::kernel::RequestSpec {
+        let (timeout_ms, lane) = match self {
+            Request::JoinGroup { .. } => (JOIN_GROUP_TIMEOUT_MS, LANE_COORDINATOR),
+            Request::SyncGroup { .. }
+            | Request::Heartbeat { .. }
+            | Request::LeaveGroup { .. }
+            | Request::OffsetCommit { .. }
+            | Request::OffsetFetch { .. } => (REQUEST_TIMEOUT_MS, LANE_COORDINATOR),
+            Request::Produce { .. }
+            | Request::Fetch { .. }
+            | Request::ListOffsets { .. }
+            | Request::FindCoordinator { .. } => (REQUEST_TIMEOUT_MS, LANE_DATA),
+        };
+        crate::kernel::RequestSpec {
+            timeout_ms,
+            lane,
+            label: self.label(),
+        }
+    }
 }
 
 /// Timers, each owned by the node that set it. Stale timers are recognised by the epoch they carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Timer {
-    Linger { tp: Tp, batch_id: u64 },
-    ProducerRetry { tp: Tp },
-    ConsumerTick { epoch: u32, what: ConsumerTimer },
-    FetchWait { park_id: u64 },
-    GroupJoinDeadline { group: String, round: u64 },
-    MemberSession { group: String, member_id: String },
-    PendingMemberExpiry { group: String, member_id: String },
-    Fence { broker: BrokerId, incarnation: u32 },
+    Linger {
+        tp: Tp,
+        batch_id: u64,
+    },
+    ProducerRetry {
+        tp: Tp,
+    },
+    /// The application's sends continue (a large `produce_many` runs in slices).
+    ProducerSends,
+    /// A `send()` blocked on a full `buffer.memory` has waited `max.block.ms`.
+    ProducerMaxBlock {
+        job: u64,
+        record: u32,
+    },
+    ConsumerTick {
+        epoch: u32,
+        what: ConsumerTimer,
+    },
+    FetchWait {
+        park_id: u64,
+    },
+    GroupJoinDeadline {
+        group: String,
+        round: u64,
+    },
+    MemberSession {
+        group: String,
+        member_id: String,
+    },
+    PendingMemberExpiry {
+        group: String,
+        member_id: String,
+    },
+    Fence {
+        broker: BrokerId,
+        incarnation: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,36 +360,41 @@ pub enum ConsumerTimer {
     Retry,
 }
 
-/// Side effects a node asks for. The simulation turns them into queued events and trace entries.
+/// Side effects a node asks for. `system` turns them into kernel sends, timers and trace entries,
+/// in order, after the handler returns.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Send { from: NodeId, to: NodeId, msg: Msg },
-    Timer { node: NodeId, at: Instant, timer: Timer },
-    Trace { node: NodeId, kind: TraceKind },
+    Send { from: Node, to: Node, msg: Msg },
+    Timer { node: Node, at: Instant, timer: Timer },
+    Trace { node: Node, kind: Event },
 }
 
 /// What every handler gets: the time, the seeded PRNG, a place to put effects, and a request-id source.
 pub struct Ctx<'a> {
     pub now: Instant,
-    pub me: NodeId,
+    pub me: Node,
     pub rng: &'a mut Rng,
     pub out: &'a mut Vec<Effect>,
     pub next_request_id: &'a mut u64,
 }
 
 impl Ctx<'_> {
-    pub fn send(&mut self, to: NodeId, msg: Msg) {
+    pub fn send(&mut self, to: Node, msg: Msg) {
         self.out.push(Effect::Send { from: self.me, to, msg });
     }
+    /// Sends as another node (a coordinator answering what it held as it hands a group over).
+    pub fn send_from(&mut self, from: Node, to: Node, msg: Msg) {
+        self.out.push(Effect::Send { from, to, msg });
+    }
     /// Answers request `id` of `to`.
-    pub fn respond(&mut self, to: NodeId, id: u64, body: Response) {
+    pub fn respond(&mut self, to: Node, id: u64, body: Response) {
         self.send(to, Msg::Response { id, body });
     }
     /// Sends a request and returns its id, so the caller can match the response.
     pub fn request(&mut self, to: BrokerId, body: Request) -> u64 {
         *self.next_request_id += 1;
         let id = *self.next_request_id;
-        self.send(NodeId::Broker(to), Msg::Request { id, body });
+        self.send(Node::Broker(to), Msg::Request { id, body });
         id
     }
     pub fn timer_in(&mut self, delay_ms: u64, timer: Timer) {
@@ -311,8 +411,11 @@ impl Ctx<'_> {
             timer,
         });
     }
-    pub fn trace(&mut self, kind: TraceKind) {
-        self.out.push(Effect::Trace { node: self.me, kind });
+    pub fn trace(&mut self, kind: impl Into<Event>) {
+        self.out.push(Effect::Trace {
+            node: self.me,
+            kind: kind.into(),
+        });
     }
 }
 
@@ -326,12 +429,14 @@ pub struct Topic {
 pub struct Partition {
     /// The single replica (and so the leader while it is up and not fenced).
     pub replica: BrokerId,
-    pub log: Vec<Record>,
+    /// The log: the record at offset `o` is `log[o]`, an id into the record arena.
+    pub log: ChunkVec<RecordId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Broker {
     pub id: BrokerId,
+    /// Mirrors the kernel's node state (the kernel decides; the model reads it here).
     pub up: bool,
     /// Set by the controller when the broker missed `broker.session.timeout.ms` of heartbeats.
     pub fenced: bool,
@@ -369,7 +474,7 @@ impl Cluster {
                     partitions: (0..*count)
                         .map(|p| Partition {
                             replica: BrokerId((start + p) % n),
-                            log: Vec::new(),
+                            log: ChunkVec::new(),
                         })
                         .collect(),
                 }
@@ -411,7 +516,7 @@ impl Cluster {
         for p in before..count {
             t.partitions.push(Partition {
                 replica: BrokerId((start + p) % n),
-                log: Vec::new(),
+                log: ChunkVec::new(),
             });
         }
         Some(before)

@@ -9,7 +9,7 @@
 //!   new batch and never picked the same partition twice in a row).
 use alloc::vec::Vec;
 
-use crate::rng::Rng;
+use crate::kernel::rng::Rng;
 
 /// `Utils.murmur2(byte[])` of Kafka's clients: MurmurHash2, 32-bit, seed 0x9747b28c, returned as a
 /// Java `int`. Chunks are read little-endian; a tail of 1 to 3 bytes is folded in before the mix.
@@ -53,7 +53,12 @@ pub struct KeyedChoice {
 }
 
 pub fn partition_for_key(key: &str, num_partitions: u32) -> KeyedChoice {
-    let hash = murmur2(key.as_bytes());
+    partition_for_key_bytes(key.as_bytes(), num_partitions)
+}
+
+/// The same, for a key already serialized (`StringSerializer`: UTF-8).
+pub fn partition_for_key_bytes(key: &[u8], num_partitions: u32) -> KeyedChoice {
+    let hash = murmur2(key);
     let positive = to_positive(hash);
     KeyedChoice {
         murmur2: hash,
@@ -77,7 +82,7 @@ fn varint_len(value: i64) -> u32 {
 pub const RECORD_BATCH_OVERHEAD: u32 = 61;
 
 /// `DefaultRecord.sizeInBytes`: the bytes one record takes in a v2 batch (no headers, no compression).
-pub fn record_size_bytes(offset_delta: u32, timestamp_delta_ms: u64, key: Option<&str>, value_len: usize) -> u32 {
+pub fn record_size_bytes(offset_delta: u32, timestamp_delta_ms: u64, key_len: Option<usize>, value_len: usize) -> u32 {
     let field = |len: Option<usize>| match len {
         None => varint_len(-1),
         Some(l) => varint_len(l as i64) + l as u32,
@@ -85,7 +90,7 @@ pub fn record_size_bytes(offset_delta: u32, timestamp_delta_ms: u64, key: Option
     let body = 1 // attributes
         + varint_len(timestamp_delta_ms as i64)
         + varint_len(i64::from(offset_delta))
-        + field(key.map(str::len))
+        + field(key_len)
         + field(Some(value_len))
         + varint_len(0); // header count
     varint_len(i64::from(body)) + body
@@ -211,7 +216,7 @@ mod tests {
     fn record_size_counts_varints() {
         // attributes 1, ts delta 0 -> 1, offset delta 0 -> 1, key "k" -> 1+1, value 3 -> 1+3, headers 1
         // body 10, plus 1 for the length varint.
-        assert_eq!(record_size_bytes(0, 0, Some("k"), 3), 11);
+        assert_eq!(record_size_bytes(0, 0, Some(1), 3), 11);
         // A null key is a single varint(-1) byte instead of length + bytes: body 9, total 10.
         assert_eq!(record_size_bytes(0, 0, None, 3), 10);
         // A 200-byte value needs a 2-byte length varint.

@@ -10,26 +10,67 @@
 //! keeps each partition in order across retries; this model gets the same order by keeping one
 //! request in flight per partition (the real client may pipeline up to
 //! `max.in.flight.requests.per.connection=5` and reorders nothing either).
+//!
+//! The application's sends wait in a queue of jobs (one per `produce` or `produce_many`), run in
+//! slices of `SEND_SLICE` so a million sends are many small events, and block while
+//! `buffer.memory` is full, as `KafkaProducer.send` blocks in `BufferPool.allocate`: up to
+//! `max.block.ms`, after which that send fails with `BufferExhaustedException` (returned in the
+//! future, not thrown) and the next one is tried. The model checks the buffer before partitioning
+//! a record, where the real producer partitions a keyed record first; only the order of two trace
+//! lines differs.
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use super::partitioner::{self, Sticky, RECORD_BATCH_OVERHEAD};
-use super::{
-    retry_backoff_ms, Cluster, Ctx, ErrorCode, Msg, RecordData, Request, Response, Timer, Tp, RETRY_BACKOFF_MS,
-};
-use crate::scenario::ProducerSpec;
-use crate::time::Instant;
-use crate::trace::{PartitionChoice, StickyReason, TraceKind};
+use super::records::{self, RecordMeta, Records};
+use super::spec::{Action, ProducerSpec};
+use super::trace::{Choice, Event, StickyReason, Told};
+use super::{retry_backoff_ms, Cluster, Ctx, Msg, RecordId, Request, Response, Timer, Tp, RETRY_BACKOFF_MS};
+use crate::kernel::time::Instant;
 
 /// `delivery.timeout.ms` default: a record not acknowledged this long after `send()` fails.
 pub const DELIVERY_TIMEOUT_MS: u64 = 120_000;
 /// `buffer.memory` default (32 MiB): bytes a producer may hold unsent.
 pub const BUFFER_MEMORY_BYTES: u64 = 33_554_432;
+/// `max.block.ms` default: how long `send()` waits for buffer memory (and metadata).
+pub const MAX_BLOCK_MS: u64 = 60_000;
+/// Sends the application makes in one event before it yields to the rest of the simulation.
+pub const SEND_SLICE: u32 = 1_024;
+
+/// Sends the application still has to make, from one scenario action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendJob {
+    pub id: u64,
+    /// The action's index in the scenario (records remember it) and the action itself.
+    pub action: u32,
+    pub source: Rc<Action>,
+    pub topic: usize,
+    pub next: u32,
+    pub count: u32,
+    /// When the current send started waiting for `buffer.memory`.
+    pub blocked_since: Option<Instant>,
+}
+
+impl SendJob {
+    pub fn of(action: u32, topic: usize, source: &Action) -> SendJob {
+        SendJob {
+            id: 0,
+            action,
+            source: Rc::new(source.clone()),
+            topic,
+            next: 0,
+            count: source.records() as u32,
+            blocked_since: None,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
     pub id: u64,
-    pub records: Vec<RecordData>,
+    /// Shared with the request that carries it, and with checkpoints.
+    pub records: Rc<Vec<RecordId>>,
     /// `estimatedSizeInBytes`: batch header plus its records.
     pub bytes: u32,
     pub created: Instant,
@@ -50,6 +91,8 @@ pub struct ProducerStats {
 #[derive(Debug, Clone)]
 pub struct Producer {
     pub spec: ProducerSpec,
+    /// Index among the scenario's producers (ids in trace entries).
+    pub index: u16,
     /// One sticky partitioner per topic.
     pub sticky: BTreeMap<usize, Sticky>,
     pub deques: BTreeMap<Tp, VecDeque<Batch>>,
@@ -58,12 +101,18 @@ pub struct Producer {
     queued_bytes: u64,
     next_batch_id: u64,
     pub stats: ProducerStats,
+    /// The application's sends not made yet, oldest first.
+    pub jobs: VecDeque<SendJob>,
+    next_job_id: u64,
+    /// A `ProducerSends` timer is pending.
+    resume_scheduled: bool,
 }
 
 impl Producer {
-    pub fn new(spec: ProducerSpec) -> Producer {
+    pub fn new(index: usize, spec: ProducerSpec) -> Producer {
         Producer {
             spec,
+            index: index as u16,
             sticky: BTreeMap::new(),
             deques: BTreeMap::new(),
             in_flight: BTreeMap::new(),
@@ -71,6 +120,67 @@ impl Producer {
             queued_bytes: 0,
             next_batch_id: 0,
             stats: ProducerStats::default(),
+            jobs: VecDeque::new(),
+            next_job_id: 0,
+            resume_scheduled: false,
+        }
+    }
+
+    /// Sends the application has yet to make.
+    pub fn pending_sends(&self) -> u64 {
+        self.jobs.iter().map(|j| u64::from(j.count - j.next)).sum()
+    }
+
+    /// Whether the oldest waiting send is blocked on `buffer.memory`.
+    pub fn blocked(&self) -> bool {
+        self.jobs.front().is_some_and(|j| j.blocked_since.is_some())
+    }
+
+    /// The application calls `send()` (once, or `count` times for `produce_many`).
+    pub fn submit(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, records: &mut Records, mut job: SendJob) {
+        self.next_job_id += 1;
+        job.id = self.next_job_id;
+        self.jobs.push_back(job);
+        if self.jobs.len() == 1 && !self.resume_scheduled {
+            self.pump(ctx, cluster, records);
+        }
+    }
+
+    /// Makes the waiting sends, at most `SEND_SLICE` now, until one blocks on `buffer.memory`.
+    fn pump(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, records: &mut Records) {
+        let mut sent = 0;
+        while let Some(job) = self.jobs.front_mut() {
+            if job.next >= job.count {
+                self.jobs.pop_front();
+                continue;
+            }
+            if sent == SEND_SLICE {
+                self.resume_scheduled = true;
+                ctx.timer_in(0, Timer::ProducerSends);
+                return;
+            }
+            let (n, source, topic, action) = (job.next, job.source.clone(), job.topic, job.action);
+            let value_len = records::value_len(&source, n);
+            let size = records::with_key(&source, n, |k| {
+                partitioner::record_size_bytes(0, 0, k.map(<[u8]>::len), value_len)
+            });
+            if self.queued_bytes + u64::from(size) > BUFFER_MEMORY_BYTES {
+                if job.blocked_since.is_none() {
+                    job.blocked_since = Some(ctx.now);
+                    let (id, record) = (job.id, n);
+                    ctx.trace(Told::SendBlocked {
+                        producer: self.spec.id.clone(),
+                        queued_bytes: self.queued_bytes,
+                    });
+                    ctx.timer_in(MAX_BLOCK_MS, Timer::ProducerMaxBlock { job: id, record });
+                }
+                return;
+            }
+            job.blocked_since = None;
+            job.next += 1;
+            let id = records.add(RecordMeta { action, n });
+            self.send(ctx, cluster, topic, id, &source, n, value_len);
+            sent += 1;
         }
     }
 
@@ -79,49 +189,44 @@ impl Producer {
             + self.in_flight.values().map(|(_, b)| b.records.len()).sum::<usize>()
     }
 
-    /// `producer.send(record)`.
-    pub fn send(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, topic: usize, record: RecordData) {
+    /// `producer.send(record)`, once buffer memory is available: partition, append, maybe send.
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        cluster: &Cluster,
+        topic: usize,
+        record: RecordId,
+        source: &Action,
+        n: u32,
+        value_len: usize,
+    ) {
         let Some(num_partitions) = cluster.topics.get(topic).map(|t| t.partitions.len() as u32) else {
             return;
         };
-        let size = partitioner::record_size_bytes(0, 0, record.key.as_deref(), record.value.len());
-        if self.queued_bytes + u64::from(size) > BUFFER_MEMORY_BYTES {
-            // The real send() blocks up to max.block.ms (60000) and then throws; here it fails at once.
-            self.stats.failed += 1;
-            ctx.trace(TraceKind::ProduceRejected {
-                producer: self.spec.id.clone(),
-                reason: "buffer.memory".into(),
-            });
-            return;
-        }
-        let (partition, choice) = match &record.key {
-            Some(key) => {
-                let c = partitioner::partition_for_key(key, num_partitions);
-                (
-                    c.partition,
-                    PartitionChoice::Keyed {
-                        murmur2: c.murmur2,
-                        positive: c.positive,
-                    },
-                )
-            }
-            None => self.sticky_partition(ctx, cluster, topic, num_partitions, record.value.len()),
+        let (key_len, keyed) = records::with_key(source, n, |k| {
+            (
+                k.map(<[u8]>::len),
+                k.map(|k| partitioner::partition_for_key_bytes(k, num_partitions)),
+            )
+        });
+        let (partition, choice) = match keyed {
+            Some(c) => (c.partition, Choice::Keyed),
+            None => self.sticky_partition(ctx, cluster, topic, num_partitions, value_len),
         };
         let tp = Tp { topic, partition };
-        ctx.trace(TraceKind::RecordPartitioned {
-            producer: self.spec.id.clone(),
-            topic: cluster.topics[topic].name.clone(),
-            key: record.key.clone(),
-            value: record.value.clone(),
+        ctx.trace(Event::RecordPartitioned {
+            producer: self.index_hint(),
+            topic: topic as u16,
             partition,
             num_partitions,
+            record,
             choice,
         });
-        let keyless = record.key.is_none();
-        let appended = self.append(ctx, tp, record);
+        let appended = self.append(ctx, tp, record, key_len, value_len);
         self.queued_bytes += u64::from(appended);
         self.stats.sent += 1;
-        if keyless {
+        if key_len.is_none() {
             let batches_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.full);
             let sticky = self.sticky.entry(topic).or_default();
             sticky.produced_bytes = sticky.produced_bytes.saturating_add(appended);
@@ -133,6 +238,11 @@ impl Producer {
         self.try_drain(ctx, cluster, tp);
     }
 
+    /// This producer's index among the scenario's producers, for compact trace entries.
+    fn index_hint(&self) -> u16 {
+        self.index
+    }
+
     fn sticky_partition(
         &mut self,
         ctx: &mut Ctx<'_>,
@@ -140,7 +250,7 @@ impl Producer {
         topic: usize,
         n: u32,
         value_len: usize,
-    ) -> (u32, PartitionChoice) {
+    ) -> (u32, Choice) {
         let batch_size = self.spec.batch_size_bytes;
         // A keyless record that does not fit the open batch closes it (`tryAppend` calls
         // `closeForRecordAppends`), and the switch condition is checked again before a new batch
@@ -170,7 +280,7 @@ impl Producer {
             .partition
             .is_some_and(|p| current.should_switch(batch_size, deque_full(p)));
         if let (Some(p), false) = (current.partition, deferred_done) {
-            return (p, PartitionChoice::Sticky { switched: None });
+            return (p, Choice::StickyKept);
         }
         let available: Vec<u32> = (0..n)
             .filter(|p| cluster.leader(Tp { topic, partition: *p }).is_some())
@@ -198,36 +308,30 @@ impl Producer {
                 produced_bytes: 0,
             },
         );
-        (next, PartitionChoice::Sticky { switched: Some(reason) })
+        (next, Choice::StickySwitched(reason))
     }
 
     /// Appends to the open batch or starts one; returns the bytes the batch estimate grew by.
-    fn append(&mut self, ctx: &mut Ctx<'_>, tp: Tp, record: RecordData) -> u32 {
+    fn append(&mut self, ctx: &mut Ctx<'_>, tp: Tp, record: RecordId, key_len: Option<usize>, value_len: usize) -> u32 {
         let batch_size = self.spec.batch_size_bytes;
         let deque = self.deques.entry(tp).or_default();
         if let Some(open) = deque.back_mut().filter(|b| !b.full && b.attempts == 0) {
             let delta_ms = ctx.now.ms() - open.created.ms();
-            let size = partitioner::record_size_bytes(
-                open.records.len() as u32,
-                delta_ms,
-                record.key.as_deref(),
-                record.value.len(),
-            );
+            let size = partitioner::record_size_bytes(open.records.len() as u32, delta_ms, key_len, value_len);
             if open.bytes + size <= batch_size {
                 open.bytes += size;
-                open.records.push(record);
+                Rc::make_mut(&mut open.records).push(record);
                 open.full = open.bytes >= batch_size;
                 return size;
             }
             open.full = true;
         }
-        let size =
-            RECORD_BATCH_OVERHEAD + partitioner::record_size_bytes(0, 0, record.key.as_deref(), record.value.len());
+        let size = RECORD_BATCH_OVERHEAD + partitioner::record_size_bytes(0, 0, key_len, value_len);
         self.next_batch_id += 1;
         let id = self.next_batch_id;
         deque.push_back(Batch {
             id,
-            records: alloc::vec![record],
+            records: Rc::new(alloc::vec![record]),
             bytes: size,
             created: ctx.now,
             full: size >= batch_size,
@@ -254,7 +358,7 @@ impl Producer {
             if let Some(expired) = deque.pop_front() {
                 self.queued_bytes = self.queued_bytes.saturating_sub(u64::from(expired.bytes));
                 self.stats.failed += expired.records.len() as u64;
-                ctx.trace(TraceKind::ProduceExpired {
+                ctx.trace(Told::ProduceExpired {
                     producer: self.spec.id.clone(),
                     partition: cluster.tp_name(tp),
                     records: expired.records.len() as u32,
@@ -279,10 +383,11 @@ impl Producer {
             return;
         };
         batch.full = true; // a drained batch is closed for appends
-        ctx.trace(TraceKind::BatchSent {
-            producer: self.spec.id.clone(),
-            broker: leader.0,
-            partition: cluster.tp_name(tp),
+        ctx.trace(Event::BatchSent {
+            producer: self.index,
+            broker: leader.0 as u16,
+            topic: tp.topic as u16,
+            partition: tp.partition,
             records: batch.records.len() as u32,
             bytes: batch.bytes,
         });
@@ -297,13 +402,16 @@ impl Producer {
         self.in_flight.insert(id, (tp, batch));
     }
 
-    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, msg: Msg) {
+    pub fn on_message(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, records: &mut Records, msg: Msg) {
         let (id, result) = match msg {
             Msg::Response {
                 id,
                 body: Response::Produce(result),
-            } => (id, result.map_err(Some)),
-            Msg::Disconnected { id } => (id, Err(None)),
+            } => (id, result.map_err(|e| e.name())),
+            // `Sender#handleProduceResponse`: a timed-out request becomes REQUEST_TIMED_OUT, a
+            // broken connection NETWORK_EXCEPTION; both are retriable.
+            Msg::Failed { id, timed_out: true } => (id, Err("REQUEST_TIMED_OUT")),
+            Msg::Failed { id, timed_out: false } => (id, Err("DISCONNECTED")),
             _ => return,
         };
         let Some((tp, mut batch)) = self.in_flight.remove(&id) else {
@@ -314,22 +422,23 @@ impl Producer {
             Ok(base_offset) => {
                 self.queued_bytes = self.queued_bytes.saturating_sub(u64::from(batch.bytes));
                 self.stats.acked += batch.records.len() as u64;
-                ctx.trace(TraceKind::ProduceAcked {
-                    producer: self.spec.id.clone(),
-                    partition: cluster.tp_name(tp),
+                ctx.trace(Event::ProduceAcked {
+                    producer: self.index,
+                    topic: tp.topic as u16,
+                    partition: tp.partition,
                     base_offset,
                     records: batch.records.len() as u32,
                 });
             }
-            Err(code) => {
+            Err(error) => {
                 batch.attempts += 1;
                 let backoff = retry_backoff_ms(batch.attempts, ctx);
                 batch.retry_at = Some(ctx.now + backoff);
                 self.stats.retries += 1;
-                ctx.trace(TraceKind::ProduceRetry {
+                ctx.trace(Told::ProduceRetry {
                     producer: self.spec.id.clone(),
                     partition: cluster.tp_name(tp),
-                    error: code.map_or("DISCONNECTED", ErrorCode::name).into(),
+                    error: error.into(),
                     backoff_ms: backoff,
                 });
                 self.deques.entry(tp).or_default().push_front(batch);
@@ -337,11 +446,40 @@ impl Producer {
             }
         }
         self.try_drain(ctx, cluster, tp);
+        // Memory came back: a send blocked on buffer.memory may go on.
+        if self.blocked() && !self.resume_scheduled {
+            self.pump(ctx, cluster, records);
+        }
     }
 
-    pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, timer: &Timer) {
-        if let Timer::Linger { tp, .. } | Timer::ProducerRetry { tp } = timer {
-            self.try_drain(ctx, cluster, *tp);
+    pub fn on_timer(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, records: &mut Records, timer: &Timer) {
+        match timer {
+            Timer::Linger { tp, .. } | Timer::ProducerRetry { tp } => self.try_drain(ctx, cluster, *tp),
+            Timer::ProducerSends => {
+                self.resume_scheduled = false;
+                self.pump(ctx, cluster, records);
+            }
+            Timer::ProducerMaxBlock { job, record } => {
+                let Some(front) = self.jobs.front_mut() else {
+                    return;
+                };
+                if front.id != *job || front.next != *record || front.blocked_since.is_none() {
+                    return;
+                }
+                // BufferExhaustedException: this send fails; the application goes on to the next.
+                front.blocked_since = None;
+                front.next += 1;
+                self.stats.sent += 1;
+                self.stats.failed += 1;
+                ctx.trace(Told::ProduceRejected {
+                    producer: self.spec.id.clone(),
+                    reason: "buffer.memory".into(),
+                });
+                if !self.resume_scheduled {
+                    self.pump(ctx, cluster, records);
+                }
+            }
+            _ => {}
         }
     }
 }

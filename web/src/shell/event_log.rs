@@ -1,16 +1,16 @@
 //! The event log: the trace told as sentences, newest first; a click goes back to that moment.
 use std::rc::Rc;
 
-use mqplay_core::{Lang, TraceEntry};
+use mqplay_core::Lang;
 use yew::prelude::*;
 
 use crate::i18n::t;
-use crate::state::Msg;
+use crate::state::{LogRow, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub lang: Lang,
-    pub entries: Rc<Vec<TraceEntry>>,
+    pub entries: Rc<Vec<LogRow>>,
     pub skipped: u64,
     pub current_step: u64,
     pub on: Callback<Msg>,
@@ -25,13 +25,13 @@ pub fn event_log(p: &EventLogProps) -> Html {
         let onclick = Callback::from(move |_: MouseEvent| on.emit(Msg::Seek(step)));
         let current = e.step == p.current_step;
         html! {
-            <li class={classes!("log-entry", current.then_some("current"), e.kind.key().to_string())}>
+            <li class={classes!("log-entry", current.then_some("current"), e.key)}>
                 <button class="log-time" {onclick} title={crate::i18n::t1(lang, "log.seek", e.step)} aria-label={crate::i18n::t1(lang, "log.seek", e.step)}>
                     { format!("{:.3}s", e.at_ms as f64 / 1000.0) }
                 </button>
                 <span class="log-node">{ e.node.clone() }</span>
                 // Sentences are text nodes: a key typed by a learner can never become markup.
-                <span class="log-text">{ e.kind.sentence(lang) }</span>
+                <span class="log-text">{ e.text.clone() }</span>
             </li>
         }
     });

@@ -1,6 +1,12 @@
 //! Share links carry the scenario in the URL fragment: `#s=<base64url(UTF-8 JSON)>&step=<n>`.
 //! The fragment never reaches a server. Decoding is strict and returns an error, never panics.
-use mqplay_core::Scenario;
+//! It lives in the core so native tests prove that what loads can be shared and loaded again.
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::scenario::{ScenarioError, MAX_DOCUMENT_BYTES};
+use crate::Scenario;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -55,10 +61,11 @@ pub fn fragment(scenario: &Scenario, step: u64) -> String {
     format!("#s={}&step={step}", encode(json.as_bytes()))
 }
 
-/// `Ok(None)` when the fragment carries no scenario.
-pub fn parse_fragment(fragment: &str) -> Result<Option<Shared>, Vec<mqplay_core::ScenarioError>> {
+/// `Ok(None)` when the fragment carries no scenario. The step is what the link says; the page
+/// clamps it to what the scenario can reach when it seeks (`Sim::seek`).
+pub fn parse_fragment(fragment: &str) -> Result<Option<Shared>, Vec<ScenarioError>> {
     let fail = |reason: String| {
-        vec![mqplay_core::ScenarioError {
+        alloc::vec![ScenarioError {
             path: "link".into(),
             reason,
         }]
@@ -76,7 +83,7 @@ pub fn parse_fragment(fragment: &str) -> Result<Option<Shared>, Vec<mqplay_core:
     let Some(encoded) = scenario_text else {
         return Ok(None);
     };
-    if encoded.len() > mqplay_core::scenario::MAX_DOCUMENT_BYTES * 4 / 3 + 4 {
+    if encoded.len() > MAX_DOCUMENT_BYTES * 4 / 3 + 4 {
         return Err(fail("the scenario in the link is larger than 1 MiB".into()));
     }
     let bytes = decode(encoded).map_err(fail)?;
@@ -101,7 +108,7 @@ mod tests {
 
     #[test]
     fn scenario_travels_in_a_fragment() {
-        let s = mqplay_core::catalog::default_scenario();
+        let s = crate::catalog::default_scenario();
         let shared = parse_fragment(&fragment(&s, 17)).unwrap().unwrap();
         assert_eq!(shared.scenario, s);
         assert_eq!(shared.step, 17);
@@ -112,6 +119,7 @@ mod tests {
         assert!(parse_fragment("#s=@@@").is_err());
         assert!(parse_fragment("#s=e").is_err());
         assert!(parse_fragment(&format!("#s={}", encode(b"{\"version\":1"))).is_err());
+        assert!(parse_fragment("#s=e30&step=x").is_err(), "a step that is not a number");
         assert_eq!(parse_fragment("#other=1").unwrap(), None);
     }
 }

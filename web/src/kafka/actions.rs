@@ -1,18 +1,19 @@
 //! Things a learner can do to the cluster: produce a keyed record, add or remove a consumer, crash
 //! or restart a broker. Each becomes an action in the scenario (so it replays and travels in links).
-use mqplay_core::view::SimView;
+use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::on_click;
+use super::Intent;
 use crate::i18n::t;
+use crate::shell::on_click;
 use crate::state::Msg;
 
 #[derive(Properties, PartialEq)]
 pub struct ActionsProps {
     pub lang: Lang,
-    pub view: std::rc::Rc<SimView>,
+    pub view: std::rc::Rc<KafkaView>,
     pub on: Callback<Msg>,
 }
 
@@ -33,15 +34,15 @@ pub fn actions(p: &ActionsProps) -> Html {
         let (on, key, value) = (p.on.clone(), key.clone(), value.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on.emit(Msg::Produce {
+            on.emit(Msg::Kafka(Intent::Produce {
                 key: (*key).clone(),
                 value: (*value).clone(),
-            });
+            }));
         })
     };
     let send = |m: Msg| on_click(&p.on, m);
     let brokers = p.view.brokers.iter().map(|b| {
-        let (label, msg) = if b.up { (t(lang, "act.crash"), Msg::CrashBroker(b.id)) } else { (t(lang, "act.restart"), Msg::RestartBroker(b.id)) };
+        let (label, msg) = if b.up { (t(lang, "act.crash"), Msg::Kafka(Intent::CrashBroker(b.id))) } else { (t(lang, "act.restart"), Msg::Kafka(Intent::RestartBroker(b.id))) };
         html! {
             <button id={format!("broker-toggle-{}", b.id)} class={classes!(b.up.then_some("danger"))} onclick={send(msg)}
                 aria-label={format!("{label} broker {}", b.id)}>{ format!("{label} broker {}", b.id) }</button>
@@ -51,9 +52,9 @@ pub fn actions(p: &ActionsProps) -> Html {
         html! {
             <span class="chip">
                 { c.id.clone() }
-                <button class="mini" onclick={send(Msg::RemoveConsumer(c.id.clone()))}
+                <button class="mini" onclick={send(Msg::Kafka(Intent::RemoveConsumer(c.id.clone())))}
                     aria-label={format!("{} {}", t(lang, "act.remove_consumer"), c.id)}>{ t(lang, "act.remove_consumer") }</button>
-                <button class="mini danger" onclick={send(Msg::CrashConsumer(c.id.clone()))}
+                <button class="mini danger" onclick={send(Msg::Kafka(Intent::CrashConsumer(c.id.clone())))}
                     aria-label={format!("{} {}", t(lang, "act.crash_consumer"), c.id)}>{ t(lang, "act.crash_consumer") }</button>
             </span>
         }
@@ -69,7 +70,7 @@ pub fn actions(p: &ActionsProps) -> Html {
                 <button id="btn-produce" class="primary" type="submit">{ t(lang, "act.produce") }</button>
             </form>
             <div class="row">
-                <button id="btn-add-consumer" onclick={send(Msg::AddConsumer)}>{ "+ " }{ t(lang, "act.add_consumer") }</button>
+                <button id="btn-add-consumer" onclick={send(Msg::Kafka(Intent::AddConsumer))}>{ "+ " }{ t(lang, "act.add_consumer") }</button>
                 { for consumers }
             </div>
             <div class="row">{ for brokers }</div>

@@ -1,18 +1,17 @@
-//! Details of the selected element, from the view only.
+//! Details of the selected Kafka element, from the view only (the shell draws the frame).
 use mqplay_core::kafka::partitioner::partition_for_key;
-use mqplay_core::view::SimView;
+use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::Lang;
 use yew::prelude::*;
 
+use super::Selected;
 use crate::i18n::t;
-use crate::state::{Msg, Selection};
 
 #[derive(Properties, PartialEq)]
-pub struct InspectorProps {
+pub struct DetailsProps {
     pub lang: Lang,
-    pub view: std::rc::Rc<SimView>,
-    pub selected: Option<Selection>,
-    pub on: Callback<Msg>,
+    pub view: std::rc::Rc<KafkaView>,
+    pub selected: Option<Selected>,
 }
 
 fn row(label: &str, value: impl Into<Html>) -> Html {
@@ -27,8 +26,8 @@ fn list(items: &[String]) -> String {
     }
 }
 
-#[function_component(Inspector)]
-pub fn inspector(p: &InspectorProps) -> Html {
+#[function_component(Details)]
+pub fn details(p: &DetailsProps) -> Html {
     let lang = p.lang;
     let v = &p.view;
     let body = match &p.selected {
@@ -37,7 +36,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
             let groups = v.groups.iter().map(|g| group_details(lang, v, &g.id));
             html! { <><p class="muted">{ t(lang, "insp.hint") }</p>{ for groups }</> }
         }
-        Some(Selection::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
+        Some(Selected::Broker(id)) => match v.brokers.iter().find(|b| b.id == *id) {
             None => html! {},
             Some(b) => {
                 let leads: Vec<String> = v
@@ -64,9 +63,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 </> }
             }
         },
-        Some(Selection::Partition(name)) => partition_details(lang, v, name, None),
-        Some(Selection::Record { partition, offset }) => partition_details(lang, v, partition, Some(*offset)),
-        Some(Selection::Consumer(id)) => match v.consumers.iter().find(|c| &c.id == id) {
+        Some(Selected::Partition(name)) => partition_details(lang, v, name, None),
+        Some(Selected::Record { partition, offset }) => partition_details(lang, v, partition, Some(*offset)),
+        Some(Selected::Consumer(id)) => match v.consumers.iter().find(|c| &c.id == id) {
             None => html! {},
             Some(c) => {
                 let positions: Vec<String> = c
@@ -93,8 +92,8 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 </> }
             }
         },
-        Some(Selection::Group(g)) => group_details(lang, v, g),
-        Some(Selection::Producer(id)) => match v.producers.iter().find(|x| &x.id == id) {
+        Some(Selected::Group(g)) => group_details(lang, v, g),
+        Some(Selected::Producer(id)) => match v.producers.iter().find(|x| &x.id == id) {
             None => html! {},
             Some(pr) => html! { <>
                 <h3>{ format!("{} {}", t(lang, "insp.producer"), pr.id) }</h3>
@@ -105,20 +104,10 @@ pub fn inspector(p: &InspectorProps) -> Html {
             </> },
         },
     };
-    let on = p.on.clone();
-    html! {
-        <section class="panel inspector" aria-labelledby="insp-title">
-            <h2 id="insp-title">{ t(lang, "insp.title") }
-                if p.selected.is_some() {
-                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ "×" }</button>
-                }
-            </h2>
-            <div id="inspector">{ body }</div>
-        </section>
-    }
+    body
 }
 
-fn partition_details(lang: Lang, v: &SimView, name: &str, offset: Option<u64>) -> Html {
+fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>) -> Html {
     let Some((topic, part)) = v
         .topics
         .iter()
@@ -178,7 +167,7 @@ fn partition_details(lang: Lang, v: &SimView, name: &str, offset: Option<u64>) -
     </> }
 }
 
-fn group_details(lang: Lang, v: &SimView, id: &str) -> Html {
+fn group_details(lang: Lang, v: &KafkaView, id: &str) -> Html {
     let Some(g) = v.groups.iter().find(|g| g.id == id) else {
         return html! {};
     };

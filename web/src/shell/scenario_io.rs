@@ -31,7 +31,7 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
             let link = format!(
                 "{}{}",
                 browser::page_url_without_fragment(),
-                crate::codec::fragment(&scenario, steps)
+                mqplay_core::share::fragment(&scenario, steps)
             );
             browser::copy_to_clipboard(&link);
             shared.set(Some(link));

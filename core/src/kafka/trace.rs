@@ -1,28 +1,16 @@
-//! The trace: what happened, when, where, and why, as typed data. Every entry can be told as a
-//! sentence in English or Simplified Chinese, so the event log, the runner and the lessons explain
-//! the same facts in the same words. The variant name is the explanation key.
+//! Kafka's trace events and their sentences. What is stored per entry is `Event`: the hot
+//! per-record kinds (partitioned, appended, consumed, batch sent and acknowledged) as a few ids,
+//! everything else (rebalances, commits, crashes: rare) already told. `Event::tell` turns an entry
+//! into `Told`, which carries names and record text, serializes as the runner's JSON and says its
+//! sentence in English or Simplified Chinese. The variant name is the explanation key.
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TraceEntry {
-    /// Number of events processed when this entry was made (the step to `seek` to see it).
-    pub step: u64,
-    pub at_ms: u64,
-    pub node: String,
-    #[serde(flatten)]
-    pub kind: TraceKind,
-}
+use super::RecordId;
+use crate::kernel::trace::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,9 +35,69 @@ pub enum RebalanceReason {
     SessionExpired { consumer: String },
 }
 
+/// A stored Kafka trace event. Ids index the Kafka system's tables (producers, consumers,
+/// topics, brokers, the record arena); see `KafkaTell` for how they become text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    RecordPartitioned {
+        producer: u16,
+        topic: u16,
+        partition: u32,
+        num_partitions: u32,
+        record: RecordId,
+        choice: Choice,
+    },
+    BatchSent {
+        producer: u16,
+        broker: u16,
+        topic: u16,
+        partition: u32,
+        records: u32,
+        bytes: u32,
+    },
+    ProduceAcked {
+        producer: u16,
+        topic: u16,
+        partition: u32,
+        base_offset: u64,
+        records: u32,
+    },
+    RecordAppended {
+        broker: u16,
+        topic: u16,
+        partition: u32,
+        offset: u64,
+        record: RecordId,
+    },
+    RecordConsumed {
+        consumer: u16,
+        topic: u16,
+        partition: u32,
+        offset: u64,
+        record: RecordId,
+    },
+    /// Any other event, told when it happened (they are rare, so their names are kept).
+    Told(Box<Told>),
+}
+
+/// How a record's partition was chosen, compactly (the numbers are recomputed from the key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    Keyed,
+    StickyKept,
+    StickySwitched(StickyReason),
+}
+
+impl From<Told> for Event {
+    fn from(told: Told) -> Event {
+        Event::Told(Box::new(told))
+    }
+}
+
+/// An event with its names and text: what the runner prints and the log says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind")]
-pub enum TraceKind {
+pub enum Told {
     // Producer
     RecordPartitioned {
         producer: String,
@@ -87,6 +135,11 @@ pub enum TraceKind {
     ProduceRejected {
         producer: String,
         reason: String,
+    },
+    /// `send()` blocks: `buffer.memory` is full until acknowledgements free some.
+    SendBlocked {
+        producer: String,
+        queued_bytes: u64,
     },
     // Broker and controller
     RecordAppended {
@@ -235,11 +288,11 @@ fn key_text(key: &Option<String>, lang: Lang) -> String {
     }
 }
 
-impl TraceKind {
+impl Told {
     /// The explanation key: the variant's name.
     pub fn key(&self) -> &'static str {
         macro_rules! names {
-            ($($v:ident),*) => { match self { $(TraceKind::$v { .. } => stringify!($v),)* } };
+            ($($v:ident),*) => { match self { $(Told::$v { .. } => stringify!($v),)* } };
         }
         names!(
             RecordPartitioned,
@@ -248,6 +301,7 @@ impl TraceKind {
             ProduceRetry,
             ProduceExpired,
             ProduceRejected,
+            SendBlocked,
             RecordAppended,
             BrokerCrashed,
             BrokerFenced,
@@ -280,7 +334,7 @@ impl TraceKind {
     /// One sentence saying what happened and why.
     pub fn sentence(&self, lang: Lang) -> String {
         use Lang::{En, Zh};
-        use TraceKind as K;
+        use Told as K;
         match (self, lang) {
             (K::RecordPartitioned { producer, topic, key, partition, num_partitions, choice, .. }, _) => {
                 let k = key_text(key, lang);
@@ -337,8 +391,18 @@ impl TraceKind {
             (K::ProduceExpired { producer, partition, records }, Zh) => {
                 format!("{producer}：{partition} 的 {records} 条消息发送失败：delivery.timeout.ms（120000）内未被确认")
             }
-            (K::ProduceRejected { producer, reason }, En) => format!("{producer}: send refused, {reason} is full"),
-            (K::ProduceRejected { producer, reason }, Zh) => format!("{producer}：发送被拒绝，{reason} 已满"),
+            (K::ProduceRejected { producer, reason }, En) => format!(
+                "{producer}: send() waited max.block.ms (60000) for {reason} and failed (BufferExhaustedException); the application goes on to its next send"
+            ),
+            (K::ProduceRejected { producer, reason }, Zh) => format!(
+                "{producer}：send() 等待 {reason} 超过 max.block.ms（60000）后失败（BufferExhaustedException），应用继续下一次发送"
+            ),
+            (K::SendBlocked { producer, queued_bytes }, En) => format!(
+                "{producer}: send() blocks: buffer.memory (33554432 bytes) is full with {queued_bytes} bytes not yet acknowledged; it waits up to max.block.ms (60000)"
+            ),
+            (K::SendBlocked { producer, queued_bytes }, Zh) => format!(
+                "{producer}：send() 阻塞：buffer.memory（33554432 字节）已满，{queued_bytes} 字节尚未被确认；最多等待 max.block.ms（60000）"
+            ),
             (K::RecordAppended { broker, topic, partition, offset, key }, En) => {
                 format!("broker {broker} appends record {} to {topic}-{partition} at offset {offset}", key_text(key, lang))
             }
@@ -505,6 +569,147 @@ impl TraceKind {
             }
             (K::CommitFailed { consumer, error }, En) => format!("{consumer}: commit failed ({error})"),
             (K::CommitFailed { consumer, error }, Zh) => format!("{consumer}：提交失败（{error}）"),
+        }
+    }
+}
+
+/// What `Event::tell` reads: the Kafka system's names and its record arena, and the scenario's
+/// actions (records recompute their key and value from the action that made them).
+pub struct TellCtx<'a> {
+    pub kafka: &'a super::system::Kafka,
+    pub actions: &'a [crate::scenario::TimedAction],
+}
+
+impl TellCtx<'_> {
+    fn producer(&self, i: u16) -> String {
+        self.kafka
+            .producers
+            .get(usize::from(i))
+            .map_or_else(|| "producer".into(), |p| p.spec.id.clone())
+    }
+    fn consumer(&self, i: u16) -> String {
+        self.kafka
+            .consumers
+            .get(usize::from(i))
+            .map_or_else(|| "consumer".into(), |c| c.spec.id.clone())
+    }
+    fn topic(&self, t: u16) -> String {
+        self.kafka
+            .cluster
+            .topics
+            .get(usize::from(t))
+            .map_or_else(|| "?".into(), |t| t.name.clone())
+    }
+    fn tp(&self, t: u16, partition: u32) -> String {
+        format!("{}-{partition}", self.topic(t))
+    }
+    fn key(&self, record: RecordId) -> Option<String> {
+        self.kafka
+            .records
+            .key(self.actions, record)
+            .map(alloc::borrow::Cow::into_owned)
+    }
+}
+
+impl Event {
+    /// The event with its names and text.
+    pub fn tell(&self, c: &TellCtx<'_>) -> Told {
+        match self {
+            Event::RecordPartitioned {
+                producer,
+                topic,
+                partition,
+                num_partitions,
+                record,
+                choice,
+            } => {
+                let key = c.key(*record);
+                let choice = match choice {
+                    Choice::Keyed => {
+                        let k = super::partitioner::partition_for_key(key.as_deref().unwrap_or(""), *num_partitions);
+                        PartitionChoice::Keyed {
+                            murmur2: k.murmur2,
+                            positive: k.positive,
+                        }
+                    }
+                    Choice::StickyKept => PartitionChoice::Sticky { switched: None },
+                    Choice::StickySwitched(r) => PartitionChoice::Sticky { switched: Some(*r) },
+                };
+                Told::RecordPartitioned {
+                    producer: c.producer(*producer),
+                    topic: c.topic(*topic),
+                    key,
+                    value: c.kafka.records.value(c.actions, *record),
+                    partition: *partition,
+                    num_partitions: *num_partitions,
+                    choice,
+                }
+            }
+            Event::BatchSent {
+                producer,
+                broker,
+                topic,
+                partition,
+                records,
+                bytes,
+            } => Told::BatchSent {
+                producer: c.producer(*producer),
+                broker: u32::from(*broker),
+                partition: c.tp(*topic, *partition),
+                records: *records,
+                bytes: *bytes,
+            },
+            Event::ProduceAcked {
+                producer,
+                topic,
+                partition,
+                base_offset,
+                records,
+            } => Told::ProduceAcked {
+                producer: c.producer(*producer),
+                partition: c.tp(*topic, *partition),
+                base_offset: *base_offset,
+                records: *records,
+            },
+            Event::RecordAppended {
+                broker,
+                topic,
+                partition,
+                offset,
+                record,
+            } => Told::RecordAppended {
+                broker: u32::from(*broker),
+                topic: c.topic(*topic),
+                partition: *partition,
+                offset: *offset,
+                key: c.key(*record),
+            },
+            Event::RecordConsumed {
+                consumer,
+                topic,
+                partition,
+                offset,
+                record,
+            } => Told::RecordConsumed {
+                consumer: c.consumer(*consumer),
+                topic: c.topic(*topic),
+                partition: *partition,
+                offset: *offset,
+                key: c.key(*record),
+            },
+            Event::Told(told) => (**told).clone(),
+        }
+    }
+
+    /// The explanation key, without telling the event.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Event::RecordPartitioned { .. } => "RecordPartitioned",
+            Event::BatchSent { .. } => "BatchSent",
+            Event::ProduceAcked { .. } => "ProduceAcked",
+            Event::RecordAppended { .. } => "RecordAppended",
+            Event::RecordConsumed { .. } => "RecordConsumed",
+            Event::Told(t) => t.key(),
         }
     }
 }

@@ -2,10 +2,11 @@
 //! producers on the left, consumer groups on the right with assignment lines and lag badges.
 //! `layout` is a pure function of the view, so positions are testable without a browser.
 use mqplay_core::kafka::partitioner::{murmur2, to_positive};
-use mqplay_core::view::{PartitionView, SimView};
+use mqplay_core::kafka::view::{KafkaView, PartitionView};
 use mqplay_core::Lang;
 use yew::prelude::*;
 
+use super::Selected;
 use crate::i18n::t;
 use crate::state::{Msg, Selection};
 
@@ -61,7 +62,7 @@ pub struct Layout {
 }
 
 /// Places every element: lanes sit in the broker box of their (single) replica.
-pub fn layout(view: &SimView) -> Layout {
+pub fn layout(view: &KafkaView) -> Layout {
     let mut y = TOP;
     let mut brokers = Vec::new();
     let mut lanes = Vec::new();
@@ -119,9 +120,9 @@ pub fn layout(view: &SimView) -> Layout {
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
-    pub view: std::rc::Rc<SimView>,
+    pub view: std::rc::Rc<KafkaView>,
     pub lang: Lang,
-    pub selected: Option<Selection>,
+    pub selected: Option<Selected>,
     pub highlight: Vec<String>,
     pub on: Callback<Msg>,
 }
@@ -132,21 +133,21 @@ pub fn diagram(props: &DiagramProps) -> Html {
     let lang = props.lang;
     let l = layout(view);
     let hl = |id: &str| props.highlight.iter().any(|h| h == id);
-    let select = |s: Selection| {
+    let select = |s: Selected| {
         let on = props.on.clone();
-        Callback::from(move |_: MouseEvent| on.emit(Msg::Select(Some(s.clone()))))
+        Callback::from(move |_: MouseEvent| on.emit(Msg::Select(Some(Selection::Kafka(s.clone())))))
     };
     // Diagram elements act as buttons: Enter or Space selects, like a click.
-    let select_key = |s: Selection| {
+    let select_key = |s: Selected| {
         let on = props.on.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
-                on.emit(Msg::Select(Some(s.clone())));
+                on.emit(Msg::Select(Some(Selection::Kafka(s.clone()))));
             }
         })
     };
-    let selected = |s: &Selection| props.selected.as_ref() == Some(s);
+    let selected = |s: &Selected| props.selected.as_ref() == Some(s);
     let partition = |name: &str| {
         view.topics
             .iter()
@@ -165,11 +166,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let up = b.is_some_and(|b| b.up);
         let fenced = b.is_some_and(|b| b.fenced);
         let name = format!("broker-{id}");
-        let class = classes!("broker", (!up).then_some("down"), hl(&name).then_some("hl"), selected(&Selection::Broker(*id)).then_some("selected"));
+        let class = classes!("broker", (!up).then_some("down"), hl(&name).then_some("hl"), selected(&Selected::Broker(*id)).then_some("selected"));
         let status = if fenced { t(lang, "diag.fenced") } else if !up { t(lang, "diag.down") } else { "" };
         let coord = b.map(|b| b.coordinator_of.join(", ")).unwrap_or_default();
         html! {
-            <g class={class} onclick={select(Selection::Broker(*id))} onkeydown={select_key(Selection::Broker(*id))} role="button" tabindex="0" aria-label={name.clone()} id={format!("el-{name}")}>
+            <g class={class} onclick={select(Selected::Broker(*id))} onkeydown={select_key(Selected::Broker(*id))} role="button" tabindex="0" aria-label={name.clone()} id={format!("el-{name}")}>
                 <rect x={BROKER_X.to_string()} y={y.to_string()} width={BROKER_W.to_string()} height={h.to_string()} rx="10" />
                 <text class="broker-name" x={(BROKER_X + 12.0).to_string()} y={(y + 20.0).to_string()}>{ format!("Broker {id}") }</text>
                 if !status.is_empty() {
@@ -192,13 +193,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
             "lane",
             offline.then_some("offline"),
             (hl(&lane.partition) || hl(&topic)).then_some("hl"),
-            selected(&Selection::Partition(lane.partition.clone())).then_some("selected")
+            selected(&Selected::Partition(lane.partition.clone())).then_some("selected")
         );
         let y = lane.y;
         let skip = p.tail.len().saturating_sub(LANE_CELLS);
         let cells = p.tail[skip..].iter().enumerate().map(|(i, r)| {
             let x = CELLS_X + CELL_STEP * i as f64;
-            let sel = Selection::Record { partition: lane.partition.clone(), offset: r.offset };
+            let sel = Selected::Record { partition: lane.partition.clone(), offset: r.offset };
             let key_label = r.key.clone().unwrap_or_else(|| t(lang, "diag.no_key").into());
             let cell_class = classes!("cell", selected(&sel).then_some("selected"), r.key.as_ref().is_some_and(|k| hl(k)).then_some("hl"));
             html! {
@@ -213,11 +214,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let end_x = CELLS_X + CELL_STEP * LANE_CELLS as f64 + 6.0;
         Some(html! {
             <g class={class} id={format!("el-{}", lane.partition)} role="button" tabindex="0" aria-label={lane.partition.clone()}
-                onkeydown={select_key(Selection::Partition(lane.partition.clone()))}>
+                onkeydown={select_key(Selected::Partition(lane.partition.clone()))}>
                 <rect class="lane-bg" x={(BROKER_X + 8.0).to_string()} y={(y - 13.0).to_string()} width={(BROKER_W - 16.0).to_string()} height="26" rx="6"
-                    onclick={select(Selection::Partition(lane.partition.clone()))} />
+                    onclick={select(Selected::Partition(lane.partition.clone()))} />
                 <text class="lane-name" x={(BROKER_X + 16.0).to_string()} y={(y + 4.0).to_string()}
-                    onclick={select(Selection::Partition(lane.partition.clone()))}>{ lane.partition.clone() }</text>
+                    onclick={select(Selected::Partition(lane.partition.clone()))}>{ lane.partition.clone() }</text>
                 { for cells }
                 <text class="lane-leo" x={end_x.to_string()} y={(y + 4.0).to_string()}>
                     { if offline { t(lang, "diag.offline").to_string() } else { format!("LEO {}", p.log_end_offset) } }
@@ -252,7 +253,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         };
         html! {
             <text class={classes!("group-name", hl(g).then_some("hl"))} x={CONSUMER_X.to_string()} y={(y + 14.0).to_string()}
-                onclick={select(Selection::Group(g.clone()))} id={format!("el-{g}")}>{ label }</text>
+                onclick={select(Selected::Group(g.clone()))} id={format!("el-{g}")}>{ label }</text>
         }
     });
 
@@ -261,11 +262,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let lag: u64 = c.positions.iter().map(|(_, _, lag)| lag).sum();
         let running = !matches!(c.phase.as_str(), "stopped" | "crashed");
         let idle = running && c.phase == "stable" && c.assigned.is_empty();
-        let class = classes!("consumer", (!running).then_some("down"), hl(id).then_some("hl"), selected(&Selection::Consumer(id.clone())).then_some("selected"));
+        let class = classes!("consumer", (!running).then_some("down"), hl(id).then_some("hl"), selected(&Selected::Consumer(id.clone())).then_some("selected"));
         let top = y - CONSUMER_H / 2.0;
         let status = if idle { t(lang, "diag.idle") } else { crate::i18n::phase(lang, &c.phase) };
         Some(html! {
-            <g class={class} onclick={select(Selection::Consumer(id.clone()))} onkeydown={select_key(Selection::Consumer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
+            <g class={class} onclick={select(Selected::Consumer(id.clone()))} onkeydown={select_key(Selected::Consumer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x={CONSUMER_X.to_string()} y={top.to_string()} width={CONSUMER_W.to_string()} height={CONSUMER_H.to_string()} rx="8"
                     style={format!("stroke: {}", consumer_color(*ci))} />
                 <circle cx={(CONSUMER_X + 14.0).to_string()} cy={y.to_string()} r="5" fill={consumer_color(*ci)} />
@@ -287,9 +288,9 @@ pub fn diagram(props: &DiagramProps) -> Html {
 
     let producers = l.producers.iter().filter_map(|(id, y)| {
         let p = view.producers.iter().find(|p| &p.id == id)?;
-        let class = classes!("producer", hl(id).then_some("hl"), selected(&Selection::Producer(id.clone())).then_some("selected"));
+        let class = classes!("producer", hl(id).then_some("hl"), selected(&Selected::Producer(id.clone())).then_some("selected"));
         Some(html! {
-            <g class={class} onclick={select(Selection::Producer(id.clone()))} onkeydown={select_key(Selection::Producer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
+            <g class={class} onclick={select(Selected::Producer(id.clone()))} onkeydown={select_key(Selected::Producer(id.clone()))} role="button" tabindex="0" aria-label={id.clone()} id={format!("el-{id}")}>
                 <rect x="6" y={(y - 22.0).to_string()} width="120" height="44" rx="8" />
                 <text class="producer-name" x="16" y={(y - 4.0).to_string()}>{ id.clone() }</text>
                 <text class="producer-stats" x="16" y={(y + 12.0).to_string()}>{ if p.queued > 0 { format!("✓{} ✗{} (+{})", p.acked, p.failed, p.queued) } else { format!("✓{} ✗{}", p.acked, p.failed) } }</text>
@@ -328,7 +329,7 @@ mod tests {
         let mut sim = mqplay_core::Sim::new(mqplay_core::catalog::default_scenario()).unwrap();
         sim.run_until(8_000);
         let view = sim.view();
-        let l = layout(&view);
+        let l = layout(view.kafka.as_ref().unwrap());
         assert_eq!(l.lanes.len(), 3);
         for lane in &l.lanes {
             let (_, top, h) = l.brokers.iter().find(|(id, _, _)| *id == lane.broker).unwrap();

@@ -4,18 +4,19 @@ use mqplay_core::Lang;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::actions::Actions;
 use super::controls::Controls;
-use super::diagram::Diagram;
 use super::event_log::EventLog;
 use super::inspector::Inspector;
 use super::lesson_panel::LessonPanel;
+use super::progress::Progress;
 use super::scenario_io::{Errors, ScenarioIo};
 use super::sidebar::Sidebar;
 use crate::browser;
-use crate::codec;
 use crate::i18n::t;
-use crate::state::{Msg, Store, SPEEDS};
+use crate::kafka::actions::Actions;
+use crate::kafka::diagram::Diagram;
+use crate::state::{Msg, Selection, Store, SPEEDS};
+use mqplay_core::share as codec;
 
 /// The store as the page starts: a scenario from the link if it carries a valid one, else the
 /// default scenario and the reasons the link's was refused.
@@ -80,6 +81,15 @@ pub fn app() -> Html {
         });
     }
 
+    // Long work goes on one frame at a time while a job is pending; each frame is a new revision.
+    {
+        let (on, working, revision) = (on.clone(), store.job.is_some(), store.revision);
+        use_effect_with((working, revision), move |&(working, _)| {
+            let next = working.then(|| gloo_timers::callback::Timeout::new(0, move || on.emit(Msg::Work)));
+            move || drop(next)
+        });
+    }
+
     {
         let lang = store.lang;
         use_effect_with(lang, move |lang| browser::store_lang(*lang));
@@ -100,6 +110,7 @@ pub fn app() -> Html {
     let sidebar = html! {
         <Sidebar lang={lang} lessons={store.lessons.clone()} current={store.lesson} resume={store.resume} on={on.clone()} />
     };
+    let kafka_selected = store.selected.as_ref().map(|Selection::Kafka(s)| s.clone());
     let title = store
         .scenario
         .title
@@ -117,11 +128,18 @@ pub fn app() -> Html {
             <Errors lang={lang} intro={store.error_intro} errors={store.errors.clone()} on={on.clone()} />
             <main class="layout">
                 <div class="stage">
-                    <section class="panel diagram-panel" aria-label={t(lang, "diag.title")}>
-                        <Diagram view={store.view.clone()} lang={lang} selected={store.selected.clone()} highlight={highlight} on={on.clone()} />
-                    </section>
+                    if let Some(kafka) = store.kafka.clone() {
+                        <section class="panel diagram-panel" aria-label={t(lang, "diag.title")}>
+                            <Diagram view={kafka} lang={lang} selected={kafka_selected} highlight={highlight} on={on.clone()} />
+                        </section>
+                    }
                     <Controls lang={lang} playing={store.playing} finished={store.view.finished} speed={store.speed}
                         steps={store.steps()} horizon={store.horizon} now_ms={store.view.now_ms} on={on.clone()} />
+                    <Progress lang={lang} job={store.job} steps={store.steps()} work={store.view.work}
+                        work_limit={store.view.work_limit} on={on.clone()} />
+                    if let Some(halted) = store.view.halted.clone() {
+                        <p class="halted" role="alert" id="halted">{ format!("{} {halted}", t(lang, "ctl.halted")) }</p>
+                    }
                     <p class="muted small keys">{ t(lang, "ctl.keys") }</p>
                     <EventLog lang={lang} entries={store.log.clone()} skipped={store.log_skipped} current_step={store.steps()} on={on.clone()} />
                 </div>
@@ -131,8 +149,10 @@ pub fn app() -> Html {
                     } else {
                         { sidebar.clone() }
                     }
-                    <Actions lang={lang} view={store.view.clone()} on={on.clone()} />
-                    <Inspector lang={lang} view={store.view.clone()} selected={store.selected.clone()} on={on.clone()} />
+                    if let Some(kafka) = store.kafka.clone() {
+                        <Actions lang={lang} view={kafka} on={on.clone()} />
+                    }
+                    <Inspector lang={lang} kafka={store.kafka.clone()} selected={store.selected.clone()} on={on.clone()} />
                     if store.lesson.is_some() { { sidebar } }
                 </aside>
             </main>

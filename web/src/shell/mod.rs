@@ -1,10 +1,11 @@
-pub mod actions;
+//! The shell every system shares: the page layout, playback controls and scrubber, the event log,
+//! the inspector frame, lessons, share/import/export, and progress of long work.
 pub mod app;
 pub mod controls;
-pub mod diagram;
 pub mod event_log;
 pub mod inspector;
 pub mod lesson_panel;
+pub mod progress;
 pub mod scenario_io;
 pub mod sidebar;
 

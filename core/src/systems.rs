@@ -1,0 +1,213 @@
+//! The closed set of systems a scenario can hold, and the kernel's dispatch points. Every
+//! `match` and enum here has one arm per system (marked `// system:`); adding a broker adds one
+//! line to each and touches no other broker's files. A closed enum rather than a trait object
+//! keeps the whole simulation state `Clone` (checkpoints), `no_std` and monomorphic (no virtual
+//! call per event), and lets a scenario hold several systems side by side.
+// A `match` with one system arm is a dispatch point waiting for the next system's arm.
+#![allow(clippy::single_match)]
+use alloc::string::String;
+
+use crate::kafka;
+use crate::kernel::net::{FaultRule, NodeFault};
+use crate::kernel::trace::{KernelEvent, KernelTold, Lang, TraceEntry, TraceRing};
+use crate::kernel::{Delivery, Kernel, NodeId};
+use crate::scenario::{Scenario, TimedAction};
+use serde::{Deserialize, Serialize};
+
+/// A message between two nodes of one system.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Kafka(kafka::Wire), // system: kafka
+}
+
+/// A timer a node set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timer {
+    Kafka(kafka::Timer), // system: kafka
+}
+
+/// A stored trace event: the kernel's own or a system's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Kernel(KernelEvent),
+    Kafka(kafka::trace::Event), // system: kafka
+}
+
+/// An operation of the scenario: one system's (`{"kafka": {"do": ...}}`) or a node fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Kafka(kafka::spec::Action), // system: kafka
+    Fault(NodeFault),
+}
+
+/// A trace entry told: names and text, serialized flat into the runner's JSON line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Told {
+    Kernel(KernelTold),
+    Kafka(kafka::trace::Told), // system: kafka
+}
+
+impl Told {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Told::Kernel(t) => t.key(),
+            Told::Kafka(t) => t.key(), // system: kafka
+        }
+    }
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            Told::Kernel(t) => t.sentence(lang),
+            Told::Kafka(t) => t.sentence(lang), // system: kafka
+        }
+    }
+}
+
+impl From<kafka::Wire> for Message {
+    fn from(w: kafka::Wire) -> Message {
+        Message::Kafka(w) // system: kafka
+    }
+}
+impl From<kafka::Timer> for Timer {
+    fn from(t: kafka::Timer) -> Timer {
+        Timer::Kafka(t) // system: kafka
+    }
+}
+impl From<kafka::trace::Event> for Event {
+    fn from(e: kafka::trace::Event) -> Event {
+        Event::Kafka(e) // system: kafka
+    }
+}
+impl From<KernelEvent> for Event {
+    fn from(e: KernelEvent) -> Event {
+        Event::Kernel(e)
+    }
+}
+
+pub type SimKernel = Kernel<Message, Timer>;
+pub type Trace = TraceRing<Event>;
+
+/// The systems of one scenario.
+#[derive(Debug, Clone)]
+pub struct Systems {
+    pub kafka: Option<kafka::system::Kafka>, // system: kafka
+}
+
+impl Systems {
+    /// Builds each system present in the scenario and registers its nodes.
+    pub fn new(scenario: &Scenario, k: &mut SimKernel) -> Systems {
+        Systems {
+            kafka: scenario.kafka.as_ref().map(|spec| kafka::system::Kafka::new(spec, k)), // system: kafka
+        }
+    }
+
+    /// What each system does at time 0 (clients connect and subscribe).
+    pub fn start(&mut self, k: &mut SimKernel, trace: &mut Trace) {
+        if let Some(s) = self.kafka.as_mut() {
+            s.start(k, trace); // system: kafka
+        }
+    }
+
+    pub fn deliver(&mut self, k: &mut SimKernel, trace: &mut Trace, to: NodeId, from: NodeId, d: Delivery<Message>) {
+        let system = k.node(to).map(|n| n.system);
+        match system {
+            Some(kafka::SYSTEM) => {
+                if let (Some(s), Some(d)) = (self.kafka.as_mut(), d.try_map(|Message::Kafka(w)| Some(w))) {
+                    s.deliver(k, trace, to, from, d); // system: kafka
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn fire(&mut self, k: &mut SimKernel, trace: &mut Trace, node: NodeId, timer: Timer) {
+        match timer {
+            Timer::Kafka(t) => {
+                if let Some(s) = self.kafka.as_mut() {
+                    s.fire(k, trace, node, t); // system: kafka
+                }
+            }
+        }
+    }
+
+    /// Request `id` of `node` failed by timeout.
+    pub fn timed_out(&mut self, k: &mut SimKernel, trace: &mut Trace, node: NodeId, id: u64) {
+        match k.node(node).map(|n| n.system) {
+            Some(kafka::SYSTEM) => {
+                if let Some(s) = self.kafka.as_mut() {
+                    s.timed_out(k, trace, node, id); // system: kafka
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Runs the action at `index` of the scenario's actions.
+    pub fn apply(&mut self, k: &mut SimKernel, trace: &mut Trace, index: u32, action: &Action) {
+        match action {
+            Action::Kafka(a) => {
+                if let Some(s) = self.kafka.as_mut() {
+                    s.apply(k, trace, index, a); // system: kafka
+                }
+            }
+            Action::Fault(fault) => {
+                let Some(node) = k.node_by_name(fault.node()) else {
+                    return;
+                };
+                let changed = match fault {
+                    NodeFault::Crash { .. } => k.crash(node),
+                    NodeFault::Restart { .. } => k.restart(node),
+                };
+                if changed {
+                    self.node_changed(k, trace, node, matches!(fault, NodeFault::Crash { .. }));
+                }
+            }
+        }
+    }
+
+    /// Tells the node's system that the kernel crashed or restarted it.
+    fn node_changed(&mut self, k: &mut SimKernel, trace: &mut Trace, node: NodeId, crashed: bool) {
+        match k.node(node).map(|n| n.system) {
+            Some(kafka::SYSTEM) => {
+                if let Some(s) = self.kafka.as_mut() {
+                    // system: kafka
+                    if crashed {
+                        s.on_crash(k, trace, node)
+                    } else {
+                        s.on_restart(k, trace, node)
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An entry with its names and text.
+    pub fn tell(&self, k: &SimKernel, actions: &[TimedAction], entry: &TraceEntry<Event>) -> Told {
+        match &entry.event {
+            Event::Kernel(e) => {
+                let name = |n: NodeId| k.node(n).map_or_else(|| String::from("?"), |n| n.name.clone());
+                let rule = |r: u32| {
+                    k.fault_rules().get(r as usize).cloned().unwrap_or(FaultRule::Slow {
+                        node: "?".into(),
+                        extra_ms: 0,
+                        from_ms: 0,
+                        until_ms: None,
+                    })
+                };
+                Told::Kernel(e.tell(&name, &rule))
+            }
+            Event::Kafka(e) => {
+                // system: kafka
+                let Some(kafka) = self.kafka.as_ref() else {
+                    return Told::Kernel(KernelTold::LimitReached {
+                        what: "unknown system".into(),
+                        limit: 0,
+                    });
+                };
+                Told::Kafka(e.tell(&kafka::trace::TellCtx { kafka, actions }))
+            }
+        }
+    }
+}

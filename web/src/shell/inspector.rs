@@ -1,0 +1,41 @@
+//! The inspector's frame: a panel with a title and a clear button; the system whose element is
+//! selected fills it (`crate::kafka::inspector`).
+use std::rc::Rc;
+
+use mqplay_core::kafka::view::KafkaView;
+use mqplay_core::Lang;
+use yew::prelude::*;
+
+use crate::i18n::t;
+use crate::state::{Msg, Selection};
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub lang: Lang,
+    pub kafka: Option<Rc<KafkaView>>,
+    pub selected: Option<Selection>,
+    pub on: Callback<Msg>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(p: &InspectorProps) -> Html {
+    let lang = p.lang;
+    let kafka_selected = p.selected.as_ref().map(|Selection::Kafka(s)| s.clone());
+    let body = match &p.kafka {
+        Some(view) => html! {
+            <crate::kafka::inspector::Details lang={lang} view={view.clone()} selected={kafka_selected} />
+        },
+        None => html! { <p class="muted">{ t(lang, "insp.hint") }</p> },
+    };
+    let on = p.on.clone();
+    html! {
+        <section class="panel inspector" aria-labelledby="insp-title">
+            <h2 id="insp-title">{ t(lang, "insp.title") }
+                if p.selected.is_some() {
+                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ "×" }</button>
+                }
+            </h2>
+            <div id="inspector">{ body }</div>
+        </section>
+    }
+}
