@@ -21,7 +21,7 @@ use crate::systems::{Event, SimKernel, Systems, Told, Trace};
 /// How far past its time a live action extends a scenario, so a learner can keep playing.
 pub const LIVE_EXTENSION_MS: u64 = 60_000;
 /// Work units between checkpoints at first; doubled each time the checkpoints are thinned.
-pub const CHECKPOINT_INTERVAL: u64 = 50_000;
+pub const CHECKPOINT_INTERVAL: u64 = 100_000;
 /// Checkpoints kept at most; past it every other one is dropped (so memory stays bounded).
 pub const MAX_CHECKPOINTS: usize = 256;
 

@@ -40,16 +40,42 @@ impl Summary {
     }
 }
 
-/// What the runner prints and the goldens hold: one JSON line per trace entry, a line
-/// `--- summary`, and the summary as one JSON line.
-pub fn render(sim: &Sim, lang: Option<crate::Lang>) -> String {
-    let mut out = String::new();
-    for e in sim.trace().iter() {
-        out.push_str(&sim.entry_json(e, lang));
-        out.push('\n');
+/// Runs `sim` to its end as the runner does: each trace entry is written as a JSON line as soon
+/// as it is made (so the output is complete whatever the ring keeps), then a line `--- summary`
+/// and the summary as one JSON line. In that summary `trace_dropped` counts entries missing from
+/// the output: 0 unless a single step made more entries than the ring holds.
+pub fn run_streaming(sim: &mut Sim, lang: Option<crate::Lang>, out: &mut dyn FnMut(&str)) {
+    let mut written = sim.trace().dropped();
+    let mut missing = written;
+    loop {
+        let trace = sim.trace();
+        if written < trace.dropped() {
+            missing += trace.dropped() - written;
+            written = trace.dropped();
+        }
+        let from = (written - trace.dropped()) as usize;
+        for i in from..trace.len() {
+            if let Some(e) = trace.get(i) {
+                out(&sim.entry_json(e, lang));
+            }
+        }
+        written = trace.total();
+        if !sim.step() {
+            break;
+        }
     }
-    out.push_str("--- summary\n");
-    out.push_str(&Summary::of(sim).to_json());
-    out.push('\n');
-    out
+    let mut summary = Summary::of(sim);
+    summary.trace_dropped = missing;
+    out("--- summary");
+    out(&summary.to_json());
+}
+
+/// What the runner prints and the goldens hold, as one string (a line per entry).
+pub fn render(sim: &mut Sim, lang: Option<crate::Lang>) -> String {
+    let mut text = String::new();
+    run_streaming(sim, lang, &mut |line| {
+        text.push_str(line);
+        text.push('\n');
+    });
+    text
 }

@@ -26,8 +26,7 @@ fn golden_scenarios_match() {
         let scenario = Scenario::from_json(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         let seed = scenario.seed;
         let mut sim = Sim::new(scenario).unwrap();
-        sim.run_to_end();
-        let actual = render(&sim, None);
+        let actual = render(&mut sim, None);
         let expected_path = PathBuf::from(path.to_string_lossy().replace(".scenario.json", ".expected.txt"));
         if update {
             std::fs::write(&expected_path, &actual).unwrap();

@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use mqplay_core::summary::{render, Summary};
+use mqplay_core::summary::{run_streaming, Summary};
 use mqplay_core::{Lang, Scenario, Sim};
 
 /// Exit status of a run that stopped on a budget or limit before its end.
@@ -75,21 +75,28 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         }
         "run" => {
             let mut sim = Sim::new(scenario).map_err(|e| format!("{path}: {e:?}"))?;
-            sim.run_to_end();
             let out = std::io::stdout();
             let mut out = std::io::BufWriter::new(out.lock());
-            let io = |e: std::io::Error| e.to_string();
+            let mut failed = None;
             if summary_only {
-                writeln!(out, "--- summary\n{}", Summary::of(&sim).to_json()).map_err(io)?;
-            } else {
-                // Written entry by entry: a long trace is never held as one string.
-                for entry in sim.trace().iter() {
-                    writeln!(out, "{}", sim.entry_json(entry, lang)).map_err(io)?;
+                sim.run_to_end();
+                let summary = Summary::of(&sim).to_json();
+                if let Err(e) = writeln!(out, "--- summary\n{summary}") {
+                    failed = Some(e);
                 }
-                writeln!(out, "--- summary\n{}", Summary::of(&sim).to_json()).map_err(io)?;
+            } else {
+                // Entry by entry, as they are made: a long trace is never held whole.
+                run_streaming(&mut sim, lang, &mut |line| {
+                    if failed.is_none() {
+                        if let Err(e) = writeln!(out, "{line}") {
+                            failed = Some(e);
+                        }
+                    }
+                });
             }
-            out.flush().map_err(io)?;
-            let _ = render; // the same format as `summary::render`, which the goldens use
+            if let Some(e) = failed.or_else(|| out.flush().err()) {
+                return Err(e.to_string());
+            }
             Ok(sim.halted().map(String::from))
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),

@@ -99,7 +99,7 @@ fn append(
             broker: broker.0 as u16,
             topic: tp.topic as u16,
             partition: tp.partition,
-            offset: base + i as u64,
+            offset: (base + i as u64) as u32,
             record: *record,
         });
     }

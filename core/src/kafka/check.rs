@@ -298,7 +298,7 @@ pub fn consumed_by_group(r: &Read<'_>, group: &str, topic: &str, key: Option<&st
                 && in_group.contains(consumer)
                 && key.is_none_or(|k| r.kafka.records.key_is(r.actions, *record, k))
             {
-                out.push((*partition, *offset));
+                out.push((*partition, u64::from(*offset)));
             }
         }
     });

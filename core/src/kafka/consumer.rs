@@ -567,29 +567,40 @@ impl Consumer {
                     if !self.assigned.contains(&tp) {
                         continue;
                     }
-                    for (i, record) in batch.into_iter().enumerate() {
-                        let offset = first + i as u64;
-                        // Drop what no longer matches the position (revoked or already seen).
-                        let Some(position) = self.positions.get_mut(&tp) else {
-                            break;
-                        };
-                        if *position != offset {
-                            continue;
-                        }
-                        *position = offset + 1;
-                        self.consumed_total += 1;
+                    let Some(&position) = self.positions.get(&tp) else {
+                        continue;
+                    };
+                    // Keep what starts at the position (drop what was revoked or already seen).
+                    let skip = position.saturating_sub(first) as usize;
+                    if first > position || skip >= batch.len() {
+                        continue;
+                    }
+                    let fresh = &batch[skip..];
+                    for (i, record) in fresh.iter().enumerate() {
                         ctx.trace(Event::RecordConsumed {
                             consumer: self.index,
                             topic: tp.topic as u16,
                             partition: tp.partition,
-                            offset,
-                            record,
+                            offset: (position + i as u64) as u32,
+                            record: *record,
                         });
-                        if self.consumed.len() == CONSUMED_HISTORY {
-                            self.consumed.pop_front();
-                        }
-                        self.consumed.push_back(Consumed { tp, offset, record });
                     }
+                    // The view keeps the last CONSUMED_HISTORY records only.
+                    let keep = fresh.len().min(CONSUMED_HISTORY);
+                    let start = fresh.len() - keep;
+                    while self.consumed.len() + keep > CONSUMED_HISTORY {
+                        self.consumed.pop_front();
+                    }
+                    for (i, record) in fresh[start..].iter().enumerate() {
+                        let offset = position + (start + i) as u64;
+                        self.consumed.push_back(Consumed {
+                            tp,
+                            offset,
+                            record: *record,
+                        });
+                    }
+                    self.consumed_total += fresh.len() as u64;
+                    self.positions.insert(tp, position + fresh.len() as u64);
                 }
                 self.fetch(ctx, cluster);
             }

@@ -77,12 +77,21 @@ mod backoff_tests {
         let mut rng = Rng::seeded(1);
         let mut out = Vec::new();
         let mut request_id = 0;
+        let mut ring = crate::systems::Trace::new(10);
+        let nodes = system::NodeMap::default();
+        let mut work = 0;
         let mut ctx = Ctx {
             now: Instant::ZERO,
             me: Node::Controller,
             rng: &mut rng,
             out: &mut out,
             next_request_id: &mut request_id,
+            io_trace: TraceSink {
+                ring: &mut ring,
+                nodes: &nodes,
+                steps: 0,
+                work: &mut work,
+            },
         };
         for attempts in 1..=20 {
             let term = (100u64 << (attempts - 1).min(16)).min(1000);
@@ -360,22 +369,32 @@ pub enum ConsumerTimer {
     Retry,
 }
 
-/// Side effects a node asks for. `system` turns them into kernel sends, timers and trace entries,
-/// in order, after the handler returns.
+/// Side effects a node asks for. `system` turns them into kernel sends and timers, in order, after
+/// the handler returns (sends draw their latency in this order). Trace entries go straight to the
+/// ring (`Ctx::trace`): they are ordered among themselves only.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Send { from: Node, to: Node, msg: Msg },
     Timer { node: Node, at: Instant, timer: Timer },
-    Trace { node: Node, kind: Event },
 }
 
-/// What every handler gets: the time, the seeded PRNG, a place to put effects, and a request-id source.
+/// What every handler gets: the time, the seeded PRNG, a place to put effects, a request-id
+/// source, and the trace (entries go straight into the ring: one small write per record).
 pub struct Ctx<'a> {
     pub now: Instant,
     pub me: Node,
     pub rng: &'a mut Rng,
     pub out: &'a mut Vec<Effect>,
     pub next_request_id: &'a mut u64,
+    pub(crate) io_trace: TraceSink<'a>,
+}
+
+/// Where `Ctx::trace` writes: the ring, the kernel's work counter, and the node names.
+pub(crate) struct TraceSink<'a> {
+    pub(crate) ring: &'a mut crate::systems::Trace,
+    pub(crate) nodes: &'a system::NodeMap,
+    pub(crate) steps: u64,
+    pub(crate) work: &'a mut u64,
 }
 
 impl Ctx<'_> {
@@ -411,11 +430,18 @@ impl Ctx<'_> {
             timer,
         });
     }
+    #[inline]
     pub fn trace(&mut self, kind: impl Into<Event>) {
-        self.out.push(Effect::Trace {
-            node: self.me,
-            kind: kind.into(),
-        });
+        let sink = &mut self.io_trace;
+        *sink.work += 1;
+        let node = sink.nodes.id(self.me);
+        let event = crate::systems::Event::Kafka(kind.into());
+        sink.ring.push(crate::kernel::trace::TraceEntry::new(
+            sink.steps,
+            self.now.ms(),
+            node,
+            event,
+        ));
     }
 }
 

@@ -18,7 +18,7 @@
 //! future, not thrown) and the next one is tried. The model checks the buffer before partitioning
 //! a record, where the real producer partitions a keyed record first; only the order of two trace
 //! lines differs.
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
@@ -38,6 +38,18 @@ pub const MAX_BLOCK_MS: u64 = 60_000;
 /// Sends the application makes in one event before it yields to the rest of the simulation.
 pub const SEND_SLICE: u32 = 1_024;
 
+/// A record about to be sent: its arena id and what partitioning and sizing need.
+#[derive(Debug, Clone, Copy)]
+struct NewRecord {
+    id: RecordId,
+    topic: usize,
+    num_partitions: u32,
+    key_len: Option<usize>,
+    /// `toPositive(murmur2(key)) % numPartitions`, for a keyed record.
+    keyed: Option<u32>,
+    value_len: usize,
+}
+
 /// Sends the application still has to make, from one scenario action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendJob {
@@ -50,6 +62,9 @@ pub struct SendJob {
     pub count: u32,
     /// When the current send started waiting for `buffer.memory`.
     pub blocked_since: Option<Instant>,
+    /// `murmur2` and length of each distinct key of a `produce_many`, made once (see
+    /// `records::key_cache`); the per-record path then neither formats nor hashes a key.
+    keys: Option<Rc<[(i32, u16)]>>,
 }
 
 impl SendJob {
@@ -62,7 +77,29 @@ impl SendJob {
             next: 0,
             count: source.records() as u32,
             blocked_since: None,
+            keys: records::key_cache(source),
         }
+    }
+
+    /// Record `n`'s size as the first record of a batch, key length, and partition if keyed.
+    fn sizing(&self, n: u32, num_partitions: u32, value_len: usize) -> (u32, Option<usize>, Option<u32>) {
+        if let (Some(keys), Action::ProduceMany { distinct_keys, .. }) = (&self.keys, &*self.source) {
+            if let Some(&(hash, len)) = keys.get((n % (*distinct_keys).max(1)) as usize) {
+                let len = usize::from(len);
+                return (
+                    partitioner::record_size_bytes(0, 0, Some(len), value_len),
+                    Some(len),
+                    Some(partitioner::to_positive(hash) % num_partitions.max(1)),
+                );
+            }
+        }
+        records::with_key(&self.source, n, |k| {
+            (
+                partitioner::record_size_bytes(0, 0, k.map(<[u8]>::len), value_len),
+                k.map(<[u8]>::len),
+                k.map(|k| partitioner::partition_for_key_bytes(k, num_partitions).partition),
+            )
+        })
     }
 }
 
@@ -80,6 +117,34 @@ pub struct Batch {
     pub retry_at: Option<Instant>,
 }
 
+/// One partition's queue in the accumulator.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lane {
+    pub batches: VecDeque<Batch>,
+    /// A produce request for this partition is in flight (one at a time, see the module doc).
+    pub busy: bool,
+}
+
+impl Lane {
+    /// Whether `try_drain` would do anything now: expire the head batch, or send it (or, with no
+    /// leader, schedule a retry). Checked after every append so the common case, a record added
+    /// to a batch that is not ready, costs no second lookup.
+    fn may_act(&self, now: Instant, linger_ms: u64) -> bool {
+        if self.busy {
+            return false;
+        }
+        let Some(head) = self.batches.front() else {
+            return false;
+        };
+        let expired = now.ms() >= head.created.ms() + DELIVERY_TIMEOUT_MS;
+        let ready = match head.retry_at {
+            Some(at) => now >= at,
+            None => head.full || self.batches.len() > 1 || now.ms() >= head.created.ms() + linger_ms,
+        };
+        expired || ready
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProducerStats {
     pub sent: u64,
@@ -95,9 +160,10 @@ pub struct Producer {
     pub index: u16,
     /// One sticky partitioner per topic.
     pub sticky: BTreeMap<usize, Sticky>,
-    pub deques: BTreeMap<Tp, VecDeque<Batch>>,
+    /// Per partition: the batches waiting (`RecordAccumulator`'s deque) and whether a request is
+    /// in flight.
+    pub deques: BTreeMap<Tp, Lane>,
     in_flight: BTreeMap<u64, (Tp, Batch)>,
-    busy: BTreeSet<Tp>,
     queued_bytes: u64,
     next_batch_id: u64,
     pub stats: ProducerStats,
@@ -116,7 +182,6 @@ impl Producer {
             sticky: BTreeMap::new(),
             deques: BTreeMap::new(),
             in_flight: BTreeMap::new(),
-            busy: BTreeSet::new(),
             queued_bytes: 0,
             next_batch_id: 0,
             stats: ProducerStats::default(),
@@ -159,11 +224,13 @@ impl Producer {
                 ctx.timer_in(0, Timer::ProducerSends);
                 return;
             }
-            let (n, source, topic, action) = (job.next, job.source.clone(), job.topic, job.action);
-            let value_len = records::value_len(&source, n);
-            let size = records::with_key(&source, n, |k| {
-                partitioner::record_size_bytes(0, 0, k.map(<[u8]>::len), value_len)
-            });
+            let (n, topic, action) = (job.next, job.topic, job.action);
+            let Some(num_partitions) = cluster.topics.get(topic).map(|t| t.partitions.len() as u32) else {
+                self.jobs.pop_front();
+                continue;
+            };
+            let value_len = records::value_len(&job.source, n);
+            let (size, key_len, keyed) = job.sizing(n, num_partitions, value_len);
             if self.queued_bytes + u64::from(size) > BUFFER_MEMORY_BYTES {
                 if job.blocked_since.is_none() {
                     job.blocked_since = Some(ctx.now);
@@ -179,39 +246,40 @@ impl Producer {
             job.blocked_since = None;
             job.next += 1;
             let id = records.add(RecordMeta { action, n });
-            self.send(ctx, cluster, topic, id, &source, n, value_len);
+            let record = NewRecord {
+                id,
+                topic,
+                num_partitions,
+                key_len,
+                keyed,
+                value_len,
+            };
+            self.send(ctx, cluster, record);
             sent += 1;
         }
     }
 
     pub fn queued_records(&self) -> usize {
-        self.deques.values().flatten().map(|b| b.records.len()).sum::<usize>()
+        self.deques
+            .values()
+            .flat_map(|l| &l.batches)
+            .map(|b| b.records.len())
+            .sum::<usize>()
             + self.in_flight.values().map(|(_, b)| b.records.len()).sum::<usize>()
     }
 
     /// `producer.send(record)`, once buffer memory is available: partition, append, maybe send.
-    #[allow(clippy::too_many_arguments)]
-    fn send(
-        &mut self,
-        ctx: &mut Ctx<'_>,
-        cluster: &Cluster,
-        topic: usize,
-        record: RecordId,
-        source: &Action,
-        n: u32,
-        value_len: usize,
-    ) {
-        let Some(num_partitions) = cluster.topics.get(topic).map(|t| t.partitions.len() as u32) else {
-            return;
-        };
-        let (key_len, keyed) = records::with_key(source, n, |k| {
-            (
-                k.map(<[u8]>::len),
-                k.map(|k| partitioner::partition_for_key_bytes(k, num_partitions)),
-            )
-        });
+    fn send(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, r: NewRecord) {
+        let NewRecord {
+            id: record,
+            topic,
+            num_partitions,
+            key_len,
+            keyed,
+            value_len,
+        } = r;
         let (partition, choice) = match keyed {
-            Some(c) => (c.partition, Choice::Keyed),
+            Some(p) => (p, Choice::Keyed),
             None => self.sticky_partition(ctx, cluster, topic, num_partitions, value_len),
         };
         let tp = Tp { topic, partition };
@@ -223,11 +291,15 @@ impl Producer {
             record,
             choice,
         });
-        let appended = self.append(ctx, tp, record, key_len, value_len);
+        let (appended, act) = self.append(ctx, tp, record, key_len, value_len);
         self.queued_bytes += u64::from(appended);
         self.stats.sent += 1;
         if key_len.is_none() {
-            let batches_full = self.deques.get(&tp).and_then(|d| d.back()).is_none_or(|b| b.full);
+            let batches_full = self
+                .deques
+                .get(&tp)
+                .and_then(|d| d.batches.back())
+                .is_none_or(|b| b.full);
             let sticky = self.sticky.entry(topic).or_default();
             sticky.produced_bytes = sticky.produced_bytes.saturating_add(appended);
             if sticky.should_switch(self.spec.batch_size_bytes, batches_full) {
@@ -235,7 +307,9 @@ impl Producer {
                 *sticky = Sticky::default();
             }
         }
-        self.try_drain(ctx, cluster, tp);
+        if act {
+            self.try_drain(ctx, cluster, tp);
+        }
     }
 
     /// This producer's index among the scenario's producers, for compact trace entries.
@@ -259,7 +333,7 @@ impl Producer {
             if let Some(open) = self
                 .deques
                 .get_mut(&Tp { topic, partition: p })
-                .and_then(|d| d.back_mut())
+                .and_then(|d| d.batches.back_mut())
             {
                 let delta_ms = ctx.now.ms().saturating_sub(open.created.ms());
                 let size = partitioner::record_size_bytes(open.records.len() as u32, delta_ms, None, value_len);
@@ -271,7 +345,7 @@ impl Producer {
         let deque_full = |p: u32| {
             self.deques
                 .get(&Tp { topic, partition: p })
-                .and_then(|d| d.back())
+                .and_then(|d| d.batches.back())
                 .is_none_or(|b| b.full)
         };
         let current = self.sticky.get(&topic).cloned().unwrap_or_default();
@@ -291,7 +365,7 @@ impl Producer {
             .map(|p| {
                 self.deques
                     .get(&Tp { topic, partition: p })
-                    .map_or(0, |d| d.len() as u32)
+                    .map_or(0, |d| d.batches.len() as u32)
             })
             .collect();
         let next = partitioner::next_sticky_partition(ctx.rng, n, &available, seen_all.then_some(sizes.as_slice()));
@@ -311,10 +385,19 @@ impl Producer {
         (next, Choice::StickySwitched(reason))
     }
 
-    /// Appends to the open batch or starts one; returns the bytes the batch estimate grew by.
-    fn append(&mut self, ctx: &mut Ctx<'_>, tp: Tp, record: RecordId, key_len: Option<usize>, value_len: usize) -> u32 {
-        let batch_size = self.spec.batch_size_bytes;
-        let deque = self.deques.entry(tp).or_default();
+    /// Appends to the open batch or starts one; returns the bytes the batch estimate grew by, and
+    /// whether the partition's sender has something to do now (`Lane::may_act`).
+    fn append(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        tp: Tp,
+        record: RecordId,
+        key_len: Option<usize>,
+        value_len: usize,
+    ) -> (u32, bool) {
+        let (batch_size, linger_ms) = (self.spec.batch_size_bytes, self.spec.linger_ms);
+        let lane = self.deques.entry(tp).or_default();
+        let deque = &mut lane.batches;
         if let Some(open) = deque.back_mut().filter(|b| !b.full && b.attempts == 0) {
             let delta_ms = ctx.now.ms() - open.created.ms();
             let size = partitioner::record_size_bytes(open.records.len() as u32, delta_ms, key_len, value_len);
@@ -322,35 +405,39 @@ impl Producer {
                 open.bytes += size;
                 Rc::make_mut(&mut open.records).push(record);
                 open.full = open.bytes >= batch_size;
-                return size;
+                return (size, lane.may_act(ctx.now, linger_ms));
             }
             open.full = true;
         }
         let size = RECORD_BATCH_OVERHEAD + partitioner::record_size_bytes(0, 0, key_len, value_len);
         self.next_batch_id += 1;
         let id = self.next_batch_id;
+        // Room for about as many records as fit batch.size, so the batch never reallocates.
+        let mut ids = Vec::with_capacity((batch_size / size.max(1)).clamp(1, 4096) as usize + 1);
+        ids.push(record);
         deque.push_back(Batch {
             id,
-            records: Rc::new(alloc::vec![record]),
+            records: Rc::new(ids),
             bytes: size,
             created: ctx.now,
             full: size >= batch_size,
             attempts: 0,
             retry_at: None,
         });
-        ctx.timer_in(self.spec.linger_ms, Timer::Linger { tp, batch_id: id });
-        size
+        ctx.timer_in(linger_ms, Timer::Linger { tp, batch_id: id });
+        (size, lane.may_act(ctx.now, linger_ms))
     }
 
     /// The `Sender` loop for one partition: expire, then send the head batch if it is ready and the
     /// partition has a leader and no request in flight.
     fn try_drain(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, tp: Tp) {
-        if self.busy.contains(&tp) {
-            return;
-        }
-        let Some(deque) = self.deques.get_mut(&tp) else {
+        let Some(lane) = self.deques.get_mut(&tp) else {
             return;
         };
+        if lane.busy {
+            return;
+        }
+        let deque = &mut lane.batches;
         while deque
             .front()
             .is_some_and(|b| ctx.now.ms() >= b.created.ms() + DELIVERY_TIMEOUT_MS)
@@ -398,7 +485,7 @@ impl Producer {
                 records: batch.records.clone(),
             },
         );
-        self.busy.insert(tp);
+        lane.busy = true;
         self.in_flight.insert(id, (tp, batch));
     }
 
@@ -417,7 +504,9 @@ impl Producer {
         let Some((tp, mut batch)) = self.in_flight.remove(&id) else {
             return;
         };
-        self.busy.remove(&tp);
+        if let Some(lane) = self.deques.get_mut(&tp) {
+            lane.busy = false;
+        }
         match result {
             Ok(base_offset) => {
                 self.queued_bytes = self.queued_bytes.saturating_sub(u64::from(batch.bytes));
@@ -426,7 +515,7 @@ impl Producer {
                     producer: self.index,
                     topic: tp.topic as u16,
                     partition: tp.partition,
-                    base_offset,
+                    base_offset: base_offset as u32,
                     records: batch.records.len() as u32,
                 });
             }
@@ -441,7 +530,7 @@ impl Producer {
                     error: error.into(),
                     backoff_ms: backoff,
                 });
-                self.deques.entry(tp).or_default().push_front(batch);
+                self.deques.entry(tp).or_default().batches.push_front(batch);
                 ctx.timer_in(backoff, Timer::ProducerRetry { tp });
             }
         }

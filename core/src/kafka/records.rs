@@ -24,6 +24,32 @@ pub struct RecordMeta {
 
 /// Keys are at most 256 bytes (`scenario::MAX_KEY_BYTES`); a generated one fits this buffer.
 const KEY_BUF: usize = 280;
+const SHORT_PREFIX: usize = 36;
+
+/// Writes `{prefix}-{n}` into `buf` (which has room for the prefix and 11 more bytes); returns
+/// its length.
+fn write_key(buf: &mut [u8], prefix: &[u8], n: u32) -> usize {
+    let len = prefix.len().min(buf.len() - 12);
+    buf[..len].copy_from_slice(&prefix[..len]);
+    buf[len] = b'-';
+    let mut digits = [0u8; 10];
+    let mut d = 0;
+    let mut v = n;
+    loop {
+        digits[d] = b'0' + (v % 10) as u8;
+        d += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let mut at = len + 1;
+    for i in (0..d).rev() {
+        buf[at] = digits[i];
+        at += 1;
+    }
+    at
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Records {
@@ -122,6 +148,37 @@ fn decimal_digits(mut n: u32) -> usize {
     digits
 }
 
+/// Distinct keys of a `produce_many` whose murmur2 is worth making once, up front.
+pub const KEY_CACHE_MAX: u32 = 4096;
+
+/// For a keyed `produce_many` of at most `KEY_CACHE_MAX` distinct keys: each key's murmur2 and
+/// length, indexed by `n % distinct_keys`. A memo of a pure function: partitions are exactly those
+/// of `partition_for_key`.
+pub fn key_cache(action: &Action) -> Option<alloc::rc::Rc<[(i32, u16)]>> {
+    let Action::ProduceMany {
+        key_prefix: Some(_),
+        distinct_keys,
+        count,
+        ..
+    } = action
+    else {
+        return None;
+    };
+    let distinct = (*distinct_keys).max(1).min(*count);
+    if distinct > KEY_CACHE_MAX {
+        return None;
+    }
+    Some(
+        (0..distinct)
+            .map(|n| {
+                with_key(action, n, |k| {
+                    k.map_or((0, 0), |k| (super::partitioner::murmur2(k), k.len() as u16))
+                })
+            })
+            .collect(),
+    )
+}
+
 /// Calls `f` with the UTF-8 bytes of the key of record `n` of `action` (None without a key),
 /// written into a stack buffer for generated keys: the per-record hot path allocates nothing.
 pub fn with_key<R>(action: &Action, n: u32, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
@@ -132,28 +189,18 @@ pub fn with_key<R>(action: &Action, n: u32, f: impl FnOnce(Option<&[u8]>) -> R) 
             distinct_keys,
             ..
         } => {
-            let mut buf = [0u8; KEY_BUF];
-            let p = prefix.as_bytes();
-            let len = p.len().min(KEY_BUF - 12);
-            buf[..len].copy_from_slice(&p[..len]);
-            buf[len] = b'-';
-            let mut at = len + 1;
-            let mut digits = [0u8; 10];
-            let mut d = 0;
-            let mut v = n % (*distinct_keys).max(1);
-            loop {
-                digits[d] = b'0' + (v % 10) as u8;
-                d += 1;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
+            let n = n % (*distinct_keys).max(1);
+            // Short prefixes (the usual case) use a small buffer: zeroing 280 bytes per record
+            // would cost more than hashing the key.
+            if prefix.len() <= SHORT_PREFIX {
+                let mut buf = [0u8; SHORT_PREFIX + 12];
+                let len = write_key(&mut buf, prefix.as_bytes(), n);
+                f(Some(&buf[..len]))
+            } else {
+                let mut buf = [0u8; KEY_BUF];
+                let len = write_key(&mut buf, prefix.as_bytes(), n);
+                f(Some(&buf[..len]))
             }
-            for i in (0..d).rev() {
-                buf[at] = digits[i];
-                at += 1;
-            }
-            f(Some(&buf[..at]))
         }
         _ => f(None),
     }
@@ -176,6 +223,13 @@ mod tests {
 
     #[test]
     fn generated_keys_and_values_match_their_text_form() {
+        let long = "p".repeat(200);
+        for a in [many(Some("order"), 7, 16), many(Some(&long), 1_000_000, 16)] {
+            for n in [0u32, 6, 7, 123, 99_999, u32::MAX] {
+                let text = key_of(&a, n).unwrap().into_owned();
+                with_key(&a, n, |k| assert_eq!(k, Some(text.as_bytes())));
+            }
+        }
         let a = many(Some("order"), 7, 16);
         for n in [0u32, 6, 7, 123, 99_999] {
             let text = key_of(&a, n).unwrap().into_owned();
@@ -184,6 +238,13 @@ mod tests {
             assert_eq!(value_len(&a, n), value_of(&a, n).len());
         }
         assert_eq!(value_of(&a, 3), "#3..............");
+        let cache = key_cache(&a).unwrap();
+        assert_eq!(cache.len(), 7);
+        for n in [0u32, 6, 7, 123] {
+            let key = key_of(&a, n).unwrap();
+            let hash = crate::kafka::partitioner::murmur2(key.as_bytes());
+            assert_eq!(cache[(n % 7) as usize], (hash, key.len() as u16));
+        }
         let wide = many(None, 1, 2);
         assert_eq!(value_of(&wide, 12_345), "#12345");
         assert_eq!(value_len(&wide, 12_345), 6);

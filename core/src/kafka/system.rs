@@ -11,7 +11,7 @@ use super::records::{RecordMeta, Records};
 use super::spec::{Action, KafkaSpec};
 use super::trace::Told;
 use super::{
-    broker, group, BrokerId, Cluster, ConsumerIdx, Ctx, Effect, Msg, Node, ProducerIdx, Timer, Tp, Wire,
+    broker, group, BrokerId, Cluster, ConsumerIdx, Ctx, Effect, Msg, Node, ProducerIdx, Timer, Tp, TraceSink, Wire,
     BROKER_SESSION_TIMEOUT_MS, SYSTEM,
 };
 use crate::kernel::{Delivery, Failure, NodeId};
@@ -29,6 +29,7 @@ pub struct NodeMap {
 }
 
 impl NodeMap {
+    #[inline]
     pub fn id(&self, node: Node) -> NodeId {
         let id = match node {
             Node::Broker(b) => self.brokers.get(b.0 as usize),
@@ -132,13 +133,19 @@ impl Kafka {
     ) -> R {
         let mut effects = core::mem::take(&mut self.effects);
         let result = {
-            let now = k.now();
+            let io = k.io();
             let mut ctx = Ctx {
-                now,
+                now: io.now,
                 me,
-                rng: &mut k.rng,
+                rng: io.rng,
                 out: &mut effects,
-                next_request_id: &mut k.next_request_id,
+                next_request_id: io.next_request_id,
+                io_trace: TraceSink {
+                    ring: trace,
+                    nodes: &self.nodes,
+                    steps: io.steps,
+                    work: io.work,
+                },
             };
             let mut parts = Parts {
                 cluster: &mut self.cluster,
@@ -175,10 +182,6 @@ impl Kafka {
                 }
                 Effect::Timer { node, at, timer } => {
                     k.timer(self.nodes.id(node), at, crate::systems::Timer::from(timer))
-                }
-                Effect::Trace { node, kind } => {
-                    let node = self.nodes.id(node);
-                    k.record(trace, node, crate::systems::Event::from(kind));
                 }
             }
         }

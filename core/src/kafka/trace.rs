@@ -55,25 +55,26 @@ pub enum Event {
         records: u32,
         bytes: u32,
     },
+    // Offsets are stored in 32 bits: a partition log holds at most `MAX_LOG_RECORDS` records.
     ProduceAcked {
         producer: u16,
         topic: u16,
         partition: u32,
-        base_offset: u64,
+        base_offset: u32,
         records: u32,
     },
     RecordAppended {
         broker: u16,
         topic: u16,
         partition: u32,
-        offset: u64,
+        offset: u32,
         record: RecordId,
     },
     RecordConsumed {
         consumer: u16,
         topic: u16,
         partition: u32,
-        offset: u64,
+        offset: u32,
         record: RecordId,
     },
     /// Any other event, told when it happened (they are rare, so their names are kept).
@@ -668,7 +669,7 @@ impl Event {
             } => Told::ProduceAcked {
                 producer: c.producer(*producer),
                 partition: c.tp(*topic, *partition),
-                base_offset: *base_offset,
+                base_offset: u64::from(*base_offset),
                 records: *records,
             },
             Event::RecordAppended {
@@ -681,7 +682,7 @@ impl Event {
                 broker: u32::from(*broker),
                 topic: c.topic(*topic),
                 partition: *partition,
-                offset: *offset,
+                offset: u64::from(*offset),
                 key: c.key(*record),
             },
             Event::RecordConsumed {
@@ -694,7 +695,7 @@ impl Event {
                 consumer: c.consumer(*consumer),
                 topic: c.topic(*topic),
                 partition: *partition,
-                offset: *offset,
+                offset: u64::from(*offset),
                 key: c.key(*record),
             },
             Event::Told(told) => (**told).clone(),

@@ -37,9 +37,20 @@ impl<T: Clone> ChunkVec<T> {
         self.len == 0
     }
 
+    /// A chunk to start: the first grows as needed (small logs stay small), later ones are
+    /// allocated whole once (no reallocation while they fill).
+    fn new_chunk(&self) -> Rc<Vec<T>> {
+        Rc::new(if self.chunks.is_empty() {
+            Vec::new()
+        } else {
+            Vec::with_capacity(CHUNK)
+        })
+    }
+
     pub fn push(&mut self, value: T) {
         if self.len % CHUNK == 0 {
-            self.chunks.push(Rc::new(Vec::new()));
+            let chunk = self.new_chunk();
+            self.chunks.push(chunk);
         }
         if let Some(last) = self.chunks.last_mut() {
             Rc::make_mut(last).push(value);
@@ -51,7 +62,8 @@ impl<T: Clone> ChunkVec<T> {
     pub fn extend_from_slice(&mut self, mut values: &[T]) {
         while !values.is_empty() {
             if self.len % CHUNK == 0 {
-                self.chunks.push(Rc::new(Vec::new()));
+                let chunk = self.new_chunk();
+                self.chunks.push(chunk);
             }
             let room = CHUNK - self.len % CHUNK;
             let (now, rest) = values.split_at(room.min(values.len()));

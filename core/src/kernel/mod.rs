@@ -50,7 +50,9 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_queued_events: 200_000,
-            max_trace_entries: 1_000_000,
+            // 250 000 entries of 40 bytes: 10 MB, far more than the page's log shows; the runner
+            // prints every entry as it is made, whatever the ring keeps.
+            max_trace_entries: 250_000,
             max_work: crate::budget::MAX_WORK_UNITS,
         }
     }
@@ -194,6 +196,24 @@ impl<M, T> Queue<M, T> {
         let Reverse((_, _, slot)) = self.heap.pop()?;
         self.free.push(slot);
         self.slab.get_mut(slot as usize)?.take()
+    }
+}
+
+/// What a system's handler borrows from the kernel while it runs: the time, the PRNG, request
+/// ids, and a way to record trace entries straight into the ring (the per-record hot path).
+pub struct Io<'a> {
+    pub now: Instant,
+    pub rng: &'a mut Rng,
+    pub next_request_id: &'a mut u64,
+    pub steps: u64,
+    /// Work units spent: one per trace entry recorded through this borrow.
+    pub work: &'a mut u64,
+}
+
+impl Io<'_> {
+    pub fn record<E>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
+        *self.work += 1;
+        trace.push(TraceEntry::new(self.steps, self.now.ms(), node, event));
     }
 }
 
@@ -358,6 +378,17 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
         }
     }
 
+    /// The parts a handler may use while the kernel is otherwise untouched.
+    pub fn io(&mut self) -> Io<'_> {
+        Io {
+            now: self.now,
+            rng: &mut self.rng,
+            next_request_id: &mut self.next_request_id,
+            steps: self.steps,
+            work: &mut self.work,
+        }
+    }
+
     /// Records a trace entry at the current step and time.
     pub fn record<E>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
         self.work += 1;
@@ -459,16 +490,13 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
                 }
             };
             if lost {
-                self.record(
-                    trace,
+                let lost = trace::Lost {
                     from,
-                    E::from(KernelEvent::MessageLost {
-                        from,
-                        to,
-                        rule: i as u32,
-                        what,
-                    }),
-                );
+                    to,
+                    rule: i as u32,
+                    what,
+                };
+                self.record(trace, from, E::from(KernelEvent::MessageLost(lost.into())));
                 return;
             }
         }
@@ -619,15 +647,16 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
             failed.push((expired.from, other));
         }
         failed.sort_by_key(|(_, id)| *id);
+        let timed_out = trace::TimedOut {
+            to: expired.to,
+            what: expired.spec.label,
+            timeout_ms: expired.spec.timeout_ms,
+            failed: failed.len() as u32,
+        };
         self.record(
             trace,
             expired.from,
-            E::from(KernelEvent::RequestTimedOut {
-                to: expired.to,
-                what: expired.spec.label,
-                timeout_ms: expired.spec.timeout_ms,
-                failed: failed.len() as u32,
-            }),
+            E::from(KernelEvent::RequestTimedOut(timed_out.into())),
         );
         Due::TimedOut(failed)
     }

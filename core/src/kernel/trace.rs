@@ -2,6 +2,7 @@
 //! partition, record), never copies of names or record values: text is made only when a sentence
 //! or a JSON line is shown. The trace is a bounded ring: past its limit the oldest entries are
 //! dropped and counted, so memory stays fixed however long a run is.
+use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
@@ -45,14 +46,12 @@ impl<E> TraceEntry<E> {
     }
 }
 
-/// Events the kernel itself records: limits, and the network faults it applies.
+/// Events the kernel itself records: limits, and the network faults it applies. They are rare, so
+/// their payloads are boxed and every trace entry stays small.
 #[derive(Debug, Clone, PartialEq)]
 pub enum KernelEvent {
-    /// A bound was reached; `what` names it (e.g. "queued events", "work units").
-    LimitReached {
-        what: &'static str,
-        limit: u64,
-    },
+    /// A bound was reached: what (e.g. "queued events", "work units") and the bound.
+    LimitReached(Box<(&'static str, u64)>),
     /// A fault rule of the scenario starts or stops applying (`rule` indexes `faults`).
     FaultBegins {
         rule: u32,
@@ -60,57 +59,102 @@ pub enum KernelEvent {
     FaultEnds {
         rule: u32,
     },
-    /// A message was lost on the way: a partition or a drop rule (`rule`) took it.
-    MessageLost {
-        from: NodeId,
-        to: NodeId,
-        rule: u32,
-        what: &'static str,
-    },
+    /// A message was lost on the way: a partition or a drop rule took it.
+    MessageLost(Box<Lost>),
     /// A request got no answer within its timeout; the requester closed that connection.
-    RequestTimedOut {
-        to: NodeId,
-        what: &'static str,
-        timeout_ms: u64,
-        failed: u32,
-    },
+    RequestTimedOut(Box<TimedOut>),
 }
 
-/// A bounded ring of entries with a count of those dropped from the front.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lost {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub rule: u32,
+    pub what: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedOut {
+    pub to: NodeId,
+    pub what: &'static str,
+    pub timeout_ms: u64,
+    pub failed: u32,
+}
+
+/// A bounded ring of entries with a count of those dropped from the front. Entries live in
+/// chunks of fixed capacity that are never reallocated: past the limit the oldest chunk is dropped
+/// (so between `limit - 2 * chunk` and `limit` entries are kept, a chunk being at most a
+/// sixteenth of the limit) and its memory is reused, so a long run costs no copying and no
+/// allocation once the ring is full.
 #[derive(Debug, Clone)]
 pub struct TraceRing<E> {
-    entries: VecDeque<TraceEntry<E>>,
+    /// Full chunks, oldest first.
+    full: VecDeque<Vec<TraceEntry<E>>>,
+    /// The chunk being filled.
+    tail: Vec<TraceEntry<E>>,
+    spare: Vec<Vec<TraceEntry<E>>>,
+    chunk: usize,
     dropped: u64,
     limit: usize,
 }
 
+/// Entries per chunk at most.
+const TRACE_CHUNK: usize = 4096;
+
 impl<E> TraceRing<E> {
     pub fn new(limit: usize) -> Self {
         TraceRing {
-            entries: VecDeque::new(),
+            full: VecDeque::new(),
+            tail: Vec::new(),
+            spare: Vec::new(),
+            chunk: (limit / 16).clamp(1, TRACE_CHUNK),
             dropped: 0,
             limit,
         }
     }
 
+    fn recycle(&mut self, mut chunk: Vec<TraceEntry<E>>) {
+        chunk.clear();
+        if self.spare.len() < 2 {
+            self.spare.push(chunk);
+        }
+    }
+
+    #[inline]
     pub fn push(&mut self, entry: TraceEntry<E>) {
+        if self.tail.len() >= self.chunk {
+            self.roll();
+        }
         if self.limit == 0 {
             self.dropped += 1;
             return;
         }
-        if self.entries.len() >= self.limit {
-            self.entries.pop_front();
-            self.dropped += 1;
+        self.tail.push(entry);
+    }
+
+    /// The tail chunk is full: it joins the full ones, the oldest goes if the ring is at its
+    /// limit, and a spare (or new) chunk becomes the tail.
+    #[cold]
+    fn roll(&mut self) {
+        let fresh = self.spare.pop().unwrap_or_else(|| Vec::with_capacity(self.chunk));
+        let full = core::mem::replace(&mut self.tail, fresh);
+        self.full.push_back(full);
+        // Room for a whole tail chunk, so the ring never exceeds its limit while the tail fills.
+        while self.len() + self.chunk > self.limit {
+            let Some(oldest) = self.full.pop_front() else {
+                break;
+            };
+            self.dropped += oldest.len() as u64;
+            self.recycle(oldest);
         }
-        self.entries.push_back(entry);
     }
 
     /// Entries kept.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.full.len() * self.chunk + self.tail.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
     /// Entries dropped from the front to respect the limit.
     pub fn dropped(&self) -> u64 {
@@ -118,23 +162,27 @@ impl<E> TraceRing<E> {
     }
     /// Entries ever made: kept plus dropped.
     pub fn total(&self) -> u64 {
-        self.dropped + self.entries.len() as u64
+        self.dropped + self.len() as u64
     }
     pub fn limit(&self) -> usize {
         self.limit
     }
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TraceEntry<E>> + ExactSizeIterator + '_ {
-        self.entries.iter()
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TraceEntry<E>> + '_ {
+        self.full.iter().flat_map(|c| c.iter()).chain(self.tail.iter())
     }
+    /// The `kept_index`-th kept entry (every chunk but the tail is full).
     pub fn get(&self, kept_index: usize) -> Option<&TraceEntry<E>> {
-        self.entries.get(kept_index)
+        match self.full.get(kept_index / self.chunk) {
+            Some(c) => c.get(kept_index % self.chunk),
+            None => self.tail.get(kept_index - self.full.len() * self.chunk),
+        }
     }
     pub fn last(&self) -> Option<&TraceEntry<E>> {
-        self.entries.back()
+        self.tail.last().or_else(|| self.full.back()?.last())
     }
     /// The last `n` kept entries, oldest first.
     pub fn tail(&self, n: usize) -> impl Iterator<Item = &TraceEntry<E>> + '_ {
-        self.entries.iter().skip(self.entries.len().saturating_sub(n))
+        self.iter().skip(self.len().saturating_sub(n))
     }
 
     /// Forgets every entry made after the first `total` ones (seek going back in time). Entries
@@ -143,11 +191,17 @@ impl<E> TraceRing<E> {
         if total >= self.total() {
             return;
         }
-        if total <= self.dropped {
-            self.entries.clear();
-            self.dropped = total;
-        } else {
-            self.entries.truncate((total - self.dropped) as usize);
+        let keep = total.saturating_sub(self.dropped) as usize;
+        self.dropped = self.dropped.min(total);
+        // Put everything back into full chunks plus a tail holding the last partial chunk.
+        let whole = keep / self.chunk;
+        while self.full.len() > whole {
+            let Some(c) = self.full.pop_back() else { break };
+            let old_tail = core::mem::replace(&mut self.tail, c);
+            self.recycle(old_tail);
+        }
+        if self.full.len() == whole && self.tail.len() > keep - whole * self.chunk {
+            self.tail.truncate(keep - whole * self.chunk);
         }
     }
 }
@@ -167,20 +221,74 @@ mod tests {
     #[test]
     fn the_ring_keeps_the_newest_entries_and_counts_the_rest() {
         let r = ring_of(3, 10);
-        assert_eq!(r.len(), 3);
-        assert_eq!(r.dropped(), 7);
+        assert!(r.len() <= 3 && r.len() >= 2, "{}", r.len());
         assert_eq!(r.total(), 10);
+        assert_eq!(r.dropped() + r.len() as u64, 10);
         let kept: alloc::vec::Vec<u32> = r.iter().map(|e| e.event).collect();
-        assert_eq!(kept, [7, 8, 9]);
+        assert_eq!(kept.last(), Some(&9));
+        assert!(
+            kept.windows(2).all(|w| w[1] == w[0] + 1),
+            "a contiguous suffix: {kept:?}"
+        );
+        // Big rings drop a chunk at a time and stay within their limit.
+        let big = ring_of(10_000, 50_000);
+        assert!(big.len() <= 10_000 && big.len() > 10_000 - TRACE_CHUNK);
+        assert_eq!(big.get(0).map(|e| e.event), Some((50_000 - big.len()) as u32));
+        assert_eq!(big.get(big.len() - 1).map(|e| e.event), Some(49_999));
+    }
+
+    /// Against a model: the ring always holds a contiguous suffix of everything pushed (minus what
+    /// truncation took back), never more than its limit, and counts the rest.
+    #[test]
+    fn the_ring_matches_a_model_under_pushes_and_truncations() {
+        for limit in [1usize, 2, 3, 17, 50, 100, 5000] {
+            let mut only_pushes = TraceRing::new(limit);
+            for i in 0..3 * limit as u32 + 100 {
+                only_pushes.push(TraceEntry::new(0, 0, NodeId(0), i));
+                assert!(only_pushes.len() <= limit, "limit {limit}: {} kept", only_pushes.len());
+            }
+            let mut ring = TraceRing::new(limit);
+            let mut model: alloc::vec::Vec<u32> = alloc::vec::Vec::new();
+            let mut x: u32 = 12345;
+            for round in 0..2000u32 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                if x % 7 == 0 && !model.is_empty() {
+                    let total = (x as usize) % (model.len() + 1);
+                    model.truncate(total);
+                    ring.truncate_total(total as u64);
+                } else {
+                    model.push(round);
+                    ring.push(TraceEntry::new(0, 0, NodeId(0), round));
+                }
+                assert!(ring.len() <= limit, "limit {limit}: {} kept", ring.len());
+                assert_eq!(ring.total(), model.len() as u64, "limit {limit}");
+                let kept: alloc::vec::Vec<u32> = ring.iter().map(|e| e.event).collect();
+                assert_eq!(&kept[..], &model[model.len() - kept.len()..], "limit {limit}");
+                if let Some(last) = kept.last() {
+                    assert_eq!(ring.last().map(|e| e.event), Some(*last));
+                    assert_eq!(ring.get(kept.len() - 1).map(|e| e.event), Some(*last));
+                }
+            }
+        }
     }
 
     #[test]
     fn truncating_keeps_an_exact_prefix_of_the_history() {
+        let mut r = ring_of(100, 10);
+        r.truncate_total(9);
+        assert_eq!(
+            r.iter().map(|e| e.event).collect::<alloc::vec::Vec<_>>(),
+            [0, 1, 2, 3, 4, 5, 6, 7, 8]
+        );
         let mut r = ring_of(3, 10);
         r.truncate_total(9);
-        assert_eq!(r.iter().map(|e| e.event).collect::<alloc::vec::Vec<_>>(), [7, 8]);
+        assert_eq!(r.last().map(|e| e.event), Some(8));
         r.truncate_total(4);
         assert_eq!((r.len(), r.dropped(), r.total()), (0, 4, 4));
+        r.push(TraceEntry::new(4, 0, NodeId(0), 4));
+        assert_eq!(r.total(), 5);
     }
 }
 
@@ -219,9 +327,9 @@ impl KernelEvent {
     /// `name(node)` gives a node's name; `rule(i)` is fault rule `i` of the scenario.
     pub fn tell(&self, name: &dyn Fn(NodeId) -> String, rule: &dyn Fn(u32) -> FaultRule) -> KernelTold {
         match self {
-            KernelEvent::LimitReached { what, limit } => KernelTold::LimitReached {
-                what: (*what).into(),
-                limit: *limit,
+            KernelEvent::LimitReached(l) => KernelTold::LimitReached {
+                what: l.0.into(),
+                limit: l.1,
             },
             KernelEvent::FaultBegins { rule: r } => KernelTold::FaultBegins {
                 rule: *r,
@@ -231,28 +339,18 @@ impl KernelEvent {
                 rule: *r,
                 fault: rule(*r),
             },
-            KernelEvent::MessageLost {
-                from,
-                to,
-                rule: r,
-                what,
-            } => KernelTold::MessageLost {
-                from: name(*from),
-                to: name(*to),
-                what: (*what).into(),
-                rule: *r,
-                fault: rule(*r),
+            KernelEvent::MessageLost(l) => KernelTold::MessageLost {
+                from: name(l.from),
+                to: name(l.to),
+                what: l.what.into(),
+                rule: l.rule,
+                fault: rule(l.rule),
             },
-            KernelEvent::RequestTimedOut {
-                to,
-                what,
-                timeout_ms,
-                failed,
-            } => KernelTold::RequestTimedOut {
-                to: name(*to),
-                what: (*what).into(),
-                timeout_ms: *timeout_ms,
-                failed: *failed,
+            KernelEvent::RequestTimedOut(t) => KernelTold::RequestTimedOut {
+                to: name(t.to),
+                what: t.what.into(),
+                timeout_ms: t.timeout_ms,
+                failed: t.failed,
             },
         }
     }
