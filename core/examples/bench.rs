@@ -8,46 +8,14 @@
 //! first run measures that warm-up, the second the simulator. Built natively and for
 //! wasm32-wasip1 (run under Node's WASI) by `scripts/bench.sh`. A program that prints figures, not
 //! a test.
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use mqplay_core::{Scenario, Sim};
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        if !p.is_null() {
-            if new_size > layout.size() {
-                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
-                PEAK.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{Counting, ALLOCS, PEAK};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -74,7 +42,55 @@ fn scenario(records: u32) -> Scenario {
     Scenario::from_json(&text).expect("the benchmark scenario is valid")
 }
 
+/// `bench worst`: the costliest kind of valid document, 9 brokers, 8 topics of 64 partitions and
+/// 32 consumers heartbeating and committing every millisecond, made as long as validation admits;
+/// run to its end. Prints its work units, wall time and units/s: the worst case the budget allows.
+fn worst() {
+    let topics: Vec<String> = (0..8)
+        .map(|t| format!(r#"{{"name":"t{t}","partitions":64}}"#))
+        .collect();
+    let consumers: Vec<String> = (0..32)
+        .map(|i| {
+            format!(
+                r#"{{"id":"c{i}","group":"g","topics":["t0","t1"],"auto_offset_reset":"earliest","heartbeat_interval_ms":1,"auto_commit_interval_ms":1,"session_timeout_ms":6000}}"#
+            )
+        })
+        .collect();
+    let doc = |duration: u64| {
+        format!(
+            r#"{{"version":2,"seed":1,"duration_ms":{duration},"kafka":{{"brokers":9,"topics":[{}],"consumers":[{}]}}}}"#,
+            topics.join(","),
+            consumers.join(",")
+        )
+    };
+    let (mut lo, mut hi) = (1_000u64, 86_400_000u64);
+    while hi - lo > 100 {
+        let mid = (lo + hi) / 2;
+        if Scenario::from_json(&doc(mid)).is_ok() {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let scenario = Scenario::from_json(&doc(lo)).expect("valid");
+    let estimate = scenario.estimate().map_or(0, |c| c.total());
+    let start = Instant::now();
+    let mut sim = Sim::new(scenario).expect("valid");
+    sim.run_to_end();
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "{{\"worst_duration_ms\":{lo},\"estimate\":{estimate},\"work_units\":{},\"halted\":{},\"seconds\":{seconds:.3},\"units_per_second\":{:.0},\"peak_heap_bytes\":{}}}",
+        sim.work(),
+        sim.halted().is_some(),
+        sim.work() as f64 / seconds,
+        PEAK.load(Ordering::Relaxed)
+    );
+}
+
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("worst") {
+        return worst();
+    }
     let records: u32 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let seeks: usize = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(1000);
     let cold = Instant::now();

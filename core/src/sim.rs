@@ -264,11 +264,12 @@ impl Sim {
     }
 
     /// Go to `step` (clamped to `max_steps`): restore the nearest checkpoint at or before it and
-    /// replay from there. Going forward past every checkpoint runs the new work.
-    pub fn seek(&mut self, step: u64) {
+    /// replay from there. Going forward past every checkpoint runs the new work. Returns the work
+    /// units replayed (at most a checkpoint interval plus one step, for a step already reached).
+    pub fn seek(&mut self, step: u64) -> u64 {
         let target = step.min(self.max_steps());
         if target == self.steps() {
-            return;
+            return 0;
         }
         let nearest = self.checkpoints.iter().rposition(|c| c.steps <= target);
         if let Some(i) = nearest {
@@ -279,7 +280,14 @@ impl Sim {
             }
         }
         let remaining = target.saturating_sub(self.steps());
+        let before = self.work();
         self.run_steps(remaining);
+        self.work() - before
+    }
+
+    /// Work units between checkpoints now (it doubles when old checkpoints are thinned).
+    pub fn checkpoint_interval(&self) -> u64 {
+        self.checkpoint_interval
     }
 
     fn last_checkpoint_work(&self) -> u64 {

@@ -234,6 +234,13 @@ impl Consumer {
     /// real client sends `allConsumed()` even when nothing moved; skipping a commit that would
     /// store the same offsets changes no state, only the number of requests.)
     fn commit(&mut self, ctx: &mut Ctx<'_>, then: Then) -> bool {
+        let moved = self
+            .positions
+            .iter()
+            .any(|(tp, pos)| self.last_committed.get(tp) != Some(pos));
+        if !moved || self.phase != Phase::Stable {
+            return false;
+        }
         let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone()) else {
             return false;
         };
@@ -367,17 +374,20 @@ impl Consumer {
         if !stable {
             return;
         }
+        // Only leaders without a fetch in flight get one (this runs on every poll, so the common
+        // case, every leader busy, allocates nothing).
         let mut by_leader: BTreeMap<BrokerId, Vec<(Tp, u64)>> = BTreeMap::new();
         for tp in &self.assigned {
             if let (Some(pos), Some(leader)) = (self.positions.get(tp), cluster.leader(*tp)) {
-                by_leader.entry(leader).or_default().push((*tp, *pos));
+                if !self.fetching_from.contains(&leader) {
+                    by_leader.entry(leader).or_default().push((*tp, *pos));
+                }
             }
         }
         for (broker, positions) in by_leader {
-            if self.fetching_from.insert(broker) {
-                let id = ctx.request(broker, Request::Fetch { positions });
-                self.pending.insert(id, Pending::Fetch { broker });
-            }
+            self.fetching_from.insert(broker);
+            let id = ctx.request(broker, Request::Fetch { positions });
+            self.pending.insert(id, Pending::Fetch { broker });
         }
     }
 
@@ -632,6 +642,9 @@ impl Consumer {
     /// before.
     fn ensure_positions(&mut self, ctx: &mut Ctx<'_>) {
         let stable = self.phase == Phase::Stable;
+        if !stable || self.assigned.iter().all(|tp| self.positions.contains_key(tp)) {
+            return;
+        }
         let busy = self
             .pending
             .values()
@@ -642,7 +655,7 @@ impl Consumer {
             .copied()
             .filter(|tp| !self.positions.contains_key(tp))
             .collect();
-        if let (true, false, false, Some(c)) = (stable, busy, missing.is_empty(), self.coordinator) {
+        if let (false, Some(c)) = (busy, self.coordinator) {
             let id = ctx.request(
                 c,
                 Request::OffsetFetch {
@@ -657,9 +670,8 @@ impl Consumer {
     /// The leader compares the partition counts it assigned with against the metadata on every
     /// poll and rejoins when they differ (`ConsumerCoordinator#rejoinNeededOrPending`).
     fn check_metadata(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        let changed = self.subscribed_counts(cluster) != self.assigned_with;
         let leading = self.is_leader && self.phase == Phase::Stable;
-        if !leading || !changed || self.rejoin_underway() {
+        if !leading || !self.metadata_changed(cluster) || self.rejoin_underway() {
             return;
         }
         ctx.trace(Told::RebalanceNoticed {
@@ -676,6 +688,19 @@ impl Consumer {
         self.pending
             .values()
             .any(|p| matches!(p, Pending::Join | Pending::Commit { then: Then::Rejoin, .. }))
+    }
+
+    /// Whether the subscribed topics' partition counts differ from those last assigned with
+    /// (compared in place: this runs on every poll).
+    fn metadata_changed(&self, cluster: &Cluster) -> bool {
+        let mut seen = 0;
+        for t in cluster.topics.iter().filter(|t| self.spec.topics.contains(&t.name)) {
+            seen += 1;
+            if self.assigned_with.get(&t.name) != Some(&(t.partitions.len() as u32)) {
+                return true;
+            }
+        }
+        seen != self.assigned_with.len()
     }
 
     fn subscribed_counts(&self, cluster: &Cluster) -> BTreeMap<String, u32> {

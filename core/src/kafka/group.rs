@@ -122,12 +122,18 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         ctx.respond(from, id, body);
         return;
     }
-    let topic_index: BTreeMap<String, usize> = cluster
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    // Topic names to indices, for a leader's SyncGroup only (built per request otherwise).
+    let topic_index: BTreeMap<String, usize> = match &req {
+        Request::SyncGroup {
+            assignment: Some(_), ..
+        } => cluster
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
     let incarnation = cluster.broker(broker).map_or(0, |b| b.incarnation);
     let alive = previous_alive(cluster, &group_id);
     let group = cluster

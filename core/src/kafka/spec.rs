@@ -470,8 +470,8 @@ impl<'a> Validator<'a> {
 
     /// An upper estimate of the work (events plus trace entries) the Kafka part costs until
     /// `duration_ms`. Per consumer: a heartbeat (timer, request, response) every
-    /// `heartbeat.interval.ms` and an auto-commit (timer, request, response, entry) every
-    /// `auto.commit.interval.ms`. Per fetch stream (a consumer and a partition leader it reads
+    /// `heartbeat.interval.ms` and an auto-commit tick every `auto.commit.interval.ms` (a commit
+    /// request, response and entry when records moved). Per fetch stream (a consumer and a partition leader it reads
     /// from, at most the group's partitions): an empty long poll (request, wait timer, response)
     /// every `fetch.max.wait.ms`. Per record: partitioned, appended, and consumed once per group
     /// that reads its topic, plus its share of batch events.
@@ -482,7 +482,10 @@ impl<'a> Validator<'a> {
             let active = duration_ms.saturating_sub(*from);
             periodic = periodic.saturating_add(active.saturating_mul(3) / c.heartbeat_interval_ms.max(1));
             if c.enable_auto_commit {
-                periodic = periodic.saturating_add(active.saturating_mul(4) / c.auto_commit_interval_ms.max(1));
+                // Every tick is a timer; only a tick after new records sends a commit (request,
+                // response, entry), and there are no more of those than records.
+                let ticks = active / c.auto_commit_interval_ms.max(1);
+                periodic = periodic.saturating_add(ticks.saturating_add(3 * ticks.min(self.records)));
             }
         }
         let mut groups: Vec<&str> = self.consumers.iter().map(|(c, _)| c.group.as_str()).collect();

@@ -361,6 +361,26 @@ impl Scenario {
         }
     }
 
+    /// The estimated cost of running the whole document (see `crate::budget`): what validation
+    /// compares with the budget. `None` when the document does not validate otherwise.
+    pub fn estimate(&self) -> Option<Cost> {
+        let mut errors = Vec::new();
+        let mut kafka = self
+            .kafka
+            .as_ref()
+            .map(|k| KafkaValidator::new(k, "kafka", &mut errors));
+        let mut order: Vec<usize> = (0..self.actions.len()).collect();
+        order.sort_by_key(|&i| self.actions[i].at_ms);
+        for i in order {
+            if let (Action::Kafka(a), Some(v)) = (&self.actions[i].action, kafka.as_mut()) {
+                v.action("", i, self.actions[i].at_ms, a, &mut errors);
+            }
+        }
+        errors
+            .is_empty()
+            .then(|| kafka.map_or(Cost::default(), |k| k.estimate(self.duration_ms)))
+    }
+
     /// Refuses a document whose records or estimated work exceed the budgets, at the field to
     /// change: the largest produce action when records dominate, else `duration_ms`.
     fn check_budget(&self, kafka: Option<&KafkaValidator<'_>>, errors: &mut Vec<ScenarioError>) {
