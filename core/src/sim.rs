@@ -5,9 +5,10 @@
 //!
 //! Going back in time restores a checkpoint and replays: the state (kernel and systems) is `Clone`
 //! and cheap to clone (logs and the record arena share chunks), a checkpoint is taken every
-//! `checkpoint_interval` work units, so `seek` replays at most that much work plus one event. The
-//! trace lives outside the checkpoints (it only grows), and a seek cuts it back to the entries made
-//! by the target step.
+//! `checkpoint_interval` work units, so `seek` replays at most that much work plus one event,
+//! backward or forward. The trace lives outside the checkpoints: a seek shows the entries made by
+//! the target step and keeps later ones as the recorded future, which a replay shows again (see
+//! `TraceRing`) until a learner's action changes the scenario.
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -20,7 +21,8 @@ use crate::systems::{Event, SimKernel, Systems, Told, Trace};
 
 /// How far past its time a live action extends a scenario, so a learner can keep playing.
 pub const LIVE_EXTENSION_MS: u64 = 60_000;
-/// Work units between checkpoints at first; doubled each time the checkpoints are thinned.
+/// Work units between checkpoints at first (`Limits::checkpoint_interval`); doubled each time the
+/// checkpoints are thinned.
 pub const CHECKPOINT_INTERVAL: u64 = 100_000;
 /// Checkpoints kept at most; past it every other one is dropped (so memory stays bounded).
 pub const MAX_CHECKPOINTS: usize = 256;
@@ -89,7 +91,7 @@ impl Sim {
             state,
             trace,
             checkpoints: Vec::new(),
-            checkpoint_interval: CHECKPOINT_INTERVAL,
+            checkpoint_interval: limits.checkpoint_interval.max(1),
         };
         sim.checkpoint();
         Ok(sim)
@@ -276,7 +278,9 @@ impl Sim {
             let cp = &self.checkpoints[i];
             if target < self.steps() || cp.steps > self.steps() {
                 self.state = cp.state.clone();
-                self.trace.truncate_total(cp.trace_total);
+                // Back: later entries become the recorded future; forward: the entries up to
+                // the checkpoint are shown again (they were recorded when the run first passed).
+                self.trace.show_until(cp.trace_total);
             }
         }
         let remaining = target.saturating_sub(self.steps());
@@ -329,10 +333,11 @@ impl Sim {
         candidate.actions.insert(index, TimedAction { at_ms, action });
         candidate.validate()?;
         self.scenario = Rc::new(candidate);
-        // Later checkpoints describe the old scenario. Earlier ones stay right: every action they
-        // have not run yet comes at or after the new one.
+        // Later checkpoints and the recorded future trace describe the old scenario. Earlier
+        // checkpoints stay right: every action they have not run yet comes at or after the new one.
         let now = self.steps();
         self.checkpoints.retain(|c| c.steps <= now);
+        self.trace.forget_future();
         Ok(at_ms)
     }
 
@@ -448,6 +453,33 @@ mod tests {
         assert_eq!(replay.trace_hash(), sim.trace_hash());
         let last = sim.trace().last().map(|e| sim.tell(e).key());
         assert_eq!(last, Some("BrokerCrashed"));
+    }
+
+    /// Regression (found by `tests/documents.rs`): a seek forward from before a checkpoint
+    /// restored it and lost the trace entries between, because going back had deleted them.
+    #[test]
+    fn seek_forward_past_a_checkpoint_keeps_the_entries_between() {
+        let text = r#"{"version":2,"seed":9,"duration_ms":60000,
+            "kafka":{"brokers":2,"topics":[{"name":"t","partitions":3}],"producers":[{"id":"p"}],
+                     "consumers":[{"id":"c","group":"g","topics":["t"],"auto_offset_reset":"earliest"}]},
+            "actions":[{"at_ms":5000,"kafka":{"do":"produce_many","producer":"p","topic":"t","count":3000,
+                        "key_prefix":"k","distinct_keys":10}}]}"#;
+        let scenario = Scenario::from_json(text).unwrap();
+        let limits = Limits {
+            checkpoint_interval: 1_000,
+            ..Limits::default()
+        };
+        let mut sim = Sim::with_limits(scenario.clone(), limits).unwrap();
+        sim.run_to_end();
+        assert!(sim.checkpoint_count() >= 5, "{} checkpoints", sim.checkpoint_count());
+        let end = sim.steps();
+        for target in [end / 10, end - 1, 3, end / 2, end] {
+            sim.seek(target);
+            let mut fresh = Sim::with_limits(scenario.clone(), limits).unwrap();
+            fresh.run_steps(target);
+            assert_eq!(sim.trace_total(), fresh.trace_total(), "seek({target})");
+            assert_eq!(sim.trace_hash(), fresh.trace_hash(), "seek({target})");
+        }
     }
 
     #[test]

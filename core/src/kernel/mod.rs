@@ -44,6 +44,9 @@ pub struct Limits {
     pub max_trace_entries: usize,
     /// Work units (events processed plus trace entries made) a run may spend; see `budget`.
     pub max_work: u64,
+    /// Work units between checkpoints at first (`sim::Sim` doubles it when it thins them). Tests
+    /// set it small to exercise seeking on short runs.
+    pub checkpoint_interval: u64,
 }
 
 impl Default for Limits {
@@ -54,6 +57,7 @@ impl Default for Limits {
             // prints every entry as it is made, whatever the ring keeps.
             max_trace_entries: 250_000,
             max_work: crate::budget::MAX_WORK_UNITS,
+            checkpoint_interval: crate::sim::CHECKPOINT_INTERVAL,
         }
     }
 }
@@ -211,7 +215,7 @@ pub struct Io<'a> {
 }
 
 impl Io<'_> {
-    pub fn record<E>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
+    pub fn record<E: PartialEq>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
         *self.work += 1;
         trace.push(TraceEntry::new(self.steps, self.now.ms(), node, event));
     }
@@ -390,7 +394,7 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
     }
 
     /// Records a trace entry at the current step and time.
-    pub fn record<E>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
+    pub fn record<E: PartialEq>(&mut self, trace: &mut TraceRing<E>, node: NodeId, event: E) {
         self.work += 1;
         trace.push(TraceEntry::new(self.steps, self.now.ms(), node, event));
     }
@@ -423,7 +427,7 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
 
     /// Sends `delivery` from `from` to `to` over the network: one latency draw, then the fault
     /// rules. A request is tracked until its response arrives, it times out, or its peer crashes.
-    pub fn send<E: From<KernelEvent>>(
+    pub fn send<E: From<KernelEvent> + PartialEq>(
         &mut self,
         trace: &mut TraceRing<E>,
         from: NodeId,
@@ -587,7 +591,7 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
     /// Takes the next item due at `t` (queued events first, then request deadlines), applying the
     /// kernel's own rules: deliveries to a crashed node or its earlier life are dropped, a request to
     /// a node that is down is refused, a response to a request that timed out is ignored.
-    pub fn pop_due<E: From<KernelEvent>>(&mut self, t: Instant, trace: &mut TraceRing<E>) -> Due<M, T> {
+    pub fn pop_due<E: From<KernelEvent> + PartialEq>(&mut self, t: Instant, trace: &mut TraceRing<E>) -> Due<M, T> {
         if self.queue.peek_time() == Some(t) {
             let Some(event) = self.queue.pop() else {
                 return Due::Nothing;

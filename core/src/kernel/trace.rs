@@ -86,6 +86,12 @@ pub struct TimedOut {
 /// (so between `limit - 2 * chunk` and `limit` entries are kept, a chunk being at most a
 /// sixteenth of the limit) and its memory is reused, so a long run costs no copying and no
 /// allocation once the ring is full.
+///
+/// Going back in time (`show_until` a smaller total) hides the later entries instead of deleting
+/// them: the run that made them is deterministic, so when the simulation replays (or restores a
+/// later checkpoint) the same entries come again and are shown again, and a seek forward past a
+/// checkpoint still has the entries between. Only a change of scenario (`forget_future`) deletes
+/// them.
 #[derive(Debug, Clone)]
 pub struct TraceRing<E> {
     /// Full chunks, oldest first.
@@ -95,13 +101,16 @@ pub struct TraceRing<E> {
     spare: Vec<Vec<TraceEntry<E>>>,
     chunk: usize,
     dropped: u64,
+    /// Entries of the present: those made up to the current step. Stored ones past it are the
+    /// recorded future.
+    shown: u64,
     limit: usize,
 }
 
 /// Entries per chunk at most.
 const TRACE_CHUNK: usize = 4096;
 
-impl<E> TraceRing<E> {
+impl<E: PartialEq> TraceRing<E> {
     pub fn new(limit: usize) -> Self {
         TraceRing {
             full: VecDeque::new(),
@@ -109,6 +118,7 @@ impl<E> TraceRing<E> {
             spare: Vec::new(),
             chunk: (limit / 16).clamp(1, TRACE_CHUNK),
             dropped: 0,
+            shown: 0,
             limit,
         }
     }
@@ -120,16 +130,54 @@ impl<E> TraceRing<E> {
         }
     }
 
+    fn stored_len(&self) -> usize {
+        self.full.len() * self.chunk + self.tail.len()
+    }
+
+    fn stored_total(&self) -> u64 {
+        self.dropped + self.stored_len() as u64
+    }
+
+    fn stored(&self, index: usize) -> Option<&TraceEntry<E>> {
+        match self.full.get(index / self.chunk) {
+            Some(c) => c.get(index % self.chunk),
+            None => self.tail.get(index - self.full.len() * self.chunk),
+        }
+    }
+
     #[inline]
     pub fn push(&mut self, entry: TraceEntry<E>) {
+        if self.shown < self.stored_total() {
+            self.replay(entry);
+            return;
+        }
         if self.tail.len() >= self.chunk {
             self.roll();
         }
+        self.shown += 1;
         if self.limit == 0 {
             self.dropped += 1;
             return;
         }
         self.tail.push(entry);
+    }
+
+    /// A replayed step made `entry`, which the ring already holds from the first time: show it
+    /// again. (Were it different, the run would not be deterministic; the recorded future is then
+    /// forgotten and the new entry kept, and debug builds stop.)
+    #[cold]
+    fn replay(&mut self, entry: TraceEntry<E>) {
+        let same = self.shown < self.dropped
+            || self
+                .stored((self.shown - self.dropped) as usize)
+                .is_some_and(|old| *old == entry);
+        debug_assert!(same, "a replayed step made a different trace entry");
+        if same {
+            self.shown += 1;
+        } else {
+            self.forget_future();
+            self.push(entry);
+        }
     }
 
     /// The tail chunk is full: it joins the full ones, the oldest goes if the ring is at its
@@ -140,7 +188,7 @@ impl<E> TraceRing<E> {
         let full = core::mem::replace(&mut self.tail, fresh);
         self.full.push_back(full);
         // Room for a whole tail chunk, so the ring never exceeds its limit while the tail fills.
-        while self.len() + self.chunk > self.limit {
+        while self.stored_len() + self.chunk > self.limit {
             let Some(oldest) = self.full.pop_front() else {
                 break;
             };
@@ -149,60 +197,85 @@ impl<E> TraceRing<E> {
         }
     }
 
-    /// Entries kept.
+    /// Entries of the present that are kept.
     pub fn len(&self) -> usize {
-        self.full.len() * self.chunk + self.tail.len()
+        self.shown.saturating_sub(self.dropped) as usize
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Entries dropped from the front to respect the limit.
+    /// Entries of the present dropped from the front to respect the limit.
     pub fn dropped(&self) -> u64 {
-        self.dropped
+        self.dropped.min(self.shown)
     }
-    /// Entries ever made: kept plus dropped.
+    /// Entries of the present ever made: kept plus dropped.
     pub fn total(&self) -> u64 {
-        self.dropped + self.len() as u64
+        self.shown
     }
     pub fn limit(&self) -> usize {
         self.limit
     }
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TraceEntry<E>> + '_ {
-        self.full.iter().flat_map(|c| c.iter()).chain(self.tail.iter())
+        // Whole chunks of the present, then the part of the next one that is present.
+        let visible = self.len();
+        let whole = (visible / self.chunk).min(self.full.len());
+        let rest = visible - whole * self.chunk;
+        let partial: &[TraceEntry<E>] = match self.full.get(whole) {
+            Some(c) => &c[..rest.min(c.len())],
+            None => &self.tail[..rest.min(self.tail.len())],
+        };
+        self.full.range(..whole).flat_map(|c| c.iter()).chain(partial.iter())
     }
-    /// The `kept_index`-th kept entry (every chunk but the tail is full).
+    /// The `kept_index`-th kept entry of the present.
     pub fn get(&self, kept_index: usize) -> Option<&TraceEntry<E>> {
-        match self.full.get(kept_index / self.chunk) {
-            Some(c) => c.get(kept_index % self.chunk),
-            None => self.tail.get(kept_index - self.full.len() * self.chunk),
+        if kept_index >= self.len() {
+            return None;
         }
+        self.stored(kept_index)
     }
     pub fn last(&self) -> Option<&TraceEntry<E>> {
-        self.tail.last().or_else(|| self.full.back()?.last())
+        self.len().checked_sub(1).and_then(|i| self.stored(i))
     }
     /// The last `n` kept entries, oldest first.
     pub fn tail(&self, n: usize) -> impl Iterator<Item = &TraceEntry<E>> + '_ {
         self.iter().skip(self.len().saturating_sub(n))
     }
 
-    /// Forgets every entry made after the first `total` ones (seek going back in time). Entries
-    /// that were already dropped stay dropped: the ring then holds a shorter, still exact suffix.
-    pub fn truncate_total(&mut self, total: u64) {
-        if total >= self.total() {
+    /// Makes the first `total` entries the present: fewer to go back in time (the later ones are
+    /// kept as the recorded future), more to jump forward to a checkpoint over entries already
+    /// recorded. Never past what is recorded.
+    pub fn show_until(&mut self, total: u64) {
+        self.shown = total.min(self.stored_total());
+    }
+
+    /// Deletes the recorded future: the scenario changed, so later steps will differ.
+    pub fn forget_future(&mut self) {
+        if self.shown >= self.stored_total() {
             return;
         }
-        let keep = total.saturating_sub(self.dropped) as usize;
-        self.dropped = self.dropped.min(total);
-        // Put everything back into full chunks plus a tail holding the last partial chunk.
+        if self.shown <= self.dropped {
+            let chunks = core::mem::take(&mut self.full);
+            for c in chunks {
+                self.recycle(c);
+            }
+            self.tail.clear();
+            self.dropped = self.shown;
+            return;
+        }
+        let keep = (self.shown - self.dropped) as usize;
         let whole = keep / self.chunk;
         while self.full.len() > whole {
             let Some(c) = self.full.pop_back() else { break };
             let old_tail = core::mem::replace(&mut self.tail, c);
             self.recycle(old_tail);
         }
-        if self.full.len() == whole && self.tail.len() > keep - whole * self.chunk {
-            self.tail.truncate(keep - whole * self.chunk);
-        }
+        self.tail.truncate(keep - whole * self.chunk);
+    }
+
+    /// Forgets every entry made after the first `total` ones.
+    pub fn truncate_total(&mut self, total: u64) {
+        self.show_until(total.min(self.shown));
+        self.forget_future();
     }
 }
 
@@ -254,7 +327,16 @@ mod tests {
                 x ^= x << 13;
                 x ^= x >> 17;
                 x ^= x << 5;
-                if x % 7 == 0 && !model.is_empty() {
+                if x % 11 == 0 && !model.is_empty() {
+                    // Back in time and forward again over the recorded future.
+                    let total = (x as usize) % (model.len() + 1);
+                    ring.show_until(total as u64);
+                    assert_eq!(ring.total(), total as u64);
+                    for (i, v) in model.iter().enumerate().skip(total) {
+                        ring.push(TraceEntry::new(0, 0, NodeId(0), *v));
+                        assert_eq!(ring.total(), i as u64 + 1);
+                    }
+                } else if x % 7 == 0 && !model.is_empty() {
                     let total = (x as usize) % (model.len() + 1);
                     model.truncate(total);
                     ring.truncate_total(total as u64);
