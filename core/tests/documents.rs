@@ -205,7 +205,7 @@ fn config(cases: u32) -> Config {
     let seed = std::env::var("MQPLAY_PROPTEST_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6b65_726e_656c_32);
+        .unwrap_or(0x006b_6572_6e65_6c32);
     Config {
         cases,
         failure_persistence: None,
