@@ -290,6 +290,108 @@ try {
     await phone.close();
   });
 
+  const linkTo = (doc, step) => `${base}#s=${Buffer.from(JSON.stringify(doc)).toString('base64url')}&step=${step}`;
+  const stepsOn = async p => Number((await p.locator('#clock').innerText()).match(/(?:step|步) (\d+)/)[1]);
+
+  await test('a version-1 share link from the Foundation still loads, at its step', async () => {
+    const v1 = JSON.parse(await readFile(join(here, '..', '..', 'core', 'tests', 'fixtures', 'default-v1.json'), 'utf8'));
+    const other = await browser.newPage();
+    watch(other);
+    await other.goto(linkTo(v1, 40));
+    await other.waitForSelector('svg.diagram .broker');
+    await other.waitForFunction(() => /(step|步) 40\b/.test(document.querySelector('#clock')?.innerText ?? ''), null, { timeout: 10000 });
+    assert.equal(await other.locator('#errors').count(), 0);
+    assert.equal(await other.locator('svg.diagram .lane').count(), 3);
+    await other.close();
+  });
+
+  await test('a link to step 18446744073709551615 is clamped: long work shows progress and stops when asked', async () => {
+    const big = {
+      version: 2, seed: 7, duration_ms: 600000,
+      kafka: { brokers: 3, topics: [{ name: 'orders', partitions: 6 }], producers: [{ id: 'p1' }],
+               consumers: [{ id: 'c1', group: 'g', topics: ['orders'], auto_offset_reset: 'earliest' }] },
+      actions: [{ at_ms: 5000, kafka: { do: 'produce_many', producer: 'p1', topic: 'orders', count: 1000000, key_prefix: 'order', distinct_keys: 1000 } }],
+    };
+    const other = await browser.newPage();
+    watch(other);
+    await other.goto(linkTo(big, '18446744073709551615'));
+    await other.waitForSelector('#job progress', { timeout: 10000 });
+    await other.screenshot({ path: join(shots, 'job-progress-en.png') });
+    // The page answers while it works: the language toggle still switches at once.
+    await other.click('#lang-toggle');
+    await other.waitForSelector('#btn-stop-job:has-text("停在这里")', { timeout: 2000 });
+    await other.click('#lang-toggle');
+    const before = await stepsOn(other);
+    await other.click('#btn-stop-job');
+    await other.waitForSelector('#job', { state: 'detached', timeout: 2000 });
+    const stopped = await stepsOn(other);
+    assert.ok(stopped >= before, `stopped at ${stopped}, saw ${before}`);
+    await other.waitForTimeout(300);
+    assert.equal(await stepsOn(other), stopped, 'nothing runs after Stop');
+    // The default scenario with the same step runs to its end and says it is idle.
+    await other.goto(linkTo(JSON.parse(await readFile(join(here, '..', '..', 'core', 'data', 'scenarios', 'default.json'), 'utf8')), '18446744073709551615'));
+    await other.reload();
+    await other.waitForSelector('#clock .finished', { timeout: 20000 });
+    await other.close();
+  });
+
+  await test('a document listing its actions out of time order imports, seeks, takes a click, exports and shares', async () => {
+    const doc = {
+      version: 2, seed: 4, duration_ms: 60000,
+      kafka: { brokers: 2, topics: [{ name: 'orders', partitions: 2 }], producers: [{ id: 'p' }],
+               consumers: [{ id: 'c1', group: 'g', topics: ['orders'], auto_offset_reset: 'earliest' }] },
+      // Valid in the order they run, not in the order listed.
+      actions: [
+        { at_ms: 9000, kafka: { do: 'remove_consumer', consumer: 'late' } },
+        { at_ms: 8000, kafka: { do: 'add_partitions', topic: 'orders', count: 4 } },
+        { at_ms: 7000, kafka: { do: 'add_partitions', topic: 'orders', count: 3 } },
+        { at_ms: 6000, kafka: { do: 'add_consumer', consumer: { id: 'late', group: 'g', topics: ['orders'] } } },
+        { at_ms: 5000, kafka: { do: 'produce', producer: 'p', topic: 'orders', key: 'early', value: 'v' } },
+      ],
+    };
+    // Other tabs opened and closed before: make this one visible, or its timers are throttled.
+    await page.bringToFront();
+    await page.click('#btn-import');
+    await page.fill('#import-text', JSON.stringify(doc));
+    await page.click('#btn-import-load');
+    await page.locator('svg.diagram .broker').first().waitFor();
+    if (await page.locator('#errors').count()) assert.fail(await page.locator('#errors').innerText());
+    // Step past the actions, then back: the seek lands.
+    await page.locator('body').click({ position: { x: 5, y: 790 } });
+    for (let i = 0; i < 200 && await page.locator('#event-log li', { hasText: 'late left' }).count() === 0; i++) {
+      await page.keyboard.press('ArrowRight');
+    }
+    await page.locator('#event-log li', { hasText: 'late left' }).first().waitFor({ timeout: 5000 });
+    const far = await stepsOn(page);
+    await page.click('#btn-back');
+    await page.waitForFunction(s => !document.querySelector('#clock').innerText.includes(` ${s}`), far);
+    assert.ok((await stepsOn(page)) < far);
+    // A click joins the scenario.
+    await page.fill('#key-input', 'clicked');
+    await page.click('#btn-produce');
+    await page.locator('#event-log li', { hasText: 'clicked' }).first().waitFor();
+    assert.equal(await page.locator('#errors').count(), 0);
+    // Export, and the export imports again.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#btn-export')]);
+    const exported = await readFile(await download.path(), 'utf8');
+    assert.ok(JSON.parse(exported).actions.some(a => a.kafka?.key === 'clicked'));
+    await page.click('#btn-import');
+    await page.fill('#import-text', exported);
+    await page.click('#btn-import-load');
+    await page.locator('svg.diagram .broker').first().waitFor();
+    assert.equal(await page.locator('#errors').count(), 0);
+    // Share it.
+    await page.click('#btn-share');
+    const link = await page.locator('#share-link').inputValue();
+    await page.click('#share-close');
+    const other = await browser.newPage();
+    watch(other);
+    await other.goto(link);
+    await other.waitForSelector('svg.diagram .broker');
+    assert.equal(await other.locator('#errors').count(), 0);
+    await other.close();
+  });
+
   await test('no console errors, page errors or dialogs', async () => {
     assert.deepEqual(errors, []);
   });

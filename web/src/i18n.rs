@@ -182,8 +182,13 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "job.to_entry",
-        "Running until something happens…",
-        "正在运行，直到有事件发生…",
+        "Running until something happens: t = {} s of {} s, step {}…",
+        "正在运行，直到有事件发生：t = {} 秒（共 {} 秒），第 {} 步…",
+    ),
+    (
+        "job.to_end",
+        "Running to the end of the scenario: t = {} s of {} s, step {}…",
+        "正在运行到场景结束：t = {} 秒（共 {} 秒），第 {} 步…",
     ),
     ("job.progress", "Progress", "进度"),
     ("job.stop", "Stop here", "停在这里"),
@@ -217,9 +222,14 @@ pub fn t1(lang: Lang, key: &'static str, value: impl core::fmt::Display) -> Stri
 
 /// A string with two `{}` filled in, in order.
 pub fn t2(lang: Lang, key: &'static str, a: impl core::fmt::Display, b: impl core::fmt::Display) -> String {
-    t(lang, key)
-        .replacen("{}", &a.to_string(), 1)
-        .replacen("{}", &b.to_string(), 1)
+    tn(lang, key, &[&a, &b])
+}
+
+/// A string with each `{}` filled in, in order.
+pub fn tn(lang: Lang, key: &'static str, values: &[&dyn core::fmt::Display]) -> String {
+    values
+        .iter()
+        .fold(t(lang, key).to_string(), |s, v| s.replacen("{}", &v.to_string(), 1))
 }
 
 /// A consumer phase from the view (`stable`, `joining`, ...) in the learner's language.
@@ -311,7 +321,14 @@ mod tests {
         ];
         let mut missing = Vec::new();
         for src in sources {
-            let calls = ["t(lang, \"", "t(p.lang, \"", "t1(lang, \"", "t2(lang, \"", ", lang, \""];
+            let calls = [
+                "t(lang, \"",
+                "t(p.lang, \"",
+                "t1(lang, \"",
+                "t2(lang, \"",
+                "tn(lang, \"",
+                ", lang, \"",
+            ];
             for part in calls.iter().flat_map(|call| src.split(call).skip(1)) {
                 let key = part.split('"').next().unwrap_or_default();
                 if !STRINGS.iter().any(|(k, _, _)| *k == key) {

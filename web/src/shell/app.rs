@@ -135,8 +135,8 @@ pub fn app() -> Html {
                     }
                     <Controls lang={lang} playing={store.playing} finished={store.view.finished} speed={store.speed}
                         steps={store.steps()} horizon={store.horizon} now_ms={store.view.now_ms} on={on.clone()} />
-                    <Progress lang={lang} job={store.job} steps={store.steps()} work={store.view.work}
-                        work_limit={store.view.work_limit} on={on.clone()} />
+                    <Progress lang={lang} job={store.job} steps={store.steps()} now_ms={store.view.now_ms}
+                        duration_ms={store.view.duration_ms} max_steps={store.view.work_limit} on={on.clone()} />
                     if let Some(halted) = store.view.halted.clone() {
                         <p class="halted" role="alert" id="halted">{ format!("{} {halted}", t(lang, "ctl.halted")) }</p>
                     }

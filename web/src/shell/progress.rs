@@ -12,8 +12,10 @@ pub struct ProgressProps {
     pub lang: Lang,
     pub job: Option<Job>,
     pub steps: u64,
-    pub work: u64,
-    pub work_limit: u64,
+    pub now_ms: u64,
+    pub duration_ms: u64,
+    /// The most steps a run can reach (a far target is clamped to it).
+    pub max_steps: u64,
     pub on: Callback<Msg>,
 }
 
@@ -23,18 +25,39 @@ pub fn progress(p: &ProgressProps) -> Html {
         return html! {};
     };
     let lang = p.lang;
-    let (label, value, max) = match job {
-        Job::ToStep { target, from } => (
-            crate::i18n::t2(lang, "job.to_step", p.steps, target),
-            p.steps.saturating_sub(from),
-            target.saturating_sub(from).max(1),
+    let seconds = |ms: u64| format!("{:.1}", ms as f64 / 1000.0);
+    // The run ends at the target step or at the scenario's end, whichever comes first: show
+    // whichever is nearer, in per mille.
+    let time_done = p.now_ms.saturating_mul(1000) / p.duration_ms.max(1);
+    let (label, value) = match job {
+        Job::ToStep { target, .. } if target >= p.max_steps => (
+            crate::i18n::tn(
+                lang,
+                "job.to_end",
+                &[&seconds(p.now_ms), &seconds(p.duration_ms), &p.steps],
+            ),
+            time_done,
         ),
-        Job::ToEntry { .. } => (t(lang, "job.to_entry").to_string(), p.work, p.work_limit.max(1)),
+        Job::ToStep { target, from } => {
+            let steps_done = p.steps.saturating_sub(from).saturating_mul(1000) / target.saturating_sub(from).max(1);
+            (
+                crate::i18n::t2(lang, "job.to_step", p.steps, target),
+                steps_done.max(time_done),
+            )
+        }
+        Job::ToEntry { .. } => (
+            crate::i18n::tn(
+                lang,
+                "job.to_entry",
+                &[&seconds(p.now_ms), &seconds(p.duration_ms), &p.steps],
+            ),
+            time_done,
+        ),
     };
     html! {
         <div class="job" role="status" aria-live="polite" id="job">
             <span class="job-label">{ label }</span>
-            <progress id="job-progress" value={value.to_string()} max={max.to_string()} aria-label={t(lang, "job.progress")}></progress>
+            <progress id="job-progress" value={value.min(1000).to_string()} max="1000" aria-label={t(lang, "job.progress")}></progress>
             <button id="btn-stop-job" onclick={on_click(&p.on, Msg::StopJob)}>{ t(lang, "job.stop") }</button>
         </div>
     }
