@@ -884,6 +884,21 @@ fn runner_refuses_bad_arguments() {
 }
 
 #[test]
+fn runner_exits_3_with_the_reason_when_the_run_halts() {
+    let f = TempFile::new("halts.json", DEFAULT);
+    let out = mqplay(&["run", f.path(), "--max-work", "200"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("work budget of 200 units"), "{stderr}");
+    // What ran is still printed, and the summary says why it stopped.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let summary: Value = serde_json::from_str(stdout.split_once("--- summary\n").unwrap().1).unwrap();
+    assert!(summary["halted"].as_str().unwrap().contains("work budget"), "{summary}");
+    assert!(summary["steps"].as_u64().unwrap() < 200);
+    fails_with(&["run", f.path(), "--max-work", "0"], &["--max-work"]);
+}
+
+#[test]
 fn runner_runs_a_valid_scenario_and_ends_with_the_summary() {
     let f = TempFile::new("valid.json", DEFAULT);
     let out = mqplay(&["run", f.path()]);

@@ -1,7 +1,8 @@
 //! `mqplay run scenario.json`: run a scenario headless, print the trace as JSON lines on stdout,
 //! then a line `--- summary` and the summary as one JSON line (where and why the run ended, what
 //! the trace dropped, and each system's state: log end offsets, groups with member ids,
-//! assignments, committed offsets, lag). `--lang zh|en` adds each entry's sentence.
+//! assignments, committed offsets, lag). `--lang zh|en` adds each entry's sentence;
+//! `--max-work N` lowers the work budget (events plus trace entries) for this run.
 //!
 //! Exit status: 0 when the run reached its end; 2 for bad input (with the JSON path of each
 //! problem); 3 when the run halted on a budget or limit (the reason is in the summary and on
@@ -15,8 +16,7 @@ use mqplay_core::{Lang, Scenario, Sim};
 /// Exit status of a run that stopped on a budget or limit before its end.
 const HALTED: u8 = 3;
 
-const USAGE: &str =
-    "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only]\n       mqplay check <scenario.json>";
+const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,6 +39,7 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
     let mut path = None;
     let mut lang = None;
     let mut summary_only = false;
+    let mut limits = mqplay_core::Limits::default();
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -50,6 +51,11 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
                 })
             }
             "--summary-only" => summary_only = true,
+            "--max-work" => {
+                let n = it.next().and_then(|n| n.parse::<u64>().ok()).filter(|n| *n > 0);
+                let n = n.ok_or_else(|| format!("--max-work takes a positive number of work units\n{USAGE}"))?;
+                limits.max_work = n.min(limits.max_work);
+            }
             _ if path.is_none() => path = Some(a.clone()),
             _ => return Err(format!("unexpected argument `{a}`\n{USAGE}")),
         }
@@ -74,7 +80,7 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
             Ok(None)
         }
         "run" => {
-            let mut sim = Sim::new(scenario).map_err(|e| format!("{path}: {e:?}"))?;
+            let mut sim = Sim::with_limits(scenario, limits).map_err(|e| format!("{path}: {e:?}"))?;
             let out = std::io::stdout();
             let mut out = std::io::BufWriter::new(out.lock());
             let mut failed = None;

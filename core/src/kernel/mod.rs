@@ -461,21 +461,40 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
             .rng
             .between(self.network.latency_ms_min, self.network.latency_ms_max);
         let mut extra_ms = 0;
-        let what = request.map_or("message", |r| r.label);
+        // What a lost message was, for the sentence: the request's name, or its response's.
+        let what = match (&delivery, request) {
+            (_, Some(r)) => (r.label, false),
+            (Delivery::Response { id, .. }, None) => (self.pending.get(id).map_or("request", |p| p.spec.label), true),
+            _ => ("message", false),
+        };
+        // A partition with an end holds what crosses it until then (TCP retransmits), and
+        // delivers it in order: everything held arrives `latency_ms_max` after the end.
+        let mut held_until: Option<u64> = None;
+        let mut notes: Vec<KernelEvent> = Vec::new();
+        let mut lost_any = false;
         for (i, rule) in self.compiled.iter().enumerate() {
             if !rule.active(self.now.ms()) {
                 continue;
             }
-            let lost = match &rule.kind {
+            let (lost, held) = match &rule.kind {
                 CompiledKind::Partition(a, b) => {
                     let pair = (Some(from), Some(to));
-                    pair == (*a, *b) || pair == (*b, *a)
+                    let cut = pair == (*a, *b) || pair == (*b, *a);
+                    let healed = (rule.until_ms != u64::MAX).then_some(rule.until_ms);
+                    match (cut, healed) {
+                        (true, Some(until)) => (false, Some(until)),
+                        (true, None) => (true, None),
+                        _ => (false, None),
+                    }
                 }
                 CompiledKind::Drop {
                     from: f,
                     to: t,
                     percent,
-                } => net::matches(f, from) && net::matches(t, to) && self.rng.below(100) < u64::from(*percent),
+                } => (
+                    net::matches(f, from) && net::matches(t, to) && self.rng.below(100) < u64::from(*percent),
+                    None,
+                ),
                 CompiledKind::Delay {
                     from: f,
                     to: t,
@@ -484,25 +503,52 @@ impl<M: Clone, T: Clone> Kernel<M, T> {
                     if net::matches(f, from) && net::matches(t, to) {
                         extra_ms += e;
                     }
-                    false
+                    (false, None)
                 }
                 CompiledKind::Slow(node, e) => {
                     if *node == Some(to) {
                         extra_ms += e;
                     }
-                    false
+                    (false, None)
                 }
             };
-            if lost {
-                let lost = trace::Lost {
+            if lost || held.is_some() {
+                let note = trace::Lost {
                     from,
                     to,
                     rule: i as u32,
-                    what,
+                    what: what.0,
+                    response: what.1,
+                    held_until: held,
                 };
-                self.record(trace, from, E::from(KernelEvent::MessageLost(lost.into())));
-                return;
+                if lost {
+                    notes.push(KernelEvent::MessageLost(note.into()));
+                    lost_any = true;
+                    break;
+                }
+                notes.push(KernelEvent::MessageHeld(note.into()));
+                held_until = held_until.max(held);
             }
+        }
+        for note in notes {
+            self.record(trace, from, E::from(note));
+        }
+        if lost_any {
+            return;
+        }
+        if let Some(until) = held_until {
+            let to_incarnation = self.node(to).map_or(0, |n| n.incarnation);
+            let at = Instant(until).after_ms(self.network.latency_ms_max + extra_ms);
+            self.push(
+                at,
+                Event::Deliver {
+                    from,
+                    to,
+                    to_incarnation,
+                    delivery,
+                },
+            );
+            return;
         }
         let to_incarnation = self.node(to).map_or(0, |n| n.incarnation);
         self.push(

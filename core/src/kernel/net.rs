@@ -36,7 +36,9 @@ impl Default for NetworkSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FaultRule {
-    /// The two nodes cannot reach each other: every message between them, either way, is lost.
+    /// The two nodes cannot reach each other, either way. What one sends the other waits (TCP
+    /// retransmits it) and arrives, in order, once the partition heals at `until_ms`; without
+    /// `until_ms` it never heals and the messages are lost. Requesters see their timeouts.
     Partition {
         between: [String; 2],
         #[serde(default)]

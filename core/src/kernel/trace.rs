@@ -60,8 +60,10 @@ pub enum KernelEvent {
     FaultEnds {
         rule: u32,
     },
-    /// A message was lost on the way: a partition or a drop rule took it.
+    /// A message was lost on the way: a drop rule, or a partition that never heals, took it.
     MessageLost(Box<Lost>),
+    /// A message waits for a partition to heal (TCP retransmits it; it arrives after).
+    MessageHeld(Box<Lost>),
     /// A request got no answer within its timeout; the requester closed that connection.
     RequestTimedOut(Box<TimedOut>),
 }
@@ -71,7 +73,21 @@ pub struct Lost {
     pub from: NodeId,
     pub to: NodeId,
     pub rule: u32,
+    /// The request it was (or answered, when `response`).
     pub what: &'static str,
+    pub response: bool,
+    /// For a held message: when the partition heals.
+    pub held_until: Option<u64>,
+}
+
+impl Lost {
+    fn describe(&self) -> String {
+        if self.response {
+            alloc::format!("{} response", self.what)
+        } else {
+            self.what.into()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -398,6 +414,14 @@ pub enum KernelTold {
         rule: u32,
         fault: FaultRule,
     },
+    MessageHeld {
+        from: String,
+        to: String,
+        what: String,
+        until_ms: u64,
+        rule: u32,
+        fault: FaultRule,
+    },
     RequestTimedOut {
         to: String,
         what: String,
@@ -425,7 +449,15 @@ impl KernelEvent {
             KernelEvent::MessageLost(l) => KernelTold::MessageLost {
                 from: name(l.from),
                 to: name(l.to),
-                what: l.what.into(),
+                what: l.describe(),
+                rule: l.rule,
+                fault: rule(l.rule),
+            },
+            KernelEvent::MessageHeld(l) => KernelTold::MessageHeld {
+                from: name(l.from),
+                to: name(l.to),
+                what: l.describe(),
+                until_ms: l.held_until.unwrap_or(0),
                 rule: l.rule,
                 fault: rule(l.rule),
             },
@@ -446,6 +478,7 @@ impl KernelTold {
             KernelTold::FaultBegins { .. } => "FaultBegins",
             KernelTold::FaultEnds { .. } => "FaultEnds",
             KernelTold::MessageLost { .. } => "MessageLost",
+            KernelTold::MessageHeld { .. } => "MessageHeld",
             KernelTold::RequestTimedOut { .. } => "RequestTimedOut",
         }
     }
@@ -466,6 +499,16 @@ impl KernelTold {
             (KernelTold::MessageLost { from, to, what, fault, .. }, Zh) => {
                 format!("{from} 发给 {to} 的 {what} 在网络中丢失（{}）", fault.describe(lang))
             }
+            (KernelTold::MessageHeld { from, to, what, until_ms, fault, .. }, En) => format!(
+                "a {what} from {from} to {to} cannot get through ({}); TCP keeps retrying and it arrives once the partition heals at {} s",
+                fault.describe(lang),
+                *until_ms as f64 / 1000.0
+            ),
+            (KernelTold::MessageHeld { from, to, what, until_ms, fault, .. }, Zh) => format!(
+                "{from} 发给 {to} 的 {what} 无法送达（{}）；TCP 会不断重传，分区在 {} 秒恢复后才送到",
+                fault.describe(lang),
+                *until_ms as f64 / 1000.0
+            ),
             (KernelTold::RequestTimedOut { to, what, timeout_ms, failed }, En) => format!(
                 "a {what} request to {to} got no answer within {timeout_ms} ms; the client closes that connection, failing {failed} request(s) on it"
             ),
