@@ -4,6 +4,7 @@
 #   - the simulator on the bench scenario at 10^5 and 10^6 records: records/s, events/s, seek
 #     latency p50/p99 over 1 000 random seeks, checkpoints, peak heap bytes, natively and in wasm
 #     (wasm32-wasip1 under Node's WASI);
+#   - the costliest document validation admits, run to its end (wall time against the budget);
 #   - the ratios the Kernel 2 issue sets targets for: simulator records/s over bare-loop events/s
 #     (>= 0.35), and wasm over native records/s (>= 0.5);
 #   - the gzip size of every file in dist/ (run `trunk build --release` first, or let this do it).
@@ -44,6 +45,9 @@ for n in 100000 1000000; do
     echo "wasm throughput: ${R[tp_wasm_$n]}"
   fi
 done
+echo "== the costliest valid document (bench worst: the budget's worst case, run once)"
+echo "native: $(run_native bench worst)"
+[ -n "$wasm" ] && echo "wasm:   $(run_wasm bench worst)"
 python3 - "${R[bare_native]}" "${R[tp_native_1000000]}" "${R[bare_wasm]:-}" "${R[tp_wasm_1000000]:-}" <<'EOF'
 import json, sys
 bare, sim = json.loads(sys.argv[1]), json.loads(sys.argv[2])
