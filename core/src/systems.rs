@@ -198,16 +198,15 @@ impl Systems {
                 };
                 Told::Kernel(e.tell(&name, &rule))
             }
-            Event::Kafka(e) => {
+            Event::Kafka(e) => match self.kafka.as_ref() {
                 // system: kafka
-                let Some(kafka) = self.kafka.as_ref() else {
-                    return Told::Kernel(KernelTold::LimitReached {
-                        what: "unknown system".into(),
-                        limit: 0,
-                    });
-                };
-                Told::Kafka(e.tell(&kafka::trace::TellCtx { kafka, actions }))
-            }
+                Some(kafka) => Told::Kafka(e.tell(&kafka::trace::TellCtx { kafka, actions })),
+                // An entry of a system the scenario lacks cannot be made; say what it is anyway.
+                None => Told::Kafka(kafka::trace::Told::LimitReached {
+                    what: e.key().into(),
+                    limit: 0,
+                }),
+            },
         }
     }
 }

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use super::consumer::Consumer;
 use super::producer::{Producer, SendJob};
-use super::records::{RecordMeta, Records};
+use super::records::Records;
 use super::spec::{Action, KafkaSpec};
 use super::trace::Told;
 use super::{
@@ -415,16 +415,5 @@ impl Kafka {
             }
         }
         names
-    }
-
-    /// The kernel node of consumer `id`, if it exists.
-    pub fn consumer_node(&self, id: &str) -> Option<NodeId> {
-        let i = self.consumers.iter().position(|c| c.spec.id == id)?;
-        Some(self.nodes.id(Node::Consumer(ConsumerIdx(i))))
-    }
-
-    /// Records made so far; a record's meta says which action made it.
-    pub fn record_meta(&self, id: super::RecordId) -> Option<RecordMeta> {
-        self.records.meta(id)
     }
 }
