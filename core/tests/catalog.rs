@@ -76,10 +76,25 @@ fn every_lesson_loads_and_tells_the_truth() {
                     .measure
                     .evaluate(&sim)
                     .unwrap_or_else(|| panic!("{at}: {:?} measures nothing", p.measure));
+                let right = p.options.iter().find(|o| o.value == actual);
+                let right = right.unwrap_or_else(|| panic!("{at}: the outcome `{actual}` is not among the options"));
+                // The explanation names the option the run proves right, first, in both languages,
+                // so an option worded against its own explanation cannot ship.
                 assert!(
-                    p.options.iter().any(|o| o.value == actual),
-                    "{at}: the outcome `{actual}` is not among the options"
+                    p.explain.en.starts_with(&right.label.en) && p.explain.zh.starts_with(&right.label.zh),
+                    "{at}: the explanation must open with the right option `{}` / `{}`, it opens {:?} / {:?}",
+                    right.label.en,
+                    right.label.zh,
+                    p.explain.en.chars().take(40).collect::<String>(),
+                    p.explain.zh.chars().take(20).collect::<String>()
                 );
+                for wrong in p.options.iter().filter(|o| o.value != actual) {
+                    assert!(
+                        !p.explain.en.starts_with(&wrong.label.en) && !p.explain.zh.starts_with(&wrong.label.zh),
+                        "{at}: the explanation opens with a wrong option `{}`",
+                        wrong.label.en
+                    );
+                }
                 // Before the step runs, the outcome must not already be decided the same way for a
                 // trivial reason: the state before the step must differ in what it measures, or the
                 // question teaches nothing. (Allowed when the measure is undefined before.)

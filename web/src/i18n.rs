@@ -163,7 +163,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.predict", "Predict the outcome", "预测结果"),
     ("lesson.run", "Run it and see", "运行看看"),
     ("lesson.choose_first", "Choose an answer first.", "请先选择一个答案。"),
-    ("lesson.outcome", "Outcome", "结果"),
     ("lesson.right", "You predicted it.", "预测正确。"),
     ("lesson.wrong", "Not what you predicted.", "和你的预测不同。"),
     ("lesson.check", "Check", "检查"),

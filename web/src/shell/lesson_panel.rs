@@ -41,14 +41,13 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
                 </label>
             }
         });
+        // The explanation opens with the right answer (a catalog test holds lessons to it).
         let verdict = pos.revealed.then(|| {
             let chosen = pos.choice.and_then(|i| pr.options.get(i));
             let right = chosen.is_some_and(|o| Some(o.value.as_str()) == p.outcome.as_deref());
-            let actual = pr.options.iter().find(|o| Some(o.value.as_str()) == p.outcome.as_deref());
             html! {
                 <div class={classes!("verdict", if right { "pass" } else { "fail" })} id="predict-verdict" role="status">
                     <strong>{ if right { t(lang, "lesson.right") } else { t(lang, "lesson.wrong") } }</strong>
-                    { format!(" {}: {}", t(lang, "lesson.outcome"), actual.map_or_else(|| p.outcome.clone().unwrap_or_default(), |o| pick(lang, &o.label).to_string())) }
                     <p>{ pick(lang, &pr.explain).to_string() }</p>
                 </div>
             }
