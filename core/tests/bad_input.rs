@@ -380,6 +380,48 @@ fn actions_naming_missing_things_are_refused() {
     assert!(Scenario::from_json(&later).is_ok());
 }
 
+/// Every reason a refused document gets is said in Chinese too (the page shows the learner's
+/// language): the documents of the cases above, and serde's own messages.
+#[test]
+fn every_reason_has_chinese() {
+    use mqplay_core::Lang;
+    let mut docs = vec![
+        DEFAULT[..DEFAULT.len() / 2].to_string(),
+        edit("\"partitions\": 3", "\"partitions\": 3, \"replicas\": 2"),
+        edit("\"brokers\": 3", "\"brokers\": \"three\""),
+        edit("\"brokers\": 3", "\"brokers\": 0").replacen("\"partitions\": 3", "\"partitions\": 65", 1),
+        edit("\"version\": 1", "\"version\": 9"),
+        edit("\"do\": \"produce\"", "\"do\": \"fly\""),
+        edit("\"seed\": 42,", ""),
+        format!("{DEFAULT} x"),
+        "[1, 2]".to_string(),
+        "{\"a\":".repeat(200),
+    ];
+    let with_actions = |actions: &str| edit("\"actions\": [", &format!("\"actions\": [{actions},"));
+    for action in [
+        r#"{"at_ms": 1, "do": "commit", "consumer": "nobody"}"#,
+        r#"{"at_ms": 1, "do": "crash_broker", "broker": 3}"#,
+        r#"{"at_ms": 1, "do": "add_partitions", "topic": "orders", "count": 2}"#,
+        r#"{"at_ms": 1, "do": "produce_many", "producer": "ghost", "topic": "payments", "count": 0}"#,
+        r#"{"at_ms": 900000, "do": "add_consumer", "consumer": {"id": "billing-1", "group": "g", "topics": ["orders"], "session_timeout_ms": 10}}"#,
+    ] {
+        docs.push(with_actions(action));
+    }
+    let mut seen = 0;
+    for doc in docs {
+        for e in errors(&doc) {
+            let zh = e.reason_in(Lang::Zh);
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "no Chinese for `{}`",
+                e.reason
+            );
+            seen += 1;
+        }
+    }
+    assert!(seen >= 18, "{seen} reasons checked");
+}
+
 #[test]
 fn all_rule_violations_are_reported_together() {
     // A learner fixing a document should see every problem at once, in document order.

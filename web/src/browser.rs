@@ -4,6 +4,51 @@ use mqplay_core::Lang;
 use wasm_bindgen::JsCast;
 
 const LANG_KEY: &str = "mqplay.lang";
+const THEME_KEY: &str = "mqplay.theme";
+
+/// The colour scheme a learner chose; without a choice the page follows the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn name(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+pub fn stored_theme() -> Option<Theme> {
+    let value = window()?.local_storage().ok()??.get_item(THEME_KEY).ok()??;
+    match value.as_str() {
+        "light" => Some(Theme::Light),
+        "dark" => Some(Theme::Dark),
+        _ => None,
+    }
+}
+
+/// Whether the system asks for dark colours (`prefers-color-scheme`).
+pub fn system_prefers_dark() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Applies and remembers the learner's choice (`data-theme` on `<html>`, which the CSS reads). With no
+/// choice the pre-paint script in index.html keeps `data-theme` on the system's scheme.
+pub fn apply_theme(theme: Option<Theme>) {
+    let Some(theme) = theme else { return };
+    if let Some(html) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = html.set_attribute("data-theme", theme.name());
+    }
+    if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(THEME_KEY, theme.name());
+    }
+}
 
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
@@ -37,8 +82,11 @@ pub fn store_lang(lang: Lang) {
     if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(LANG_KEY, if lang == Lang::Zh { "zh" } else { "en" });
     }
-    if let Some(html) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = html.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    if let Some(doc) = window().and_then(|w| w.document()) {
+        if let Some(html) = doc.document_element() {
+            let _ = html.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+        }
+        doc.set_title(crate::i18n::t(lang, "app.title"));
     }
 }
 

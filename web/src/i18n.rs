@@ -9,6 +9,11 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "See what message brokers really do — step by step.",
         "一步一步看清消息队列到底在做什么。",
     ),
+    (
+        "app.title",
+        "mqplay — message queue playground",
+        "mqplay — 消息队列演练场",
+    ),
     ("nav.lessons", "Lessons", "课程"),
     ("nav.free_play", "Free play", "自由模式"),
     (
@@ -17,6 +22,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "其余面试题的课程正在规划中。",
     ),
     ("lang.toggle", "中文", "English"),
+    ("theme.to_dark", "Switch to dark colours", "切换到深色"),
+    ("theme.to_light", "Switch to light colours", "切换到浅色"),
     ("lang.toggle_label", "Switch language to Chinese", "切换到英文"),
     ("ctl.play", "Play", "播放"),
     ("ctl.pause", "Pause", "暂停"),
@@ -38,13 +45,13 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "快捷键：空格 播放/暂停，← → 单步",
     ),
     ("act.title", "Do something", "动手试试"),
-    ("act.key", "Key", "Key"),
+    ("act.key", "Key", "键（key）"),
     (
         "act.key_placeholder",
         "e.g. order-42 (empty = no key)",
         "例如 order-42（留空 = 无 key）",
     ),
-    ("act.value", "Value", "Value"),
+    ("act.value", "Value", "值（value）"),
     ("act.produce", "Produce record", "发送消息"),
     ("act.add_consumer", "Add consumer", "添加消费者"),
     ("act.remove_consumer", "Remove", "移除"),
@@ -140,6 +147,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("diag.offline", "offline", "离线"),
     ("diag.no_key", "no key", "无 key"),
     ("diag.generation", "gen {}", "第 {} 代"),
+    ("diag.partitions_n", "{} partitions", "{} 个分区"),
+    ("group.Empty", "Empty", "空（Empty）"),
+    ("group.PreparingRebalance", "PreparingRebalance", "准备再均衡"),
+    ("group.CompletingRebalance", "CompletingRebalance", "等待分配方案"),
+    ("group.Stable", "Stable", "稳定"),
+    ("group.Dead", "Dead", "已删除"),
     ("log.seek", "Go back to step {}", "回到第 {} 步"),
     (
         "insp.sticky_partition",
@@ -166,6 +179,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("lesson.right", "You predicted it.", "预测正确。"),
     ("lesson.wrong", "Not what you predicted.", "和你的预测不同。"),
     ("lesson.check", "Check", "检查"),
+    ("lesson.passed", "passed", "通过"),
+    ("lesson.failed", "failed", "未通过"),
     ("lesson.done", "Lesson complete.", "课程完成。"),
     ("lesson.question", "Interview question", "面试题"),
     ("err.key_too_long", "key: at most 256 bytes", "key：最多 256 字节"),
@@ -229,6 +244,17 @@ pub fn tn(lang: Lang, key: &'static str, values: &[&dyn core::fmt::Display]) -> 
     values
         .iter()
         .fold(t(lang, key).to_string(), |s, v| s.replacen("{}", &v.to_string(), 1))
+}
+
+/// A group state from the view (Kafka's name in English; in Chinese, what it means).
+pub fn group_state(lang: Lang, state: &str) -> &'static str {
+    match state {
+        "Empty" => t(lang, "group.Empty"),
+        "PreparingRebalance" => t(lang, "group.PreparingRebalance"),
+        "CompletingRebalance" => t(lang, "group.CompletingRebalance"),
+        "Stable" => t(lang, "group.Stable"),
+        _ => t(lang, "group.Dead"),
+    }
 }
 
 /// A consumer phase from the view (`stable`, `joining`, ...) in the learner's language.

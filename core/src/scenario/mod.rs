@@ -11,6 +11,7 @@
 //! state each system will be in, so a document that loads always replays; then it estimates the
 //! document's cost and refuses one over the budget (`crate::budget`).
 pub mod v1;
+pub mod zh;
 
 use alloc::format;
 use alloc::rc::Rc;
@@ -125,6 +126,18 @@ impl core::fmt::Display for ScenarioError {
             write!(f, "{}", self.reason)
         } else {
             write!(f, "{}: {}", self.path, self.reason)
+        }
+    }
+}
+
+impl ScenarioError {
+    /// The reason in `lang` (the English one when no Chinese template knows it).
+    pub fn reason_in(&self, lang: crate::Lang) -> alloc::borrow::Cow<'_, str> {
+        match lang {
+            crate::Lang::Zh => {
+                zh::reason_zh(&self.reason).map_or(alloc::borrow::Cow::Borrowed(self.reason.as_str()), Into::into)
+            }
+            crate::Lang::En => alloc::borrow::Cow::Borrowed(self.reason.as_str()),
         }
     }
 }

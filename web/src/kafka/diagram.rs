@@ -39,6 +39,36 @@ pub fn key_color(key: Option<&str>) -> String {
     }
 }
 
+/// `text` cut to about `width` latin characters (a CJK character counts two), with "…" when cut:
+/// SVG text does not wrap, and a label must not run out of its card.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = if c > '\u{2e80}' { 2 } else { 1 };
+        if used + w > width {
+            out.pop();
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
+/// A consumer's partitions for its card: the list while it is short, else how many.
+fn assigned_short(lang: Lang, assigned: &[String]) -> String {
+    let list = assigned.join(" ");
+    if assigned.is_empty() {
+        "—".into()
+    } else if list.chars().count() <= 18 {
+        list
+    } else {
+        crate::i18n::t1(lang, "diag.partitions_n", assigned.len())
+    }
+}
+
 pub fn consumer_color(index: usize) -> &'static str {
     CONSUMER_COLORS[index % CONSUMER_COLORS.len()]
 }
@@ -95,7 +125,7 @@ pub fn layout(view: &KafkaView) -> Layout {
     }
     for g in &seen_groups {
         groups.push((g.to_string(), cy));
-        cy += 24.0;
+        cy += 34.0;
         for (i, c) in view.consumers.iter().enumerate().filter(|(_, c)| c.group == *g) {
             consumers.push((c.id.clone(), cy + CONSUMER_H / 2.0, i));
             cy += CONSUMER_H + 8.0;
@@ -245,15 +275,28 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     });
 
+    // A group's name, then its generation and state (in Kafka's words on hover) on a line of
+    // their own, so neither is clipped.
     let groups = l.groups.iter().map(|(g, y)| {
         let gv = view.groups.iter().find(|x| &x.id == g);
-        let label = match gv {
-            Some(gv) => format!("{g} · {} · {}", crate::i18n::t1(lang, "diag.generation", gv.generation), gv.state),
-            None => g.clone(),
-        };
+        let detail = gv.map(|gv| {
+            format!(
+                "{} · {}",
+                crate::i18n::t1(lang, "diag.generation", gv.generation),
+                crate::i18n::group_state(lang, &gv.state)
+            )
+        });
+        let title = gv.map(|gv| format!("{g} · generation {} · {}", gv.generation, gv.state));
         html! {
-            <text class={classes!("group-name", hl(g).then_some("hl"))} x={CONSUMER_X.to_string()} y={(y + 14.0).to_string()}
-                onclick={select(Selected::Group(g.clone()))} id={format!("el-{g}")}>{ label }</text>
+            <g class="group-header" onclick={select(Selected::Group(g.clone()))} id={format!("el-{g}")}>
+                <text class={classes!("group-name", hl(g).then_some("hl"))} x={CONSUMER_X.to_string()} y={(y + 12.0).to_string()}>
+                    { fit(g, 30) }
+                </text>
+                if let Some(detail) = detail {
+                    <text class="group-state" x={CONSUMER_X.to_string()} y={(y + 25.0).to_string()}>{ fit(&detail, 32) }</text>
+                }
+                if let Some(title) = title { <title>{ title }</title> }
+            </g>
         }
     });
 
@@ -270,10 +313,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <rect x={CONSUMER_X.to_string()} y={top.to_string()} width={CONSUMER_W.to_string()} height={CONSUMER_H.to_string()} rx="8"
                     style={format!("stroke: {}", consumer_color(*ci))} />
                 <circle cx={(CONSUMER_X + 14.0).to_string()} cy={y.to_string()} r="5" fill={consumer_color(*ci)} />
-                <text class="consumer-name" x={(CONSUMER_X + 26.0).to_string()} y={(y - 3.0).to_string()}>{ id.clone() }</text>
+                <text class="consumer-name" x={(CONSUMER_X + 26.0).to_string()} y={(y - 3.0).to_string()}>{ fit(id, 15) }</text>
                 <text class="consumer-status" x={(CONSUMER_X + 26.0).to_string()} y={(y + 12.0).to_string()}>
-                    { format!("{} · {}", status, if c.assigned.is_empty() { "—".to_string() } else { c.assigned.join(" ") }) }
+                    { fit(&format!("{} · {}", status, assigned_short(lang, &c.assigned)), 27) }
                 </text>
+                <title>{ format!("{id} · {status} · {}", if c.assigned.is_empty() { "—".to_string() } else { c.assigned.join(", ") }) }</title>
                 if running && !c.positions.is_empty() {
                     <g class={classes!("lag-badge", (lag > 0).then_some("behind"))}>
                         <rect x={(CONSUMER_X + CONSUMER_W - 58.0).to_string()} y={(top + 6.0).to_string()} width="50" height="16" rx="8" />
@@ -339,6 +383,14 @@ mod tests {
         ys.sort_by(f64::total_cmp);
         assert!(ys.windows(2).all(|w| w[1] - w[0] >= LANE_H));
         assert_eq!(l.consumers.len(), 2);
+    }
+
+    #[test]
+    fn labels_are_cut_to_their_card() {
+        assert_eq!(fit("billing", 30), "billing");
+        assert_eq!(fit("billing · gen 0 · PreparingRebalance", 20), "billing · gen 0 · P…");
+        assert_eq!(fit("第 1 代 · 准备再均衡", 10), "第 1 代 ·…");
+        assert!(fit(&"x".repeat(100), 27).chars().count() <= 27);
     }
 
     #[test]

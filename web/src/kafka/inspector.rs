@@ -167,6 +167,17 @@ fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>)
     </> }
 }
 
+/// The group state in the learner's language with Kafka's own name beside it (what the admin
+/// tools print).
+fn state_named(lang: Lang, state: &str) -> String {
+    let said = crate::i18n::group_state(lang, state);
+    if said.contains(state) {
+        said.to_string()
+    } else {
+        format!("{said} ({state})")
+    }
+}
+
 fn group_details(lang: Lang, v: &KafkaView, id: &str) -> Html {
     let Some(g) = v.groups.iter().find(|g| g.id == id) else {
         return html! {};
@@ -185,7 +196,7 @@ fn group_details(lang: Lang, v: &KafkaView, id: &str) -> Html {
     html! { <div class="group-details">
         <h3>{ format!("{} {}", t(lang, "insp.group"), g.id) }</h3>
         <dl>
-            { row(t(lang, "insp.state"), format!("{} · {} {}", g.state, t(lang, "insp.generation"), g.generation)) }
+            { row(t(lang, "insp.state"), format!("{} · {} {}", state_named(lang, &g.state), t(lang, "insp.generation"), g.generation)) }
             { row(t(lang, "diag.coordinator"), g.coordinator.map_or("—".into(), |b| format!("broker {b}"))) }
             { row(t(lang, "insp.members"), list(&members)) }
         </dl>

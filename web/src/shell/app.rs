@@ -95,6 +95,24 @@ pub fn app() -> Html {
         use_effect_with(lang, move |lang| browser::store_lang(*lang));
     }
 
+    // Colour scheme: the system's until the learner toggles; the choice is remembered.
+    let theme = use_state(browser::stored_theme);
+    {
+        let chosen = *theme;
+        use_effect_with(chosen, move |chosen| browser::apply_theme(*chosen));
+    }
+    let dark = theme.map_or_else(browser::system_prefers_dark, |t| t == browser::Theme::Dark);
+    let toggle_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            theme.set(Some(if dark {
+                browser::Theme::Light
+            } else {
+                browser::Theme::Dark
+            }))
+        })
+    };
+
     let lang = store.lang;
     let toggle_lang = {
         let on = on.clone();
@@ -120,9 +138,14 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", if lang == Lang::Zh { "zh" } else { "en" })}>
             <header class="topbar">
-                <div class="brand"><span class="logo" aria-hidden="true">{ "◧" }</span>{ "mqplay" }</div>
+                <div class="brand"><span class="logo">{ super::icons::icon(super::icons::Icon::Logo) }</span>{ "mqplay" }</div>
                 if let Some(title) = title { <div class="scenario-title">{ title }</div> }
                 <ScenarioIo lang={lang} scenario={store.scenario.clone()} steps={store.steps()} on={on.clone()} />
+                <button id="theme-toggle" onclick={toggle_theme}
+                    aria-label={if dark { t(lang, "theme.to_light") } else { t(lang, "theme.to_dark") }}
+                    title={if dark { t(lang, "theme.to_light") } else { t(lang, "theme.to_dark") }}>
+                    { super::icons::icon(if dark { super::icons::Icon::Sun } else { super::icons::Icon::Moon }) }
+                </button>
                 <button id="lang-toggle" class="lang" onclick={toggle_lang} aria-label={t(lang, "lang.toggle_label")}>{ t(lang, "lang.toggle") }</button>
             </header>
             <Errors lang={lang} intro={store.error_intro} errors={store.errors.clone()} on={on.clone()} />

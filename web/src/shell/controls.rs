@@ -3,6 +3,7 @@ use mqplay_core::Lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::icons::{icon, Icon};
 use super::on_click;
 use crate::i18n::t;
 use crate::state::{Msg, SPEEDS};
@@ -41,18 +42,18 @@ pub fn controls(p: &ControlsProps) -> Html {
     let max = p.horizon.max(p.steps).max(1);
     html! {
         <div class="controls" role="toolbar" aria-label={t(lang, "ctl.timeline")}>
-            <button id="btn-back" onclick={send(Msg::StepBack)} aria-label={t(lang, "ctl.step_back")} title="←">{ "‹ " }{ t(lang, "ctl.step_back") }</button>
+            <button id="btn-back" onclick={send(Msg::StepBack)} aria-label={t(lang, "ctl.step_back")} title="←">{ icon(Icon::StepBack) }<span>{ t(lang, "ctl.step_back") }</span></button>
             <button id="btn-play" class="primary" onclick={send(Msg::TogglePlay)} disabled={p.finished && !p.playing}
                 aria-label={if p.playing { t(lang, "ctl.pause") } else { t(lang, "ctl.play") }} title="space">
-                { if p.playing { format!("⏸ {}", t(lang, "ctl.pause")) } else { format!("▶ {}", t(lang, "ctl.play")) } }
+                if p.playing { { icon(Icon::Pause) }<span>{ t(lang, "ctl.pause") }</span> } else { { icon(Icon::Play) }<span>{ t(lang, "ctl.play") }</span> }
             </button>
-            <button id="btn-step" onclick={send(Msg::StepForward)} disabled={p.finished} aria-label={t(lang, "ctl.step")} title="→">{ t(lang, "ctl.step") }{ " ›" }</button>
+            <button id="btn-step" onclick={send(Msg::StepForward)} disabled={p.finished} aria-label={t(lang, "ctl.step")} title="→"><span>{ t(lang, "ctl.step") }</span>{ icon(Icon::StepForward) }</button>
             <label class="speed">{ t(lang, "ctl.speed") }
                 <select id="speed" onchange={on_speed} aria-label={t(lang, "ctl.speed")}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option selected={i == p.speed}>{ *label }</option> }) }
                 </select>
             </label>
-            <button id="btn-reset" onclick={send(Msg::Reset)} aria-label={t(lang, "ctl.reset")}>{ "↺ " }{ t(lang, "ctl.reset") }</button>
+            <button id="btn-reset" onclick={send(Msg::Reset)} aria-label={t(lang, "ctl.reset")}>{ icon(Icon::Reset) }<span>{ t(lang, "ctl.reset") }</span></button>
             <input id="scrubber" class="scrubber" type="range" min="0" max={max.to_string()} value={p.steps.to_string()}
                 oninput={on_scrub} aria-label={t(lang, "ctl.timeline")} />
             <span class="clock" id="clock" aria-live="polite">

@@ -32,7 +32,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
         <section class="panel inspector" aria-labelledby="insp-title">
             <h2 id="insp-title">{ t(lang, "insp.title") }
                 if p.selected.is_some() {
-                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ "×" }</button>
+                    <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ super::icons::icon(super::icons::Icon::Close) }</button>
                 }
             </h2>
             <div id="inspector">{ body }</div>

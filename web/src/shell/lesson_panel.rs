@@ -5,6 +5,7 @@ use mqplay_core::lesson::Lesson;
 use mqplay_core::Lang;
 use yew::prelude::*;
 
+use super::icons::{icon, icon_labelled, Icon};
 use super::on_click;
 use crate::i18n::{pick, t};
 use crate::state::{LessonPos, Msg};
@@ -67,7 +68,7 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
     });
     let check = p.check.as_ref().map(|v| html! {
         <div class={classes!("verdict", if v.passed { "pass" } else { "fail" })} id="lesson-check">
-            <strong>{ format!("{} {}", t(lang, "lesson.check"), if v.passed { "✓" } else { "✗" }) }</strong>{ " " }{ pick(lang, &v.detail).to_string() }
+            <strong>{ t(lang, "lesson.check") }{ " " }{ if v.passed { icon_labelled(Icon::Check, t(lang, "lesson.passed")) } else { icon_labelled(Icon::Cross, t(lang, "lesson.failed")) } }</strong>{ " " }{ pick(lang, &v.detail).to_string() }
         </div>
     });
     let last = pos.step + 1 == total;
@@ -85,8 +86,8 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
             { for check }
             if last && (step.predict.is_none() || pos.revealed) { <p class="done">{ t(lang, "lesson.done") }</p> }
             <div class="row lesson-nav">
-                <button id="lesson-prev" onclick={send(Msg::LessonGo(pos.step.saturating_sub(1)))} disabled={pos.step == 0}>{ "← " }{ t(lang, "lesson.prev") }</button>
-                <button id="lesson-next" class="primary" onclick={send(Msg::LessonGo(pos.step + 1))} disabled={last}>{ t(lang, "lesson.next") }{ " →" }</button>
+                <button id="lesson-prev" onclick={send(Msg::LessonGo(pos.step.saturating_sub(1)))} disabled={pos.step == 0}>{ icon(Icon::ArrowLeft) }<span>{ t(lang, "lesson.prev") }</span></button>
+                <button id="lesson-next" class="primary" onclick={send(Msg::LessonGo(pos.step + 1))} disabled={last}><span>{ t(lang, "lesson.next") }</span>{ icon(Icon::ArrowRight) }</button>
             </div>
             <button id="lesson-leave" class="link" onclick={send(Msg::LeaveLesson)}>{ t(lang, "lesson.leave") }</button>
         </section>

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod controls;
 pub mod event_log;
+pub mod icons;
 pub mod inspector;
 pub mod lesson_panel;
 pub mod progress;

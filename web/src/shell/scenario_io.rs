@@ -76,7 +76,7 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
             <button id="btn-import" onclick={open_import}>{ t(lang, "scn.import") }</button>
             if let Some(link) = (*shared).clone() {
                 <div class="share-box" role="status">
-                    <button id="share-close" class="mini close" onclick={close_share} aria-label={t(lang, "scn.dismiss")}>{ "×" }</button>
+                    <button id="share-close" class="mini close" onclick={close_share} aria-label={t(lang, "scn.dismiss")}>{ super::icons::icon(super::icons::Icon::Close) }</button>
                     <p>{ t(lang, "scn.copied") }</p>
                     <input id="share-link" readonly=true value={link} aria-label={t(lang, "scn.share")} />
                 </div>
@@ -117,7 +117,7 @@ pub fn errors(p: &ErrorsProps) -> Html {
         <div class="errors" role="alert" id="errors">
             <strong>{ t(p.lang, p.intro) }</strong>
             <ul>{ for p.errors.iter().map(|e| html! {
-                <li><code>{ if e.path.is_empty() { t(p.lang, "scn.document").to_string() } else { e.path.clone() } }</code>{ ": " }{ e.reason.clone() }</li>
+                <li><code>{ if e.path.is_empty() { t(p.lang, "scn.document").to_string() } else { e.path.clone() } }</code>{ ": " }{ e.reason_in(p.lang).into_owned() }</li>
             }) }</ul>
             <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::DismissErrors))}>{ t(p.lang, "scn.dismiss") }</button>
         </div>

@@ -42,7 +42,7 @@ pub fn sidebar(p: &SidebarProps) -> Html {
         <nav class="sidebar panel" aria-labelledby="lessons-title">
             <p class="tagline">{ t(lang, "app.tagline") }</p>
             if p.resume.is_some() {
-                <button id="lesson-resume" class="primary wide" onclick={resume}>{ "↩ " }{ t(lang, "lesson.resume") }</button>
+                <button id="lesson-resume" class="primary wide" onclick={resume}>{ crate::shell::icons::icon(crate::shell::icons::Icon::Resume) }<span>{ t(lang, "lesson.resume") }</span></button>
             }
             <h2 id="lessons-title">{ t(lang, "nav.lessons") }</h2>
             <ul class="lessons" id="lesson-list">{ for items }</ul>
