@@ -131,12 +131,20 @@ impl Lesson {
 
     /// The simulation after steps `0..step` and, when `include_step` is set, step `step` itself.
     pub fn sim_at(&self, step: usize, include_step: bool) -> Result<Sim, Vec<ScenarioError>> {
+        self.sim_with_span(step, include_step).map(|(sim, _)| sim)
+    }
+
+    /// As `sim_at`, with where the last included step's own events lie, so a player can seek to
+    /// `start_steps` and play them at a readable pace up to `end_ms`.
+    pub fn sim_with_span(&self, step: usize, include_step: bool) -> Result<(Sim, StepSpan), Vec<ScenarioError>> {
         let mut sim = Sim::new(self.scenario.clone())?;
+        let mut span = StepSpan::at(&sim);
         let last = step.min(self.steps.len().saturating_sub(1));
         for (i, s) in self.steps.iter().enumerate().take(last + 1) {
             if i == last && !include_step {
                 break;
             }
+            span = StepSpan::at(&sim);
             for (j, action) in s.actions.iter().enumerate() {
                 sim.push_action(action.clone()).map_err(|errors| {
                     errors
@@ -150,7 +158,35 @@ impl Lesson {
             }
             let until = sim.now_ms() + s.run_ms;
             sim.run_until(until);
+            span.end_steps = sim.steps();
+            span.end_ms = sim.now_ms();
         }
-        Ok(sim)
+        Ok((sim, span))
+    }
+}
+
+/// A lesson step's own stretch of its simulation: from `start_steps` (its actions not yet
+/// applied, at `start_ms`) to `end_steps` at `end_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepSpan {
+    pub start_steps: u64,
+    pub start_ms: u64,
+    pub end_steps: u64,
+    pub end_ms: u64,
+}
+
+impl StepSpan {
+    fn at(sim: &Sim) -> StepSpan {
+        StepSpan {
+            start_steps: sim.steps(),
+            start_ms: sim.now_ms(),
+            end_steps: sim.steps(),
+            end_ms: sim.now_ms(),
+        }
+    }
+
+    /// Whether the step's stretch has anything to play.
+    pub fn is_empty(&self) -> bool {
+        self.start_steps == self.end_steps && self.start_ms == self.end_ms
     }
 }

@@ -269,14 +269,24 @@ impl Sim {
     /// replay from there. Going forward past every checkpoint runs the new work. Returns the work
     /// units replayed (at most a checkpoint interval plus one step, for a step already reached).
     pub fn seek(&mut self, step: u64) -> u64 {
+        self.seek_inner(step, false)
+    }
+
+    /// As `seek`, and also when `step` is the current one: the clock goes back to where that
+    /// step's event left it (a quiet stretch run since, with no event, is undone too).
+    pub fn rewind(&mut self, step: u64) -> u64 {
+        self.seek_inner(step, true)
+    }
+
+    fn seek_inner(&mut self, step: u64, same_step_too: bool) -> u64 {
         let target = step.min(self.max_steps());
-        if target == self.steps() {
+        if target == self.steps() && !same_step_too {
             return 0;
         }
         let nearest = self.checkpoints.iter().rposition(|c| c.steps <= target);
         if let Some(i) = nearest {
             let cp = &self.checkpoints[i];
-            if target < self.steps() || cp.steps > self.steps() {
+            if target <= self.steps() || cp.steps > self.steps() {
                 self.state = cp.state.clone();
                 // Back: later entries become the recorded future; forward: the entries up to
                 // the checkpoint are shown again (they were recorded when the run first passed).

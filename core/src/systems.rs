@@ -62,6 +62,15 @@ impl Told {
             Told::Kafka(t) => t.sentence(lang), // system: kafka
         }
     }
+    /// The sentence for a learner who has not asked for details: the same fact without member
+    /// ids, KIP numbers or hash arithmetic, where the full sentence has them.
+    pub fn sentence_plain(&self, lang: Lang) -> String {
+        let plain = match self {
+            Told::Kernel(_) => None,
+            Told::Kafka(t) => t.plain_sentence(lang), // system: kafka
+        };
+        plain.unwrap_or_else(|| self.sentence(lang))
+    }
 }
 
 impl From<kafka::Wire> for Message {

@@ -108,3 +108,38 @@ fn every_lesson_loads_and_tells_the_truth() {
         }
     }
 }
+
+#[test]
+fn every_lesson_step_replays_from_its_start_to_the_same_end() {
+    // The page plays a step by seeking to where its actions begin and running on to its end; that
+    // must land on exactly the state `sim_at` builds, trace included.
+    for lesson in mqplay_core::catalog::lessons() {
+        for step in 0..lesson.steps.len() {
+            let (mut sim, span) = lesson.sim_with_span(step, true).unwrap();
+            assert_eq!(span.end_steps, sim.steps(), "{} step {step}", lesson.id);
+            let expected_hash = sim.trace_hash();
+            let expected_entries = sim.trace_total();
+            sim.rewind(span.start_steps);
+            assert_eq!(sim.steps(), span.start_steps);
+            assert!(
+                sim.now_ms() <= span.start_ms,
+                "{} step {step}: seek lands after the step began: {} > {span:?}",
+                lesson.id,
+                sim.now_ms()
+            );
+            sim.run_until(span.end_ms);
+            assert_eq!(sim.steps(), span.end_steps, "{} step {step}", lesson.id);
+            assert_eq!(sim.trace_total(), expected_entries, "{} step {step}", lesson.id);
+            assert_eq!(sim.trace_hash(), expected_hash, "{} step {step}", lesson.id);
+            if step > 0 {
+                let (before, _) = lesson.sim_with_span(step - 1, true).unwrap();
+                assert_eq!(
+                    before.steps(),
+                    span.start_steps,
+                    "{} step {step} starts where the last ended",
+                    lesson.id
+                );
+            }
+        }
+    }
+}

@@ -90,6 +90,8 @@ pub struct Consumer {
     assigned_with: BTreeMap<String, u32>,
     pending: BTreeMap<u64, Pending>,
     fetching_from: BTreeSet<BrokerId>,
+    /// Brokers whose last fetch came back empty: the long-poll wait there was told.
+    caught_up: BTreeSet<BrokerId>,
     /// Set while the coordinator is being looked up again; the phase resumes after.
     resume: Option<Phase>,
     pub consumed: VecDeque<Consumed>,
@@ -114,10 +116,16 @@ impl Consumer {
             assigned_with: BTreeMap::new(),
             pending: BTreeMap::new(),
             fetching_from: BTreeSet::new(),
+            caught_up: BTreeSet::new(),
             resume: None,
             consumed: VecDeque::new(),
             consumed_total: 0,
         }
+    }
+
+    /// Brokers where the last fetch came back empty (the consumer long-polls there).
+    pub fn long_polling(&self) -> impl Iterator<Item = u32> + '_ {
+        self.caught_up.iter().map(|b| b.0)
     }
 
     pub fn is_running(&self) -> bool {
@@ -309,6 +317,7 @@ impl Consumer {
         self.epoch += 1;
         self.pending.clear();
         self.fetching_from.clear();
+        self.caught_up.clear();
         self.member_id = None;
         self.coordinator = None;
         ctx.trace(Told::ConsumerStopped {
@@ -480,6 +489,7 @@ impl Consumer {
                     self.retries = 0;
                     self.phase = Phase::Stable;
                     self.assigned = tps.clone();
+                    self.caught_up.clear();
                     ctx.trace(Told::PartitionsAssigned {
                         consumer: self.spec.id.clone(),
                         generation: self.generation,
@@ -571,8 +581,11 @@ impl Consumer {
                 Ok(_) => {}
                 Err(_) => self.list_offsets_later(ctx),
             },
-            (Pending::Fetch { broker }, Response::Fetch { records, .. }) => {
+            (Pending::Fetch { broker }, Response::Fetch { records, errors }) => {
                 self.fetching_from.remove(&broker);
+                let consumed_before = self.consumed_total;
+                // An answer with errors (NOT_LEADER_OR_FOLLOWER…) is no sign of being caught up.
+                let clean = errors.is_empty();
                 for (tp, first, batch) in records {
                     if !self.assigned.contains(&tp) {
                         continue;
@@ -612,10 +625,42 @@ impl Consumer {
                     self.consumed_total += fresh.len() as u64;
                     self.positions.insert(tp, position + fresh.len() as u64);
                 }
+                if clean {
+                    self.tell_fetch_wait(ctx, cluster, broker, self.consumed_total > consumed_before);
+                }
                 self.fetch(ctx, cluster);
             }
             _ => {}
         }
+    }
+
+    /// An empty answer means the broker held the fetch for `fetch.max.wait.ms` (500) and found
+    /// nothing new: from now on each fetch to it is a long poll. Told once per stretch of empty
+    /// answers, so a caught-up consumer does not fill the log every half second.
+    fn tell_fetch_wait(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, broker: BrokerId, got_records: bool) {
+        if got_records {
+            self.caught_up.remove(&broker);
+            return;
+        }
+        if !self.caught_up.insert(broker) {
+            return;
+        }
+        let partitions: Vec<String> = self
+            .assigned
+            .iter()
+            .filter(|tp| cluster.leader(**tp) == Some(broker))
+            .map(|tp| cluster.tp_name(*tp))
+            .collect();
+        // A fetch sent before a rebalance can come back for partitions no longer owned.
+        if partitions.is_empty() {
+            return;
+        }
+        ctx.trace(Told::FetchWaiting {
+            consumer: self.spec.id.clone(),
+            broker: broker.0,
+            partitions,
+            max_wait_ms: super::broker::FETCH_MAX_WAIT_MS,
+        });
     }
 
     fn list_offsets(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, tp: Tp) {

@@ -400,6 +400,7 @@ fn prepare_rebalance(group: &mut Group, ctx: &mut Ctx<'_>, reason: RebalanceReas
         generation: group.generation,
         reason,
         initial_delay_ms: if was_empty { Some(delay_ms) } else { None },
+        deadline_ms: (ctx.now + delay_ms).ms(),
     });
     let at = ctx.now + delay_ms;
     group_timer(

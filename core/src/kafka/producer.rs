@@ -123,6 +123,9 @@ pub struct Lane {
     pub batches: VecDeque<Batch>,
     /// A produce request for this partition is in flight (one at a time, see the module doc).
     pub busy: bool,
+    /// The head batch is ready but the partition has no leader: the wait was told, and lasts
+    /// until this time (`delivery.timeout.ms` after the batch was created).
+    pub waiting_for_leader_until: Option<Instant>,
 }
 
 impl Lane {
@@ -238,6 +241,7 @@ impl Producer {
                     ctx.trace(Told::SendBlocked {
                         producer: self.spec.id.clone(),
                         queued_bytes: self.queued_bytes,
+                        until_ms: ctx.now.ms() + MAX_BLOCK_MS,
                     });
                     ctx.timer_in(MAX_BLOCK_MS, Timer::ProducerMaxBlock { job: id, record });
                 }
@@ -443,6 +447,7 @@ impl Producer {
             .is_some_and(|b| ctx.now.ms() >= b.created.ms() + DELIVERY_TIMEOUT_MS)
         {
             if let Some(expired) = deque.pop_front() {
+                lane.waiting_for_leader_until = None;
                 self.queued_bytes = self.queued_bytes.saturating_sub(u64::from(expired.bytes));
                 self.stats.failed += expired.records.len() as u64;
                 ctx.trace(Told::ProduceExpired {
@@ -462,7 +467,18 @@ impl Producer {
             return;
         }
         let Some(leader) = cluster.leader(tp) else {
-            // No leader in the metadata: wait and look again (the real Sender re-polls metadata).
+            // No leader in the metadata: `RecordAccumulator#ready` lists the topic among
+            // unknownLeaderTopics, the Sender requests a metadata update and the batch stays until
+            // a leader appears or `delivery.timeout.ms` expires it. Say so once per wait.
+            if lane.waiting_for_leader_until.is_none() {
+                let until = head.created + DELIVERY_TIMEOUT_MS;
+                lane.waiting_for_leader_until = Some(until);
+                ctx.trace(Told::ProduceWaiting {
+                    producer: self.spec.id.clone(),
+                    partition: cluster.tp_name(tp),
+                    until_ms: until.ms(),
+                });
+            }
             ctx.timer_in(RETRY_BACKOFF_MS, Timer::ProducerRetry { tp });
             return;
         };
@@ -470,6 +486,7 @@ impl Producer {
             return;
         };
         batch.full = true; // a drained batch is closed for appends
+        lane.waiting_for_leader_until = None;
         ctx.trace(Event::BatchSent {
             producer: self.index,
             broker: leader.0 as u16,
@@ -529,6 +546,7 @@ impl Producer {
                     partition: cluster.tp_name(tp),
                     error: error.into(),
                     backoff_ms: backoff,
+                    retry_at_ms: (ctx.now + backoff).ms(),
                 });
                 self.deques.entry(tp).or_default().batches.push_front(batch);
                 ctx.timer_in(backoff, Timer::ProducerRetry { tp });

@@ -127,6 +127,16 @@ pub enum Told {
         partition: String,
         error: String,
         backoff_ms: u64,
+        /// When the batch may go again (virtual ms).
+        retry_at_ms: u64,
+    },
+    /// A batch is ready but its partition has no leader in the metadata: the `Sender` leaves it
+    /// in the accumulator and polls metadata until a leader appears or `delivery.timeout.ms`
+    /// expires the batch (at `until_ms`). Told once per wait.
+    ProduceWaiting {
+        producer: String,
+        partition: String,
+        until_ms: u64,
     },
     ProduceExpired {
         producer: String,
@@ -141,6 +151,8 @@ pub enum Told {
     SendBlocked {
         producer: String,
         queued_bytes: u64,
+        /// When `max.block.ms` runs out for this send (virtual ms).
+        until_ms: u64,
     },
     // Broker and controller
     RecordAppended {
@@ -181,6 +193,8 @@ pub enum Told {
         generation: u32,
         reason: RebalanceReason,
         initial_delay_ms: Option<u64>,
+        /// When the join phase ends at the latest: the initial delay, else the rebalance timeout.
+        deadline_ms: u64,
     },
     JoinCompleted {
         group: String,
@@ -263,6 +277,14 @@ pub enum Told {
         offset: u64,
         key: Option<String>,
     },
+    /// A fetch came back empty: the consumer has read all it was given from that broker, and
+    /// its next fetches wait there (long poll). Told once until records arrive again.
+    FetchWaiting {
+        consumer: String,
+        broker: u32,
+        partitions: Vec<String>,
+        max_wait_ms: u64,
+    },
     OffsetsCommitted {
         consumer: String,
         group: String,
@@ -279,6 +301,24 @@ fn list(items: &[String]) -> String {
         return "∅".into();
     }
     items.join(", ")
+}
+
+/// The client id a member id starts with: the coordinator makes member ids as
+/// `client.id + "-" + UUID` (`ClassicGroup#generateMemberId`), 36 characters of UUID.
+fn client_of(member_id: &str) -> &str {
+    let cut = member_id.len().saturating_sub(37);
+    match member_id.get(cut..) {
+        Some(tail) if cut > 0 && tail.starts_with('-') && tail.matches('-').count() == 5 => &member_id[..cut],
+        _ => member_id,
+    }
+}
+
+/// A virtual time for a sentence: seconds with milliseconds, as the log's time column shows them.
+pub fn secs(ms: u64, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{}.{:03} s", ms / 1000, ms % 1000),
+        Lang::Zh => format!("{}.{:03} 秒", ms / 1000, ms % 1000),
+    }
 }
 
 fn key_text(key: &Option<String>, lang: Lang) -> String {
@@ -302,6 +342,7 @@ impl Told {
             ProduceRetry,
             ProduceExpired,
             ProduceRejected,
+            ProduceWaiting,
             SendBlocked,
             RecordAppended,
             BrokerCrashed,
@@ -327,9 +368,98 @@ impl Told {
             PositionRestored,
             PositionReset,
             RecordConsumed,
+            FetchWaiting,
             OffsetsCommitted,
             CommitFailed
         )
+    }
+
+    /// The plain version of the few sentences that carry technical details (member ids, KIP
+    /// numbers, hash arithmetic); `None` where the full sentence is already plain.
+    pub fn plain_sentence(&self, lang: Lang) -> Option<String> {
+        use Lang::{En, Zh};
+        use Told as K;
+        Some(match (self, lang) {
+            (
+                K::RecordPartitioned {
+                    producer,
+                    topic,
+                    key: Some(k),
+                    partition,
+                    choice: PartitionChoice::Keyed { .. },
+                    ..
+                },
+                En,
+            ) => {
+                format!("{producer}: record key `{k}` → partition {partition} of {topic}: the key's hash picks the partition, so this key always lands here")
+            }
+            (
+                K::RecordPartitioned {
+                    producer,
+                    topic,
+                    key: Some(k),
+                    partition,
+                    choice: PartitionChoice::Keyed { .. },
+                    ..
+                },
+                Zh,
+            ) => {
+                format!("{producer}：key 为 `{k}` 的消息 → {topic} 的分区 {partition}：分区由 key 的哈希决定，所以这个 key 总是落在这里")
+            }
+            (K::MemberIdAssigned { group, consumer, .. }, En) => {
+                format!("the coordinator of {group} gives {consumer} a member id and asks it to join again with it")
+            }
+            (K::MemberIdAssigned { group, consumer, .. }, Zh) => {
+                format!("{group} 的协调者给 {consumer} 分配一个成员 ID，并要求它带着这个 ID 重新加入")
+            }
+            (
+                K::CoordinatorFound {
+                    consumer,
+                    group,
+                    broker,
+                    ..
+                },
+                En,
+            ) => {
+                format!("{consumer}: the coordinator of group {group} is broker {broker}")
+            }
+            (
+                K::CoordinatorFound {
+                    consumer,
+                    group,
+                    broker,
+                    ..
+                },
+                Zh,
+            ) => {
+                format!("{consumer}：消费者组 {group} 的协调者是 broker {broker}")
+            }
+            (
+                K::AssignmentComputed {
+                    consumer,
+                    generation,
+                    assignment,
+                    ..
+                },
+                _,
+            ) => {
+                let parts: Vec<String> = assignment
+                    .iter()
+                    .map(|(m, ps)| format!("{} ← {}", client_of(m), list(ps)))
+                    .collect();
+                match lang {
+                    En => format!(
+                        "{consumer} (the group's leader) divides the partitions for generation {generation}: {}",
+                        parts.join("; ")
+                    ),
+                    Zh => format!(
+                        "{consumer}（组的 leader）为第 {generation} 代分配分区：{}",
+                        parts.join("；")
+                    ),
+                }
+            }
+            _ => return None,
+        })
     }
 
     /// One sentence saying what happened and why.
@@ -380,12 +510,22 @@ impl Told {
             (K::ProduceAcked { producer, partition, base_offset, records }, Zh) => {
                 format!("{producer}：{partition} 确认了从 offset {base_offset} 开始的 {records} 条消息（acks=all）")
             }
-            (K::ProduceRetry { producer, partition, error, backoff_ms }, En) => {
-                format!("{producer}: sending to {partition} failed ({error}); retrying in {backoff_ms} ms")
-            }
-            (K::ProduceRetry { producer, partition, error, backoff_ms }, Zh) => {
-                format!("{producer}：发送到 {partition} 失败（{error}），{backoff_ms} 毫秒后重试")
-            }
+            (K::ProduceRetry { producer, partition, error, backoff_ms, retry_at_ms }, En) => format!(
+                "{producer}: sending to {partition} failed ({error}); it waits retry.backoff.ms ({backoff_ms} ms this time) and retries at t = {}",
+                secs(*retry_at_ms, lang)
+            ),
+            (K::ProduceRetry { producer, partition, error, backoff_ms, retry_at_ms }, Zh) => format!(
+                "{producer}：发送到 {partition} 失败（{error}），按 retry.backoff.ms 等待（这次 {backoff_ms} 毫秒），在 t = {} 重试",
+                secs(*retry_at_ms, lang)
+            ),
+            (K::ProduceWaiting { producer, partition, until_ms }, En) => format!(
+                "{producer}: {partition} has no leader, so its batch waits in the accumulator while the producer polls metadata for a new leader; delivery.timeout.ms (120000) fails it at t = {} if none appears",
+                secs(*until_ms, lang)
+            ),
+            (K::ProduceWaiting { producer, partition, until_ms }, Zh) => format!(
+                "{producer}：{partition} 没有 leader，这批消息留在缓冲区里，生产者不断刷新元数据等待新 leader；若一直没有，delivery.timeout.ms（120000）会在 t = {} 让它失败",
+                secs(*until_ms, lang)
+            ),
             (K::ProduceExpired { producer, partition, records }, En) => {
                 format!("{producer}: {records} record(s) for {partition} failed: not acknowledged within delivery.timeout.ms (120000)")
             }
@@ -398,11 +538,13 @@ impl Told {
             (K::ProduceRejected { producer, reason }, Zh) => format!(
                 "{producer}：send() 等待 {reason} 超过 max.block.ms（60000）后失败（BufferExhaustedException），应用继续下一次发送"
             ),
-            (K::SendBlocked { producer, queued_bytes }, En) => format!(
-                "{producer}: send() blocks: buffer.memory (33554432 bytes) is full with {queued_bytes} bytes not yet acknowledged; it waits up to max.block.ms (60000)"
+            (K::SendBlocked { producer, queued_bytes, until_ms }, En) => format!(
+                "{producer}: send() blocks: buffer.memory (33554432 bytes) is full with {queued_bytes} bytes not yet acknowledged; it waits for acknowledgements to free space, until t = {} at most (max.block.ms 60000)",
+                secs(*until_ms, lang)
             ),
-            (K::SendBlocked { producer, queued_bytes }, Zh) => format!(
-                "{producer}：send() 阻塞：buffer.memory（33554432 字节）已满，{queued_bytes} 字节尚未被确认；最多等待 max.block.ms（60000）"
+            (K::SendBlocked { producer, queued_bytes, until_ms }, Zh) => format!(
+                "{producer}：send() 阻塞：buffer.memory（33554432 字节）已满，{queued_bytes} 字节尚未被确认；它等待确认释放空间，最多等到 t = {}（max.block.ms 60000）",
+                secs(*until_ms, lang)
             ),
             (K::RecordAppended { broker, topic, partition, offset, key }, En) => {
                 format!("broker {broker} appends record {} to {topic}-{partition} at offset {offset}", key_text(key, lang))
@@ -440,7 +582,7 @@ impl Told {
             (K::MemberIdAssigned { group, consumer, member_id }, Zh) => format!(
                 "{group} 的协调者为 {consumer} 分配成员 ID {member_id}，并要求它带着这个 ID 重新加入（MEMBER_ID_REQUIRED，KIP-394）"
             ),
-            (K::RebalanceStarted { group, generation, reason, initial_delay_ms }, _) => {
+            (K::RebalanceStarted { group, generation, reason, initial_delay_ms, deadline_ms }, _) => {
                 let why = match (reason, lang) {
                     (RebalanceReason::MemberJoined { consumer }, En) => format!("{consumer} joined"),
                     (RebalanceReason::MemberJoined { consumer }, Zh) => format!("{consumer} 加入"),
@@ -453,15 +595,21 @@ impl Told {
                 };
                 match (initial_delay_ms, lang) {
                     (Some(d), En) => format!(
-                        "group {group} starts rebalancing because {why}; a new group waits group.initial.rebalance.delay.ms ({d}) for more members"
+                        "group {group} starts rebalancing because {why}; a new group waits group.initial.rebalance.delay.ms ({d}) for more members, until t = {} (longer if more arrive)",
+                        secs(*deadline_ms, lang)
                     ),
                     (Some(d), Zh) => format!(
-                        "消费者组 {group} 开始再均衡，因为{why}；新组会先等待 group.initial.rebalance.delay.ms（{d}）让更多成员加入"
+                        "消费者组 {group} 开始再均衡，因为{why}；新组会先等待 group.initial.rebalance.delay.ms（{d}）让更多成员加入，直到 t = {}（有新成员到来会再延后）",
+                        secs(*deadline_ms, lang)
                     ),
                     (None, En) => format!(
-                        "group {group} starts rebalancing (generation {generation} ends) because {why}; every member must rejoin"
+                        "group {group} starts rebalancing (generation {generation} ends) because {why}; every member must rejoin, by t = {} at the latest (the rebalance timeout, max.poll.interval.ms 300000)",
+                        secs(*deadline_ms, lang)
                     ),
-                    (None, Zh) => format!("消费者组 {group} 开始再均衡（第 {generation} 代结束），因为{why}；所有成员都要重新加入"),
+                    (None, Zh) => format!(
+                        "消费者组 {group} 开始再均衡（第 {generation} 代结束），因为{why}；所有成员都要重新加入，最晚在 t = {}（再均衡超时，即 max.poll.interval.ms 300000）",
+                        secs(*deadline_ms, lang)
+                    ),
                 }
             }
             (K::JoinCompleted { group, generation, leader, members }, En) => format!(
@@ -561,6 +709,14 @@ impl Told {
             (K::RecordConsumed { consumer, topic, partition, offset, key }, Zh) => {
                 format!("{consumer} 消费 {topic}-{partition} 的 offset {offset}，key {}", key_text(key, lang))
             }
+            (K::FetchWaiting { consumer, broker, partitions, max_wait_ms }, En) => format!(
+                "{consumer} has read everything broker {broker} has for {}; each fetch now waits there up to fetch.max.wait.ms ({max_wait_ms}) and returns as soon as a record arrives",
+                list(partitions)
+            ),
+            (K::FetchWaiting { consumer, broker, partitions, max_wait_ms }, Zh) => format!(
+                "{consumer} 已读完 broker {broker} 上 {} 的全部消息；之后每次 fetch 在 broker 端最多等待 fetch.max.wait.ms（{max_wait_ms}），有新消息到达就立即返回",
+                list(partitions)
+            ),
             (K::OffsetsCommitted { consumer, group, offsets }, _) => {
                 let parts: Vec<String> = offsets.iter().map(|(p, o)| format!("{p}={o}")).collect();
                 match lang {

@@ -71,6 +71,8 @@ pub struct ProducerView {
     pub blocked: bool,
     /// The sticky partition per topic for keyless records, if one is chosen.
     pub sticky: Vec<(String, Option<u32>)>,
+    /// Partitions whose ready batch waits for a leader, and when `delivery.timeout.ms` ends that.
+    pub waiting_for_leader: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,6 +116,8 @@ pub struct ConsumerView {
     pub positions: Vec<(String, u64, u64)>,
     pub consumed_total: u64,
     pub recent: Vec<ConsumedView>,
+    /// Brokers where this consumer has read everything, so its fetches there long-poll.
+    pub long_polling: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -258,6 +262,11 @@ impl Kafka {
                         .iter()
                         .map(|(t, s)| (cluster.topics[*t].name.clone(), s.partition))
                         .collect(),
+                    waiting_for_leader: p
+                        .deques
+                        .iter()
+                        .filter_map(|(tp, lane)| Some((cluster.tp_name(*tp), lane.waiting_for_leader_until?.ms())))
+                        .collect(),
                 })
                 .collect(),
             consumers: self
@@ -292,6 +301,7 @@ impl Kafka {
                             key: self.records.key(actions, r.record).map(Into::into),
                         })
                         .collect(),
+                    long_polling: c.long_polling().collect(),
                 })
                 .collect(),
             groups,
