@@ -7,7 +7,8 @@
 #   - the costliest document validation admits, run to its end (wall time against the budget);
 #   - the ratios the Kernel 2 issue sets targets for: simulator records/s over bare-loop events/s
 #     (>= 0.35), and wasm over native records/s (>= 0.5);
-#   - the gzip size of every file in dist/ (run `trunk build --release` first, or let this do it).
+#   - the gzip size of every file in dist/ (run `trunk build --release` first, or let this do it);
+#   - the page in Chromium (tests/e2e/measure.mjs): first render, fps during a lesson step and 1 000 records.
 # Machines here are shared and noisy: each throughput figure is the median of BENCH_RUNS (5) runs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,3 +68,9 @@ for f in dist/*; do
   printf '%8d  %s (raw %d)\n' "$size" "$(basename "$f")" "$(wc -c < "$f")"
 done
 printf '%8d  total\n' "$total"
+echo "== the page in Chromium: first render, fps while a lesson step plays and while 1 000 records flow"
+if [ -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  DIST_DIR="$ROOT/dist" node "$ROOT/tests/e2e/measure.mjs"
+else
+  echo "skipped: no Chromium at ${CHROMIUM:-/usr/bin/chromium}"
+fi

@@ -63,7 +63,8 @@ if ! have "$TOOLS_ROOT/bin/wasm-bindgen" "wasm-bindgen $WB_VERSION"; then
     "$HOST_CARGO" install wasm-bindgen-cli --version "$WB_VERSION" --root "$TOOLS_ROOT" --force --quiet
 fi
 
-# 4. npm packages from the lockfile: wasm-opt 132 (binaryen) for trunk, playwright-core for tests.
+# 4. npm packages from the lockfile: wasm-opt 132 (binaryen) for trunk, @playwright/test and
+#    @axe-core/playwright for the end-to-end tests (they drive Debian's Chromium; no browser download).
 stamp="$ROOT/tests/e2e/node_modules/.setup-stamp"
 want="$(sha256sum "$ROOT/tests/e2e/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then

@@ -2,7 +2,7 @@
 # Quick start, command 2: install what is missing, then run every test layer and print one line
 # per layer with its time, and a closing "N passed, M failed" line.
 #   native core + web tests (unit, catalog, golden, property, determinism) -> no_std build ->
-#   trunk release build -> wasm tests in Node -> wasm tests in headless Chromium -> Playwright e2e
+#   trunk release build -> wasm tests in Node -> wasm tests in headless Chromium -> Playwright e2e (@playwright/test, axe-core)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -26,6 +26,6 @@ layer "core builds as no_std for wasm32" cargo build --quiet -p mqplay-core --no
 layer "trunk release build" trunk build --release
 layer "wasm tests in Node" env WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test -p mqplay-web --target wasm32-unknown-unknown --tests
 layer "wasm tests in headless Chromium" env WASM_BINDGEN_USE_BROWSER=1 cargo test -p mqplay-web --target wasm32-unknown-unknown --tests
-layer "end-to-end (Playwright, Chromium)" node tests/e2e/e2e.mjs
+layer "end-to-end (@playwright/test + axe, Chromium)" env -C tests/e2e npx --no-install playwright test -c playwright.config.mjs
 echo "test layers: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

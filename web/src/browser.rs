@@ -31,11 +31,35 @@ pub fn stored_theme() -> Option<Theme> {
     }
 }
 
+fn media_matches(query: &str) -> bool {
+    window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 /// Whether the system asks for dark colours (`prefers-color-scheme`).
 pub fn system_prefers_dark() -> bool {
+    media_matches("(prefers-color-scheme: dark)")
+}
+
+/// Whether the page shows dark colours now: the `data-theme` the pre-paint script or a choice set.
+/// Read at the moment of a toggle, because the system's scheme can change while the page is open.
+pub fn showing_dark() -> bool {
     window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("data-theme"))
+        .map_or_else(system_prefers_dark, |name| name == "dark")
+}
+
+/// Whether the learner asked the system for less motion (`prefers-reduced-motion`).
+pub fn prefers_reduced_motion() -> bool {
+    media_matches("(prefers-reduced-motion: reduce)")
+}
+
+/// Whether the page is narrow enough for the compact layout.
+pub fn is_compact() -> bool {
+    media_matches(&format!("(max-width: {}px)", crate::shell::stage::COMPACT_BELOW_PX))
 }
 
 /// Applies and remembers the learner's choice (`data-theme` on `<html>`, which the CSS reads). With no
@@ -48,6 +72,25 @@ pub fn apply_theme(theme: Option<Theme>) {
     if let Some(storage) = window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = storage.set_item(THEME_KEY, theme.name());
     }
+}
+
+/// The element an event happened on.
+pub fn event_element(e: &web_sys::Event) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
+/// The nearest element around (or at) the event's target that matches `selector`. Yew delegates
+/// events to the app's root, so `current_target()` is that root, never the element whose handler
+/// runs: a handler that needs "its" element finds it from the target.
+pub fn closest_to_event(e: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    event_element(e).and_then(|el| el.closest(selector).ok().flatten())
+}
+
+/// A monotonic clock in milliseconds (`performance.now()`), for playback only: the simulation
+/// never reads it.
+pub fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 fn window() -> Option<web_sys::Window> {

@@ -71,7 +71,12 @@ async fn diagram_controls_and_log_work_together() {
     // Three brokers and three partition lanes for the default scenario.
     assert_eq!(m.count("svg.diagram .broker"), 3);
     assert_eq!(m.count("svg.diagram .lane"), 3);
-    // It opens playing; pause, then step by hand.
+    // It opens paused (a calm first screen); play, pause, then step by hand.
+    assert!(
+        m.text("#btn-play").contains("Play") || m.text("#btn-play").contains("播放"),
+        "the page must not start playing on its own"
+    );
+    m.click("#btn-play");
     wait_for("the pause button", || {
         m.text("#btn-play").contains("Pause") || m.text("#btn-play").contains("暂停")
     })

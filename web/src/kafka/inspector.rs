@@ -12,6 +12,9 @@ pub struct DetailsProps {
     pub lang: Lang,
     pub view: std::rc::Rc<KafkaView>,
     pub selected: Option<Selected>,
+    pub palette: std::rc::Rc<super::palette::KeyPalette>,
+    /// Member ids and hash arithmetic, or plain facts only.
+    pub details: bool,
 }
 
 fn row(label: &str, value: impl Into<Html>) -> Html {
@@ -63,8 +66,8 @@ pub fn details(p: &DetailsProps) -> Html {
                 </> }
             }
         },
-        Some(Selected::Partition(name)) => partition_details(lang, v, name, None),
-        Some(Selected::Record { partition, offset }) => partition_details(lang, v, partition, Some(*offset)),
+        Some(Selected::Partition(name)) => partition_details(lang, v, name, None, p.details),
+        Some(Selected::Record { partition, offset }) => partition_details(lang, v, partition, Some(*offset), p.details),
         Some(Selected::Consumer(id)) => match v.consumers.iter().find(|c| &c.id == id) {
             None => html! {},
             Some(c) => {
@@ -74,7 +77,7 @@ pub fn details(p: &DetailsProps) -> Html {
                     .map(|(p, pos, lag)| format!("{p}: {pos} ({} {lag})", t(lang, "insp.lag")))
                     .collect();
                 let recent = c.recent.iter().rev().take(24).map(|r| html! {
-                    <li><span class="swatch" style={format!("background:{}", super::diagram::key_color(r.key.as_deref()))}></span>
+                    <li><span class="swatch" style={format!("background:{}", p.palette.color(r.key.as_deref()))}></span>
                         { format!("{} @{} · {}", r.partition, r.offset, r.key.clone().unwrap_or_else(|| t(lang, "diag.no_key").into())) }</li>
                 });
                 html! { <>
@@ -82,7 +85,10 @@ pub fn details(p: &DetailsProps) -> Html {
                     <dl>
                         { row(t(lang, "insp.group"), c.group.clone()) }
                         { row(t(lang, "insp.state"), crate::i18n::phase(lang, &c.phase)) }
-                        { row(t(lang, "insp.member_id"), html! { <code>{ c.member_id.clone().unwrap_or_else(|| "—".into()) }</code> }) }
+                        if let Some(wait) = super::waits::consumer_wait(lang, c) { { row(t(lang, "insp.waiting"), wait) } }
+                        if p.details {
+                            { row(t(lang, "insp.member_id"), html! { <code>{ c.member_id.clone().unwrap_or_else(|| "—".into()) }</code> }) }
+                        }
                         { row(t(lang, "insp.generation"), c.generation.to_string()) }
                         { row(t(lang, "insp.assigned"), list(&c.assigned)) }
                         { row(t(lang, "insp.positions"), list(&positions)) }
@@ -99,6 +105,7 @@ pub fn details(p: &DetailsProps) -> Html {
                 <h3>{ format!("{} {}", t(lang, "insp.producer"), pr.id) }</h3>
                 <dl>
                     { row(t(lang, "insp.stats"), format!("{} / {} / {}", pr.sent, pr.acked, pr.failed)) }
+                    if let Some(wait) = super::waits::producer_wait(lang, pr) { { row(t(lang, "insp.waiting"), html! { <span id="producer-wait">{ wait }</span> }) } }
                     { row(t(lang, "insp.sticky_partition"), list(&pr.sticky.iter().map(|(t, s)| format!("{t}: {}", s.map_or("—".into(), |p| p.to_string()))).collect::<Vec<_>>())) }
                 </dl>
             </> },
@@ -107,7 +114,7 @@ pub fn details(p: &DetailsProps) -> Html {
     body
 }
 
-fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>) -> Html {
+fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>, details: bool) -> Html {
     let Some((topic, part)) = v
         .topics
         .iter()
@@ -133,6 +140,7 @@ fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>)
         .collect();
     let record = offset.and_then(|o| part.tail.iter().find(|r| r.offset == o)).map(|r| {
         let why = match &r.key {
+            Some(_) if !details => t(lang, "insp.keyed_plain").into(),
             Some(k) => {
                 let c = partition_for_key(k, topic.partitions.len() as u32);
                 format!(
@@ -144,6 +152,7 @@ fn partition_details(lang: Lang, v: &KafkaView, name: &str, offset: Option<u64>)
                     c.partition
                 )
             }
+            None if !details => t(lang, "insp.sticky_plain").into(),
             None => t(lang, "insp.sticky").into(),
         };
         html! { <>

@@ -3,6 +3,9 @@
 pub mod actions;
 pub mod diagram;
 pub mod inspector;
+pub mod motion;
+pub mod palette;
+pub mod waits;
 
 use mqplay_core::kafka::spec::{Action as KafkaAction, ConsumerSpec, OffsetReset};
 use mqplay_core::kafka::view::KafkaView;

@@ -43,20 +43,20 @@ pub fn controls(p: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="toolbar" aria-label={t(lang, "ctl.timeline")}>
             <button id="btn-back" onclick={send(Msg::StepBack)} aria-label={t(lang, "ctl.step_back")} title="←">{ icon(Icon::StepBack) }<span>{ t(lang, "ctl.step_back") }</span></button>
-            <button id="btn-play" class="primary" onclick={send(Msg::TogglePlay)} disabled={p.finished && !p.playing}
+            <button id="btn-play" class="primary" onclick={send(Msg::TogglePlay)} aria-disabled={(p.finished && !p.playing).then_some("true")}
                 aria-label={if p.playing { t(lang, "ctl.pause") } else { t(lang, "ctl.play") }} title="space">
                 if p.playing { { icon(Icon::Pause) }<span>{ t(lang, "ctl.pause") }</span> } else { { icon(Icon::Play) }<span>{ t(lang, "ctl.play") }</span> }
             </button>
-            <button id="btn-step" onclick={send(Msg::StepForward)} disabled={p.finished} aria-label={t(lang, "ctl.step")} title="→"><span>{ t(lang, "ctl.step") }</span>{ icon(Icon::StepForward) }</button>
-            <label class="speed">{ t(lang, "ctl.speed") }
-                <select id="speed" onchange={on_speed} aria-label={t(lang, "ctl.speed")}>
+            <button id="btn-step" onclick={send(Msg::StepForward)} aria-disabled={p.finished.then_some("true")} aria-label={t(lang, "ctl.step")} title="→"><span>{ t(lang, "ctl.step") }</span>{ icon(Icon::StepForward) }</button>
+            <label class="speed" title={t(lang, "help.speed")}>{ t(lang, "ctl.speed") }
+                <select id="speed" onchange={on_speed}>
                     { for SPEEDS.iter().enumerate().map(|(i, (_, label))| html! { <option selected={i == p.speed}>{ *label }</option> }) }
                 </select>
             </label>
             <button id="btn-reset" onclick={send(Msg::Reset)} aria-label={t(lang, "ctl.reset")}>{ icon(Icon::Reset) }<span>{ t(lang, "ctl.reset") }</span></button>
             <input id="scrubber" class="scrubber" type="range" min="0" max={max.to_string()} value={p.steps.to_string()}
                 oninput={on_scrub} aria-label={t(lang, "ctl.timeline")} />
-            <span class="clock" id="clock" aria-live="polite">
+            <span class="clock" id="clock">
                 { format!("t = {:.3} s · {} {}", p.now_ms as f64 / 1000.0, t(lang, "ctl.steps"), p.steps) }
                 if p.finished { <span class="finished">{ " · " }{ t(lang, "ctl.finished") }</span> }
             </span>

@@ -14,6 +14,8 @@ pub struct InspectorProps {
     pub lang: Lang,
     pub kafka: Option<Rc<KafkaView>>,
     pub selected: Option<Selection>,
+    pub palette: Rc<crate::kafka::palette::KeyPalette>,
+    pub details: bool,
     pub on: Callback<Msg>,
 }
 
@@ -23,7 +25,8 @@ pub fn inspector(p: &InspectorProps) -> Html {
     let kafka_selected = p.selected.as_ref().map(|Selection::Kafka(s)| s.clone());
     let body = match &p.kafka {
         Some(view) => html! {
-            <crate::kafka::inspector::Details lang={lang} view={view.clone()} selected={kafka_selected} />
+            <crate::kafka::inspector::Details lang={lang} view={view.clone()} selected={kafka_selected}
+                palette={p.palette.clone()} details={p.details} />
         },
         None => html! { <p class="muted">{ t(lang, "insp.hint") }</p> },
     };
@@ -31,6 +34,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
     html! {
         <section class="panel inspector" aria-labelledby="insp-title">
             <h2 id="insp-title">{ t(lang, "insp.title") }
+                <super::event_log::DetailsToggle lang={lang} details={p.details} on={p.on.clone()} id="insp-details" />
                 if p.selected.is_some() {
                     <button class="mini" onclick={Callback::from(move |_| on.emit(Msg::Select(None)))} aria-label={t(lang, "insp.clear")}>{ super::icons::icon(super::icons::Icon::Close) }</button>
                 }

@@ -2,13 +2,18 @@
 //! the inspector frame, lessons, share/import/export, and progress of long work.
 pub mod app;
 pub mod controls;
+pub mod dialog;
 pub mod event_log;
+pub mod help;
 pub mod icons;
 pub mod inspector;
 pub mod lesson_panel;
+pub mod motion;
 pub mod progress;
+pub mod roving;
 pub mod scenario_io;
 pub mod sidebar;
+pub mod stage;
 
 use yew::{Callback, MouseEvent};
 

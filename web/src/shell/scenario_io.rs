@@ -24,6 +24,19 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     let importing = use_state(|| false);
     let draft = use_state(String::new);
     let shared = use_state(|| None::<String>);
+    // The link box takes focus when it opens, so Escape closes it and the link is ready to copy.
+    let link_ref = use_node_ref();
+    {
+        let link_ref = link_ref.clone();
+        use_effect_with(shared.is_some(), move |open| {
+            if *open {
+                if let Some(input) = link_ref.cast::<web_sys::HtmlInputElement>() {
+                    let _ = input.focus();
+                    input.select();
+                }
+            }
+        });
+    }
     let on_share = {
         let (scenario, steps, shared) = (p.scenario.clone(), p.steps, shared.clone());
         Callback::from(move |_: MouseEvent| {
@@ -40,6 +53,16 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
     let close_share = {
         let shared = shared.clone();
         Callback::from(move |_: MouseEvent| shared.set(None))
+    };
+    let share_keys = {
+        let shared = shared.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                e.stop_propagation();
+                shared.set(None);
+            }
+        })
     };
     let on_export = {
         let scenario = p.scenario.clone();
@@ -69,30 +92,31 @@ pub fn scenario_io(p: &ScenarioIoProps) -> Html {
         let importing = importing.clone();
         Callback::from(move |_: MouseEvent| importing.set(false))
     };
+    let on_close = {
+        let importing = importing.clone();
+        Callback::from(move |_: ()| importing.set(false))
+    };
     html! {
         <div class="scenario-io">
             <button id="btn-share" onclick={on_share}>{ t(lang, "scn.share") }</button>
             <button id="btn-export" onclick={on_export}>{ t(lang, "scn.export") }</button>
             <button id="btn-import" onclick={open_import}>{ t(lang, "scn.import") }</button>
             if let Some(link) = (*shared).clone() {
-                <div class="share-box" role="status">
+                <div class="share-box" role="status" onkeydown={share_keys}>
                     <button id="share-close" class="mini close" onclick={close_share} aria-label={t(lang, "scn.dismiss")}>{ super::icons::icon(super::icons::Icon::Close) }</button>
                     <p>{ t(lang, "scn.copied") }</p>
-                    <input id="share-link" readonly=true value={link} aria-label={t(lang, "scn.share")} />
+                    <input id="share-link" ref={link_ref} readonly=true value={link} aria-label={t(lang, "scn.share")} />
                 </div>
             }
             if *importing {
-                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="import-title">
-                    <div class="dialog-body">
-                        <h2 id="import-title">{ t(lang, "scn.import_title") }</h2>
-                        <textarea id="import-text" value={(*draft).clone()} oninput={on_draft} rows="18" spellcheck="false"
-                            aria-label={t(lang, "scn.import_title")} />
-                        <div class="row">
-                            <button id="btn-import-load" class="primary" onclick={on_load}>{ t(lang, "scn.load") }</button>
-                            <button onclick={on_cancel}>{ t(lang, "scn.cancel") }</button>
-                        </div>
+                <super::dialog::Dialog id="import" title={t(lang, "scn.import_title")} on_close={on_close} initial_focus={Some(AttrValue::from("#import-text"))}>
+                    <textarea id="import-text" value={(*draft).clone()} oninput={on_draft} rows="18" spellcheck="false"
+                        aria-label={t(lang, "scn.import_title")} />
+                    <div class="row">
+                        <button id="btn-import-load" class="primary" onclick={on_load}>{ t(lang, "scn.load") }</button>
+                        <button id="btn-import-cancel" onclick={on_cancel}>{ t(lang, "scn.cancel") }</button>
                     </div>
-                </div>
+                </super::dialog::Dialog>
             }
         </div>
     }

@@ -14,6 +14,8 @@ pub struct SidebarProps {
     pub lessons: Rc<Vec<Lesson>>,
     pub current: Option<LessonPos>,
     pub resume: Option<LessonPos>,
+    /// The calm first screen: a welcome and where to start.
+    pub welcome: bool,
     pub on: Callback<Msg>,
 }
 
@@ -38,9 +40,30 @@ pub fn sidebar(p: &SidebarProps) -> Html {
     let free = Callback::from(move |_| on.emit(Msg::FreePlay));
     let on = p.on.clone();
     let resume = Callback::from(move |_| on.emit(Msg::ResumeLesson));
+    // The first lesson is where a newcomer starts.
+    let start = p.lessons.first().map(|first| {
+        let on = p.on.clone();
+        let label = format!("Q{} · {}", first.question, pick(lang, &first.title));
+        html! {
+            <button id="btn-start-here" class="primary wide start-here" onclick={Callback::from(move |_| on.emit(Msg::OpenLesson(0)))}>
+                <span class="start-label">{ t(lang, "welcome.start") }</span>
+                <span class="start-lesson">{ label }</span>
+                { crate::shell::icons::icon(crate::shell::icons::Icon::ArrowRight) }
+            </button>
+        }
+    });
     html! {
         <nav class="sidebar panel" aria-labelledby="lessons-title">
-            <p class="tagline">{ t(lang, "app.tagline") }</p>
+            if p.welcome {
+                <div class="welcome" id="welcome">
+                    <h2 class="welcome-title">{ t(lang, "welcome.title") }</h2>
+                    <p>{ t(lang, "welcome.body") }</p>
+                    { for start }
+                    <p class="muted small">{ t(lang, "welcome.paused") }</p>
+                </div>
+            } else {
+                <p class="tagline">{ t(lang, "app.tagline") }</p>
+            }
             if p.resume.is_some() {
                 <button id="lesson-resume" class="primary wide" onclick={resume}>{ crate::shell::icons::icon(crate::shell::icons::Icon::Resume) }<span>{ t(lang, "lesson.resume") }</span></button>
             }
