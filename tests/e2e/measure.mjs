@@ -59,16 +59,18 @@ try {
              consumers: [{ id: 'c1', group: 'g', topics: ['orders'], auto_offset_reset: 'earliest' }] },
     actions: [{ at_ms: 1000, kafka: { do: 'produce_many', producer: 'p1', topic: 'orders', count: 1000, key_prefix: 'order', distinct_keys: 50 } }],
   };
-  for (const speed of ['1×', '100×']) {
+  // At 1× the group's 3 s initial delay, the burst and its consumption take about 20 s of reading; at 100× under 3 s.
+  for (const [speed, window_ms] of [['1×', 20000], ['100×', 3000]]) {
     await page.goto(`${base}#s=${Buffer.from(JSON.stringify(doc)).toString('base64url')}&step=0`);
     await page.reload();
     await page.locator('svg.diagram .broker').first().waitFor();
     await page.selectOption('#speed', { label: speed });
     await page.click('#btn-play');
-    const figures = await fps(page, 6000);
+    const figures = await fps(page, window_ms);
     const clock = await page.locator('#clock').innerText();
-    console.log(JSON.stringify({ produce_1000_at: speed, ...figures, clock_after: clock }));
-    await page.click('#btn-play');
+    const consumed = await page.locator('#el-c1').getAttribute('aria-label');
+    console.log(JSON.stringify({ produce_1000_at: speed, window_ms, ...figures, clock_after: clock, consumer: consumed }));
+    if ((await page.locator('#btn-play').getAttribute('aria-label')) === 'Pause') await page.click('#btn-play');
   }
 } finally {
   await browser.close();
