@@ -14,6 +14,7 @@ pub mod check;
 pub mod kafka;
 pub mod kernel;
 pub mod lesson;
+pub mod rabbit;
 pub mod scenario;
 pub mod share;
 pub mod sim;

@@ -1,0 +1,5 @@
+//! RabbitMQ over AMQP 0-9-1. This folder will own its scenario section, messages, trace kinds,
+//! view, checks and summary, as `kafka/` does for Kafka.
+//! So far: `routing`, the exchange routing engine (direct, fanout, topic, headers, the default
+//! exchange, exchange-to-exchange bindings, alternate exchanges, CC/BCC).
+pub mod routing;
