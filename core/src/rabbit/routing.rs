@@ -320,9 +320,10 @@ impl ExchangeType {
     }
 }
 
-/// What routing needs of an exchange. Durability and auto-delete do not change routing and are not
-/// kept; the alternate exchange comes from the `alternate-exchange` declare argument (an
-/// `alternate-exchange` policy, which the argument overrides, is not modelled).
+/// An exchange as declared. Durability and auto-delete do not change routing, but a redeclare must
+/// repeat them (`rabbit_exchange:assert_equivalence/6`); `exchange.declare` defaults both to false,
+/// as the AMQP 0-9-1 method does. The alternate exchange comes from the `alternate-exchange`
+/// declare argument (an `alternate-exchange` policy, which the argument overrides, is not modelled).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exchange {
@@ -331,6 +332,10 @@ pub struct Exchange {
     pub kind: ExchangeType,
     /// An internal exchange cannot be published to, only reached through bindings or as an
     /// alternate exchange (`rabbit_channel:check_internal_exchange/1`).
+    #[serde(default)]
+    pub durable: bool,
+    #[serde(default)]
+    pub auto_delete: bool,
     #[serde(default)]
     pub internal: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,9 +347,21 @@ impl Exchange {
         Exchange {
             name: name.into(),
             kind,
+            durable: false,
+            auto_delete: false,
             internal: false,
             alternate_exchange: None,
         }
+    }
+
+    pub fn durable(mut self) -> Self {
+        self.durable = true;
+        self
+    }
+
+    pub fn auto_delete(mut self) -> Self {
+        self.auto_delete = true;
+        self
     }
 
     pub fn internal(mut self) -> Self {
@@ -406,6 +423,8 @@ pub struct Binding {
 pub enum Declared {
     Created,
     AlreadyExisted,
+    /// `queue.declare` with an empty name: the broker must name the queue.
+    NeedsServerName,
 }
 
 /// The `#` count RabbitMQ 4.3.5 and later allow in a topic binding key
@@ -427,10 +446,10 @@ pub struct Topology {
 
 impl Topology {
     /// A fresh virtual host with the exchanges RabbitMQ declares in every vhost
-    /// (`rabbit_vhost:declare_default_exchanges/2`): `""`, `amq.direct`, `amq.topic`, `amq.match`,
-    /// `amq.headers`, `amq.fanout` and the internal topic `amq.rabbitmq.trace`; plus, in the
-    /// default vhost `/`, the internal topic `amq.rabbitmq.log` (`rabbit_logger_exchange_h`, a boot
-    /// step of `rabbit`).
+    /// (`rabbit_vhost:declare_default_exchanges/2`), all durable: `""`, `amq.direct`, `amq.topic`,
+    /// `amq.match`, `amq.headers`, `amq.fanout` and the internal topic `amq.rabbitmq.trace`.
+    /// (`amq.rabbitmq.log` exists only when the exchange log output is enabled in the broker's
+    /// configuration, `rabbit_logger_exchange_h`; off by default, so not here.)
     pub fn new(vhost: &str) -> Self {
         let mut topology = Topology {
             vhost: vhost.into(),
@@ -439,7 +458,7 @@ impl Topology {
             bindings: BTreeMap::new(),
             topic_hash_wildcard_limit: None,
         };
-        let mut standard = vec![
+        let standard = [
             Exchange::new("", ExchangeType::Direct),
             Exchange::new("amq.direct", ExchangeType::Direct),
             Exchange::new("amq.topic", ExchangeType::Topic),
@@ -448,10 +467,7 @@ impl Topology {
             Exchange::new("amq.fanout", ExchangeType::Fanout),
             Exchange::new("amq.rabbitmq.trace", ExchangeType::Topic).internal(),
         ];
-        if vhost == "/" {
-            standard.push(Exchange::new("amq.rabbitmq.log", ExchangeType::Topic).internal());
-        }
-        for exchange in standard {
+        for exchange in standard.map(Exchange::durable) {
             topology.exchanges.insert(exchange.name.clone(), exchange);
         }
         topology
@@ -498,7 +514,7 @@ impl Topology {
 
     /// `exchange.declare` (not passive), in `rabbit_channel`'s order of checks: CR/LF are stripped
     /// from the name; `""` is refused (403); an existing exchange must be equivalent
-    /// (`rabbit_exchange:assert_equivalence/6`: type, then internal, then the
+    /// (`rabbit_exchange:assert_equivalence/6`: type, durable, auto_delete, internal, then the
     /// `alternate-exchange` argument; 406); a new name must not start with `amq.`
     /// (`check_name/2`, 403).
     pub fn declare_exchange(&mut self, exchange: &Exchange) -> Result<Declared, AmqpError> {
@@ -532,32 +548,43 @@ impl Topology {
             let (received, now) = (requested.kind.as_str(), current.kind.as_str());
             return Err(fail("type", format!("'{received}'"), format!("'{now}'")));
         }
-        if current.internal != requested.internal {
-            return Err(fail(
-                "internal",
-                format!("'{}'", requested.internal),
-                format!("'{}'", current.internal),
-            ));
+        let flags = [
+            ("durable", current.durable, requested.durable),
+            ("auto_delete", current.auto_delete, requested.auto_delete),
+            ("internal", current.internal, requested.internal),
+        ];
+        for (key, now, received) in flags {
+            if now != received {
+                return Err(fail(key, format!("'{received}'"), format!("'{now}'")));
+            }
         }
-        if current.alternate_exchange != requested.alternate_exchange {
-            let val = |ae: &Option<String>| match ae {
-                Some(name) => format!("the value '{name}' of type 'longstr'"),
-                None => "none".to_string(),
-            };
-            return Err(fail(
-                "alternate-exchange",
-                val(&requested.alternate_exchange),
-                val(&current.alternate_exchange),
-            ));
+        match (&requested.alternate_exchange, &current.alternate_exchange) {
+            (received, now) if received == now => {}
+            // rabbit_misc:assert_args_equivalence1/4: with both present, the bare values are
+            // compared and printed; with one missing, the other is "the value ... of type ...".
+            (Some(received), Some(now)) => {
+                return Err(fail("alternate-exchange", format!("'{received}'"), format!("'{now}'")));
+            }
+            (received, now) => {
+                let val = |ae: &Option<String>| match ae {
+                    Some(name) => format!("the value '{name}' of type 'longstr'"),
+                    None => "none".to_string(),
+                };
+                return Err(fail("alternate-exchange", val(received), val(now)));
+            }
         }
         Ok(())
     }
 
     /// `queue.declare` of a named queue: CR/LF stripped, `amq.` refused (403, checked even before
-    /// looking the queue up). A `""` name asks the broker to generate one; that is the channel's
-    /// business, which then calls [`Topology::declare_server_named_queue`].
+    /// looking the queue up). A name that is `""` once stripped asks the broker to generate one
+    /// (`rabbit_channel`'s queue.declare clause for `<<>>`): nothing is created and the answer is
+    /// [`Declared::NeedsServerName`]; the channel then calls [`Topology::declare_server_named_queue`].
     pub fn declare_queue(&mut self, name: &str) -> Result<Declared, AmqpError> {
         let name = strip_cr_lf(name);
+        if name.is_empty() {
+            return Ok(Declared::NeedsServerName);
+        }
         if name.starts_with("amq.") {
             return Err(reserved_prefix("queue", &name));
         }
@@ -2815,13 +2842,13 @@ mod tests {
                 ("amq.fanout", ExchangeType::Fanout, false),
                 ("amq.headers", ExchangeType::Headers, false),
                 ("amq.match", ExchangeType::Headers, false),
-                ("amq.rabbitmq.log", ExchangeType::Topic, true),
                 ("amq.rabbitmq.trace", ExchangeType::Topic, true),
                 ("amq.topic", ExchangeType::Topic, false),
             ]
         );
-        // The log exchange only lives in the default vhost.
-        assert!(Topology::new("other").exchange("amq.rabbitmq.log").is_none());
+        // The log exchange exists only when the broker's exchange log output is configured.
+        assert!(t.exchange("amq.rabbitmq.log").is_none());
+        assert!(t.exchanges().all(|x| x.durable && !x.auto_delete));
         assert_eq!(t.bindings().count(), 0);
     }
 
@@ -2857,8 +2884,9 @@ mod tests {
             err.reply_text(),
             "ACCESS_REFUSED - exchange name 'amq.mine' contains reserved prefix 'amq.*'"
         );
+        // An existing amq.* name may be redeclared (equivalently: the standard ones are durable).
         assert_eq!(
-            t.declare_exchange(&Exchange::new("amq.direct", ExchangeType::Direct)),
+            t.declare_exchange(&Exchange::new("amq.direct", ExchangeType::Direct).durable()),
             Ok(Declared::AlreadyExisted)
         );
         let err = t.declare_queue("amq.q").unwrap_err();
@@ -2892,6 +2920,51 @@ mod tests {
             "inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received the value 'ae' of type \
              'longstr' but current is none"
         );
+    }
+
+    /// Found by review against rabbit_exchange:assert_equivalence/6 and
+    /// rabbit_misc:assert_args_equivalence1/4: durable and auto_delete are checked (the standard
+    /// exchanges are durable), and two different alternate exchanges print bare values.
+    #[test]
+    fn redeclare_checks_durable_auto_delete_and_names_both_alternates() {
+        let mut t = vhost();
+        let err = t
+            .declare_exchange(&Exchange::new("amq.topic", ExchangeType::Topic))
+            .unwrap_err();
+        assert_eq!(
+            err.reply_text(),
+            "PRECONDITION_FAILED - inequivalent arg 'durable' for exchange 'amq.topic' in vhost '/': received 'false' but current is 'true'"
+        );
+        assert_eq!(
+            t.declare_exchange(&Exchange::new("amq.topic", ExchangeType::Topic).durable()),
+            Ok(Declared::AlreadyExisted)
+        );
+        let x = Exchange::new("x", ExchangeType::Direct).with_alternate("a");
+        t.declare_exchange(&x).unwrap();
+        let err = t.declare_exchange(&x.clone().auto_delete()).unwrap_err();
+        assert_eq!(
+            err.explanation,
+            "inequivalent arg 'auto_delete' for exchange 'x' in vhost '/': received 'true' but current is 'false'"
+        );
+        let err = t
+            .declare_exchange(&Exchange::new("x", ExchangeType::Direct).with_alternate("b"))
+            .unwrap_err();
+        assert_eq!(
+            err.explanation,
+            "inequivalent arg 'alternate-exchange' for exchange 'x' in vhost '/': received 'b' but current is 'a'"
+        );
+    }
+
+    /// Found by review: a queue name that is empty once CR/LF are stripped asks for a server name.
+    #[test]
+    fn declaring_an_empty_queue_name_creates_nothing_and_asks_for_a_server_name() {
+        let mut t = vhost();
+        for name in ["", "\n", "\r\n"] {
+            assert_eq!(t.declare_queue(name), Ok(Declared::NeedsServerName));
+        }
+        assert_eq!(t.queues().count(), 0);
+        let routed = route(&t, "", "", &Table::new()).unwrap();
+        assert!(routed.is_unroutable());
     }
 
     #[test]

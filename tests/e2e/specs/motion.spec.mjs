@@ -42,6 +42,8 @@ test('1× is real time: two seconds of playing move the clock about two seconds'
   await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(20);
   await page.click('#btn-play');
   await page.selectOption('#speed', { label: '1×' });
+  // Let a frame already scheduled at 10× land before the clock is read.
+  await page.waitForTimeout(300);
   const t0 = await clock();
   const rows = await page.locator('#event-log li').count();
   await page.click('#btn-play');
@@ -49,6 +51,7 @@ test('1× is real time: two seconds of playing move the clock about two seconds'
   await page.waitForTimeout(2000);
   await page.click('#btn-play');
   const real = (Date.now() - started) / 1000;
+  await page.waitForTimeout(300);
   const moved = (await clock()) - t0;
   expect(await page.locator('#event-log li').count(), 'the stretch measured was quiet').toBe(rows);
   expect(moved, `virtual ${moved} s in ${real} s real`).toBeGreaterThan(real * 0.7);
