@@ -1146,10 +1146,7 @@ pub fn route(topology: &Topology, exchange: &str, routing_key: &str, headers: &T
     }
     let mut routing_keys = vec![String::from(routing_key)];
     routing_keys.extend(header_routes(headers)?);
-    let mut delivered_headers = headers.clone();
-    if let Some(at) = delivered_headers.iter().position(|(k, _)| k == "BCC") {
-        delivered_headers.remove(at);
-    }
+    let delivered_headers = without_bcc(headers);
     let header_map = routing_headers(&delivered_headers);
 
     let mut queues: BTreeSet<String> = BTreeSet::new();
@@ -1269,23 +1266,39 @@ fn hop<'t>(
 /// header. Either header of another type makes the message invalid; `rabbit_channel` answers 406
 /// with the Erlang error term, e.g. `invalid message: {unacceptable_type_in_header,"CC",long}`.
 fn header_routes(headers: &Table) -> Result<Vec<String>, AmqpError> {
-    let mut keys = Vec::new();
-    for header in ["CC", "BCC"] {
-        match table_lookup(headers, header) {
-            None => {}
-            Some(FieldValue::Array(entries)) => keys.extend(entries.iter().filter_map(|entry| match entry {
+    let (mut keys, bcc) = cc_and_bcc_keys(headers)?;
+    keys.extend(bcc);
+    Ok(keys)
+}
+
+/// The `CC` and the `BCC` routing keys of a publish, apart (the BCC ones never show in `x-death`);
+/// see [`header_routes`] for the rules and the 406.
+pub fn cc_and_bcc_keys(headers: &Table) -> Result<(Vec<String>, Vec<String>), AmqpError> {
+    let keys_of = |header: &str| match table_lookup(headers, header) {
+        None => Ok(Vec::new()),
+        Some(FieldValue::Array(entries)) => Ok(entries
+            .iter()
+            .filter_map(|entry| match entry {
                 FieldValue::LongStr(key) => Some(key.clone()),
                 _ => None,
-            })),
-            Some(other) => {
-                return Err(precondition_failed(format!(
-                    "invalid message: {{unacceptable_type_in_header,\"{header}\",{}}}",
-                    other.type_name()
-                )))
-            }
-        }
+            })
+            .collect()),
+        Some(other) => Err(precondition_failed(format!(
+            "invalid message: {{unacceptable_type_in_header,\"{header}\",{}}}",
+            other.type_name()
+        ))),
+    };
+    Ok((keys_of("CC")?, keys_of("BCC")?))
+}
+
+/// The headers a queue stores: the first `BCC` header removed (`mc_amqpl:init/1`), the rest as
+/// published.
+pub fn without_bcc(headers: &Table) -> Table {
+    let mut kept = headers.clone();
+    if let Some(at) = kept.iter().position(|(k, _)| k == "BCC") {
+        kept.remove(at);
     }
-    Ok(keys)
+    kept
 }
 
 /// One binding of an exchange of type `kind` against the message.
