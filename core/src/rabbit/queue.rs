@@ -14,6 +14,12 @@
 //!
 //! Bounded: every call walks at most the queue's messages (ready plus unacked) once, plus a sort of
 //! one message's headers; nothing loops on time.
+//!
+//! Versions: the rules are 4.0-4.2's. 3.13 differs where a review against its source found it
+//! (not modelled yet): a client-published `x-death` seeds the death history, and a quorum queue
+//! has no default delivery limit (a negative one dead-letters on the first return). Quorum queues
+//! here expire and count like classic ones; `rabbit_fifo` expires on every command, lets a TTL-0
+//! message live for 1 ms, and reports `message_count` before expiring.
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -42,7 +48,10 @@ impl QueueType {
     }
 
     /// `rabbit_classic_queue:capabilities/0` and `rabbit_quorum_queue:capabilities/0`,
-    /// `queue_arguments` (the entries this model knows of).
+    /// `queue_arguments`, as released in 3.13.7 and 4.2.x (the entries this model knows of). An
+    /// argument neither type lists is ignored, as RabbitMQ ignores unknown `x-` arguments; so
+    /// `x-consumer-timeout` (read by the channel for any queue) and the unreleased main branch's
+    /// `x-member-placement-tag` pass on both types.
     fn accepted_arguments(self) -> &'static [&'static str] {
         match self {
             QueueType::Classic => &[
@@ -74,12 +83,9 @@ impl QueueType {
                 "x-single-active-consumer",
                 "x-queue-type",
                 "x-quorum-initial-group-size",
-                "x-member-placement-tag",
                 "x-delivery-limit",
                 "x-message-ttl",
                 "x-queue-leader-locator",
-                "x-consumer-disconnected-timeout",
-                "x-consumer-timeout",
             ],
         }
     }
@@ -689,7 +695,13 @@ pub struct Queue {
     /// Quorum only: returned messages, served before `ready`.
     returned: VecDeque<Stored>,
     unacked: BTreeMap<u64, Stored>,
+    /// Quorum `reject-publish` only: publishers are refused from the enqueue that took the queue
+    /// over its limit until it is back at or below 80 % of it (`rabbit_fifo`, `reject_publish`).
+    publishers_blocked: bool,
 }
+
+/// `rabbit_fifo`'s low watermark for unblocking publishers (`?LOW_LIMIT`, 0.8), in percent.
+const QUORUM_UNBLOCK_PERCENT: u64 = 80;
 
 impl Queue {
     pub fn new(config: QueueConfig) -> Self {
@@ -699,6 +711,32 @@ impl Queue {
             ready: BTreeMap::new(),
             returned: VecDeque::new(),
             unacked: BTreeMap::new(),
+            publishers_blocked: false,
+        }
+    }
+
+    /// Quorum `reject-publish` (`rabbit_fifo:evaluate_limit/…`, `is_over_limit`,
+    /// `is_below_soft_limit`): unlike a classic queue, the message that takes the queue over its
+    /// limit is still enqueued (and confirmed); only later publishes are refused, until the ready
+    /// messages fall to 80 % of each limit. `quorum_queue_SUITE:queue_length_limit_reject_publish`:
+    /// max-length 1 acks the first two publishes and nacks the third.
+    fn quorum_refuses_publish(&mut self) -> bool {
+        let (count, bytes) = (self.message_count(), self.ready_bytes());
+        if self.publishers_blocked {
+            let below =
+                |limit: Option<u64>, value: u64| limit.is_none_or(|m| value <= m * QUORUM_UNBLOCK_PERCENT / 100);
+            if below(self.config.max_length, count) && below(self.config.max_length_bytes, bytes) {
+                self.publishers_blocked = false;
+            }
+        }
+        self.publishers_blocked
+    }
+
+    fn quorum_block_if_over_limit(&mut self) {
+        let over = self.config.max_length.is_some_and(|m| self.message_count() > m)
+            || self.config.max_length_bytes.is_some_and(|m| self.ready_bytes() > m);
+        if over {
+            self.publishers_blocked = true;
         }
     }
 
@@ -773,7 +811,15 @@ impl Queue {
         self.next_id += 1;
         let overflow_limited = self.config.max_length.is_some() || self.config.max_length_bytes.is_some();
         let quorum = self.config.queue_type == QueueType::Quorum;
-        if overflow_limited && self.config.overflow != Overflow::DropHead {
+        let quorum_reject = quorum && overflow_limited && self.config.overflow == Overflow::RejectPublish;
+        if quorum_reject && self.quorum_refuses_publish() {
+            return PublishOutcome {
+                message_id: id,
+                accepted: Accepted::Refused,
+                deaths: Vec::new(),
+            };
+        }
+        if !quorum_reject && overflow_limited && self.config.overflow != Overflow::DropHead {
             let length = self.message_count() + 1;
             let bytes = self.ready_bytes() + message.body_size_bytes();
             let over = self.config.max_length.is_some_and(|m| length > m)
@@ -830,6 +876,9 @@ impl Queue {
         }
         let has_expiry = stored.expiry_ms.is_some();
         self.ready.insert(id, stored);
+        if quorum_reject {
+            self.quorum_block_if_over_limit();
+        }
         let mut deaths = self.drop_head_over_limit(now_ms);
         if !deaths.is_empty() || (self.message_count() == 1 && has_expiry) {
             deaths.extend(self.expire(now_ms));
@@ -1116,6 +1165,58 @@ mod tests {
             refused(&vec![text("x-queue-type", "quorum"), long("x-max-priority", 3)]),
             "invalid arg 'x-max-priority' for queue 'q' in vhost '/' of queue type rabbit_quorum_queue"
         );
+    }
+
+    /// `quorum_queue_SUITE:queue_length_limit_reject_publish` (found by review against `rabbit_fifo`):
+    /// a quorum queue enqueues the publish that goes over the limit and refuses the next ones until
+    /// it drains to 80 %; a classic queue refuses the one that would go over.
+    #[test]
+    fn quorum_reject_publish_admits_the_message_that_goes_over_then_blocks_until_80_percent() {
+        let quorum = |max: i64| {
+            config(&vec![
+                text("x-queue-type", "quorum"),
+                long("x-max-length", max),
+                text("x-overflow", "reject-publish"),
+            ])
+        };
+        let mut q = Queue::new(quorum(1));
+        let nacked: Vec<bool> = (0..3)
+            .map(|i| q.publish(i, msg("m"), false, true).publisher_nacked())
+            .collect();
+        assert_eq!(nacked, vec![false, false, true]);
+        assert_eq!(q.message_count(), 2);
+        // Draining to 1 ready is not yet at 80 % of 1 (0); draining to none unblocks.
+        q.basic_get(10, false).0.unwrap();
+        assert!(q.publish(11, msg("m"), false, true).publisher_nacked());
+        q.basic_get(12, false).0.unwrap();
+        assert!(!q.publish(13, msg("m"), false, true).publisher_nacked());
+        // With max-length 0 the first publish is still accepted.
+        let mut q = Queue::new(quorum(0));
+        assert!(!q.publish(0, msg("m"), false, true).publisher_nacked());
+        assert!(q.publish(1, msg("m"), false, true).publisher_nacked());
+        // Classic: the publish that would go over is refused.
+        let mut c = Queue::new(config(&vec![
+            long("x-max-length", 1),
+            text("x-overflow", "reject-publish"),
+        ]));
+        let nacked: Vec<bool> = (0..2)
+            .map(|i| c.publish(i, msg("m"), false, true).publisher_nacked())
+            .collect();
+        assert_eq!(nacked, vec![false, true]);
+    }
+
+    /// Found by review against v4.2.9 / v3.13.7 `capabilities/0`: arguments no released queue type
+    /// lists are ignored, on classic and quorum queues alike.
+    #[test]
+    fn arguments_no_queue_type_lists_are_ignored() {
+        for queue_type in ["classic", "quorum"] {
+            let args = vec![
+                text("x-queue-type", queue_type),
+                long("x-consumer-timeout", 60_000),
+                text("x-member-placement-tag", "a"),
+            ];
+            assert!(QueueConfig::from_arguments("q", "/", &args).is_ok(), "{queue_type}");
+        }
     }
 
     #[test]
