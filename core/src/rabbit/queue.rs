@@ -146,7 +146,9 @@ impl QueueConfig {
     /// `x-queue-type` first, then the type's own arguments in `declare_args/0` order, then any
     /// argument that only another queue type accepts. Errors are 406 with RabbitMQ's texts
     /// (`invalid arg '~ts' for ~ts: ~255p`, the error term printed as Erlang does).
-    /// `x-max-priority` is validated but not modelled; stream-only arguments are not checked.
+    /// `x-max-priority`, `x-max-in-memory-*`, `x-dead-letter-strategy`, `x-queue-mode`,
+    /// `x-queue-version`, `x-single-active-consumer`, `x-quorum-initial-group-size` and
+    /// `x-queue-leader-locator` are validated but not modelled; stream-only arguments are not checked.
     pub fn from_arguments(name: &str, vhost: &str, arguments: &Table) -> Result<Self, AmqpError> {
         let resource = format!("queue '{name}' in vhost '{vhost}'");
         let invalid = |key: &str, term: String| precondition(format!("invalid arg '{key}' for {resource}: {term}"));
@@ -224,6 +226,14 @@ impl QueueConfig {
                 ))
             }
         };
+        // `check_dlxstrategy_arg/2`: quorum only; stored nowhere, as at-least-once dead-lettering
+        // is not modelled.
+        check_string_arg(
+            lookup("x-dead-letter-strategy"),
+            &["at-most-once", "at-least-once"],
+            |_| "invalid_dlx_strategy".into(),
+        )
+        .map_err(|t| invalid("x-dead-letter-strategy", t))?;
         let non_negative = |key: &str| -> Result<Option<u64>, AmqpError> {
             match lookup(key) {
                 None => Ok(None),
@@ -238,6 +248,9 @@ impl QueueConfig {
         };
         let max_length = non_negative("x-max-length")?;
         let max_length_bytes = non_negative("x-max-length-bytes")?;
+        // `check_non_neg_int_arg/2`; quorum only, validated but not modelled.
+        non_negative("x-max-in-memory-length")?;
+        non_negative("x-max-in-memory-bytes")?;
         // `check_max_priority_arg/2` (?MAX_SUPPORTED_PRIORITY is 255)
         if let Some(p) = non_negative("x-max-priority")? {
             if p > 255 {
@@ -262,6 +275,44 @@ impl QueueConfig {
                 ))
             }
         };
+        // `check_queue_mode/2` (`?KNOWN_QUEUE_MODES`): classic only, and since 3.12 every
+        // classic queue behaves as lazy, so the mode is validated but not modelled.
+        check_string_arg(lookup("x-queue-mode"), &["default", "lazy"], |s| {
+            format!("\"unsupported queue mode '{s}'\"")
+        })
+        .map_err(|t| invalid("x-queue-mode", t))?;
+        // `check_queue_version/2`: classic only; a non-negative integer first, then 1 or 2.
+        if let Some(v) = non_negative("x-queue-version")? {
+            if v != 1 && v != 2 {
+                return Err(invalid(
+                    "x-queue-version",
+                    format!("\"unsupported queue version '{v}'\""),
+                ));
+            }
+        }
+        // `check_single_active_consumer_arg/2` (`check_bool_arg/2`): only a bool is taken;
+        // single active consumer needs the consumer model, so it is not stored.
+        match lookup("x-single-active-consumer") {
+            None | Some(FieldValue::Bool(_)) => {}
+            Some(other) => {
+                return Err(invalid(
+                    "x-single-active-consumer",
+                    format!("{{unacceptable_type,{}}}", other.type_name()),
+                ))
+            }
+        }
+        // `check_initial_cluster_size_arg/2`: quorum only; a non-negative integer, then not 0.
+        if let Some(0) = non_negative("x-quorum-initial-group-size")? {
+            return Err(invalid("x-quorum-initial-group-size", "{value_zero,0}".into()));
+        }
+        // `check_queue_leader_locator_arg/2` with `rabbit_queue_location:queue_leader_locators/0`,
+        // the deprecated names (mapped to `balanced`) included.
+        check_string_arg(
+            lookup("x-queue-leader-locator"),
+            &["client-local", "balanced", "random", "least-leaders", "min-masters"],
+            |_| "invalid_queue_locator_arg".into(),
+        )
+        .map_err(|t| invalid("x-queue-leader-locator", t))?;
         // `rabbit_quorum_queue:get_delivery_limit/3`: no validator; an integer is taken, anything
         // else means the default; a negative limit means none (`canonicalize_delivery_limit/1`).
         let delivery_limit = match queue_type {
@@ -319,6 +370,22 @@ fn integer_arg(value: &FieldValue) -> Result<i64, String> {
         FieldValue::UnsignedInt(n) => Ok(i64::from(*n)),
         FieldValue::Long(n) => Ok(*n),
         other => Err(format!("\"expected integer, got {}\"", other.type_name())),
+    }
+}
+
+/// The shape shared by `rabbit_amqqueue`'s enumerated string validators (`check_overflow/2`,
+/// `check_dlxstrategy_arg/2`, `check_queue_mode/2`, `check_queue_leader_locator_arg/2`): a
+/// longstr among `allowed`, else `unknown`'s term; any other type is `{unacceptable_type,T}`.
+fn check_string_arg(
+    value: Option<&FieldValue>,
+    allowed: &[&str],
+    unknown: impl Fn(&str) -> String,
+) -> Result<(), String> {
+    match value {
+        None => Ok(()),
+        Some(FieldValue::LongStr(s)) if allowed.contains(&s.as_str()) => Ok(()),
+        Some(FieldValue::LongStr(s)) => Err(unknown(s)),
+        Some(other) => Err(format!("{{unacceptable_type,{}}}", other.type_name())),
     }
 }
 
@@ -1246,6 +1313,142 @@ mod tests {
             text("x-overflow", "reject-publish-dlx"),
         ]);
         assert_eq!(c.overflow, Overflow::DropHead);
+    }
+
+    fn quorum_with(extra: (String, FieldValue)) -> Table {
+        vec![text("x-queue-type", "quorum"), extra]
+    }
+
+    /// `rabbit_amqqueue:check_single_active_consumer_arg/2`, on both queue types.
+    #[test]
+    fn single_active_consumer_must_be_a_bool() {
+        assert_eq!(
+            refused(&vec![text("x-single-active-consumer", "true")]),
+            "invalid arg 'x-single-active-consumer' for queue 'q' in vhost '/': {unacceptable_type,longstr}"
+        );
+        let sac = (String::from("x-single-active-consumer"), FieldValue::Bool(true));
+        assert!(QueueConfig::from_arguments("q", "/", &vec![sac.clone()]).is_ok());
+        assert!(QueueConfig::from_arguments("q", "/", &quorum_with(sac)).is_ok());
+    }
+
+    /// `rabbit_amqqueue:check_queue_mode/2` (classic only).
+    #[test]
+    fn queue_mode_must_be_default_or_lazy() {
+        assert_eq!(
+            refused(&vec![text("x-queue-mode", "x")]),
+            "invalid arg 'x-queue-mode' for queue 'q' in vhost '/': \"unsupported queue mode 'x'\""
+        );
+        assert_eq!(
+            refused(&vec![long("x-queue-mode", 1)]),
+            "invalid arg 'x-queue-mode' for queue 'q' in vhost '/': {unacceptable_type,long}"
+        );
+        assert_eq!(config(&vec![text("x-queue-mode", "lazy")]), QueueConfig::classic("q"));
+        assert!(QueueConfig::from_arguments("q", "/", &vec![text("x-queue-mode", "default")]).is_ok());
+    }
+
+    /// `rabbit_amqqueue:check_queue_version/2` (classic only).
+    #[test]
+    fn queue_version_must_be_1_or_2() {
+        assert_eq!(
+            refused(&vec![long("x-queue-version", 3)]),
+            "invalid arg 'x-queue-version' for queue 'q' in vhost '/': \"unsupported queue version '3'\""
+        );
+        assert_eq!(
+            refused(&vec![long("x-queue-version", -1)]),
+            "invalid arg 'x-queue-version' for queue 'q' in vhost '/': {value_negative,-1}"
+        );
+        assert_eq!(
+            refused(&vec![text("x-queue-version", "2")]),
+            "invalid arg 'x-queue-version' for queue 'q' in vhost '/': \"expected integer, got longstr\""
+        );
+        for v in [1, 2] {
+            assert!(QueueConfig::from_arguments("q", "/", &vec![long("x-queue-version", v)]).is_ok());
+        }
+    }
+
+    /// `rabbit_amqqueue:check_dlxstrategy_arg/2` (quorum only).
+    #[test]
+    fn dead_letter_strategy_must_be_at_most_or_at_least_once() {
+        assert_eq!(
+            refused(&quorum_with(text("x-dead-letter-strategy", "exactly-once"))),
+            "invalid arg 'x-dead-letter-strategy' for queue 'q' in vhost '/': invalid_dlx_strategy"
+        );
+        assert_eq!(
+            refused(&quorum_with(long("x-dead-letter-strategy", 1))),
+            "invalid arg 'x-dead-letter-strategy' for queue 'q' in vhost '/': {unacceptable_type,long}"
+        );
+        for s in ["at-most-once", "at-least-once"] {
+            assert!(QueueConfig::from_arguments("q", "/", &quorum_with(text("x-dead-letter-strategy", s))).is_ok());
+        }
+    }
+
+    /// `rabbit_amqqueue:check_initial_cluster_size_arg/2` (quorum only).
+    #[test]
+    fn quorum_initial_group_size_must_be_positive() {
+        assert_eq!(
+            refused(&quorum_with(long("x-quorum-initial-group-size", 0))),
+            "invalid arg 'x-quorum-initial-group-size' for queue 'q' in vhost '/': {value_zero,0}"
+        );
+        assert_eq!(
+            refused(&quorum_with(long("x-quorum-initial-group-size", -1))),
+            "invalid arg 'x-quorum-initial-group-size' for queue 'q' in vhost '/': {value_negative,-1}"
+        );
+        assert!(QueueConfig::from_arguments("q", "/", &quorum_with(long("x-quorum-initial-group-size", 3))).is_ok());
+    }
+
+    /// `rabbit_amqqueue:check_queue_leader_locator_arg/2`, on both queue types.
+    #[test]
+    fn queue_leader_locator_must_be_a_known_locator() {
+        assert_eq!(
+            refused(&vec![text("x-queue-leader-locator", "nearest")]),
+            "invalid arg 'x-queue-leader-locator' for queue 'q' in vhost '/': invalid_queue_locator_arg"
+        );
+        assert_eq!(
+            refused(&quorum_with(long("x-queue-leader-locator", 1))),
+            "invalid arg 'x-queue-leader-locator' for queue 'q' in vhost '/': {unacceptable_type,long}"
+        );
+        for l in ["client-local", "balanced", "least-leaders"] {
+            assert!(QueueConfig::from_arguments("q", "/", &quorum_with(text("x-queue-leader-locator", l))).is_ok());
+            assert!(QueueConfig::from_arguments("q", "/", &vec![text("x-queue-leader-locator", l)]).is_ok());
+        }
+    }
+
+    /// `rabbit_amqqueue:check_non_neg_int_arg/2` for the quorum in-memory limits.
+    #[test]
+    fn quorum_in_memory_limits_must_not_be_negative() {
+        assert_eq!(
+            refused(&quorum_with(long("x-max-in-memory-length", -1))),
+            "invalid arg 'x-max-in-memory-length' for queue 'q' in vhost '/': {value_negative,-1}"
+        );
+        assert!(QueueConfig::from_arguments("q", "/", &quorum_with(long("x-max-in-memory-bytes", 0))).is_ok());
+    }
+
+    /// `declare_args/0` order: the first failing validator in that list is the one reported.
+    #[test]
+    fn validators_run_in_declare_args_order() {
+        let args = vec![
+            text("x-queue-type", "quorum"),
+            text("x-queue-leader-locator", "nearest"),
+            long("x-quorum-initial-group-size", 0),
+            text("x-single-active-consumer", "yes"),
+            text("x-dead-letter-strategy", "x"),
+            long("x-max-length", -1),
+        ];
+        assert!(refused(&args).starts_with("invalid arg 'x-dead-letter-strategy'"));
+        let classic = vec![
+            text("x-queue-leader-locator", "nearest"),
+            text("x-single-active-consumer", "yes"),
+            long("x-queue-version", 3),
+            text("x-queue-mode", "x"),
+            text("x-overflow", "x"),
+        ];
+        assert!(refused(&classic).starts_with("invalid arg 'x-overflow'"));
+        let classic = vec![
+            text("x-queue-leader-locator", "nearest"),
+            text("x-single-active-consumer", "yes"),
+            long("x-queue-version", 3),
+        ];
+        assert!(refused(&classic).starts_with("invalid arg 'x-queue-version'"));
     }
 
     // --- expiration property --------------------------------------------------------------------
