@@ -25,7 +25,9 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::routing::{cc_and_bcc_keys, table_lookup, without_bcc, AmqpError, FieldValue, ReplyCode, Table};
+use super::routing::{
+    cc_and_bcc_keys, precondition_failed, resource_text, table_lookup, without_bcc, AmqpError, FieldValue, Table,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -150,8 +152,9 @@ impl QueueConfig {
     /// `x-queue-version`, `x-single-active-consumer`, `x-quorum-initial-group-size` and
     /// `x-queue-leader-locator` are validated but not modelled; stream-only arguments are not checked.
     pub fn from_arguments(name: &str, vhost: &str, arguments: &Table) -> Result<Self, AmqpError> {
-        let resource = format!("queue '{name}' in vhost '{vhost}'");
-        let invalid = |key: &str, term: String| precondition(format!("invalid arg '{key}' for {resource}: {term}"));
+        let resource = resource_text("queue", name, vhost);
+        let invalid =
+            |key: &str, term: String| precondition_failed(format!("invalid arg '{key}' for {resource}: {term}"));
         let queue_type = match table_lookup(arguments, "x-queue-type") {
             None => QueueType::Classic,
             // `rabbit_amqqueue:get_queue_type/2`: an empty name means the default type.
@@ -159,7 +162,9 @@ impl QueueConfig {
             Some(FieldValue::LongStr(s)) if s == "classic" => QueueType::Classic,
             Some(FieldValue::LongStr(s)) if s == "quorum" => QueueType::Quorum,
             Some(FieldValue::LongStr(s)) if s == "stream" => {
-                return Err(precondition("queue type 'stream' is not modelled by mqplay".into()))
+                return Err(precondition_failed(
+                    "queue type 'stream' is not modelled by mqplay".into(),
+                ))
             }
             // `check_queue_type/2`
             Some(FieldValue::LongStr(s)) => {
@@ -329,7 +334,7 @@ impl QueueConfig {
                 .iter()
                 .any(|t| t.accepted_arguments().contains(&key.as_str()));
             if elsewhere && !accepted.contains(&key.as_str()) {
-                return Err(precondition(format!(
+                return Err(precondition_failed(format!(
                     "invalid arg '{key}' for {resource} of queue type {}",
                     queue_type.module_name()
                 )));
@@ -348,13 +353,6 @@ impl QueueConfig {
             dead_letter_routing_key,
             delivery_limit,
         })
-    }
-}
-
-fn precondition(explanation: String) -> AmqpError {
-    AmqpError {
-        code: ReplyCode::PreconditionFailed,
-        explanation,
     }
 }
 
@@ -404,7 +402,7 @@ fn check_expiry(n: i64) -> Result<u64, String> {
 /// `string:to_integer/1`: optional sign, digits, nothing after), refusing bad values with the
 /// channel's 406 (`rabbit_channel:check_expiration_header/1`).
 pub fn parse_expiration(expiration: &str) -> Result<u64, AmqpError> {
-    let refuse = |term: String| precondition(format!("invalid expiration '{expiration}': {term}"));
+    let refuse = |term: String| precondition_failed(format!("invalid expiration '{expiration}': {term}"));
     let bytes = expiration.as_bytes();
     let sign_len = usize::from(matches!(bytes.first(), Some(b'+' | b'-')));
     let digits = bytes[sign_len..].iter().take_while(|b| b.is_ascii_digit()).count();
@@ -1080,6 +1078,7 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rabbit::routing::ReplyCode;
     use alloc::vec;
 
     fn text(key: &str, value: &str) -> (String, FieldValue) {

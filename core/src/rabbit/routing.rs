@@ -266,7 +266,7 @@ impl AmqpError {
 }
 
 /// `rabbit_misc:rs/1`: how RabbitMQ names a resource in messages.
-fn resource_text(kind: &str, name: &str, vhost: &str) -> String {
+pub(super) fn resource_text(kind: &str, name: &str, vhost: &str) -> String {
     format!("{kind} '{name}' in vhost '{vhost}'")
 }
 
@@ -283,7 +283,7 @@ fn not_found(kind: &str, name: &str, vhost: &str) -> AmqpError {
     AmqpError::new(ReplyCode::NotFound, format!("no {}", resource_text(kind, name, vhost)))
 }
 
-fn precondition_failed(explanation: String) -> AmqpError {
+pub(super) fn precondition_failed(explanation: String) -> AmqpError {
     AmqpError::new(ReplyCode::PreconditionFailed, explanation)
 }
 

@@ -86,7 +86,7 @@ pub fn app() -> Html {
                 let listener = listen_document(move |e: web_sys::KeyboardEvent| {
                     // Fields keep their keys (typing, moving the scrubber); a focused button keeps
                     // Space and Enter, which press it; a widget that handled a key said so.
-                    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                    let target = browser::event_element(&e);
                     let tag = target.as_ref().map(|el| el.tag_name());
                     let field = matches!(tag.as_deref(), Some("INPUT" | "TEXTAREA" | "SELECT"));
                     let role = target.as_ref().and_then(|el| el.get_attribute("role"));
