@@ -785,12 +785,22 @@ pub fn topic_matches(binding_key: &str, routing_key: &str) -> bool {
 /// (`#.#`), each `#` takes as few as it can, leftmost first; RabbitMQ does not say which, and the
 /// match is the same.
 ///
-/// Work and memory are `O(binding words × routing words)`; AMQP limits both keys to 255 bytes, so at
-/// most 256 × 256 cells. The trie walk RabbitMQ runs gives the same answer (it tries every split).
+/// The word-by-word table costs `(binding words + 1) × (routing words + 1)` cells. Keys that are
+/// AMQP shortstrs (a binding key, the publish's routing key: at most 255 bytes, so 128 words) always
+/// fit in [`MAX_TOPIC_TABLE_CELLS`]; a `CC` / `BCC` key is a longstr and can be far longer, so past
+/// that size the match is decided in `O(binding words)` memory and the spans are left empty. Binding
+/// keys are shortstrs (callers refuse longer ones), so either way the time is at most 129 steps per
+/// routing word.
 pub fn topic_match(binding_key: &str, routing_key: &str) -> Option<TopicMatch> {
     let pattern = topic_words(binding_key);
     let words = topic_words(routing_key);
     let (pattern_len, word_count) = (pattern.len(), words.len());
+    if (pattern_len + 1).saturating_mul(word_count + 1) > MAX_TOPIC_TABLE_CELLS {
+        return topic_match_lean(&pattern, &words).then(|| TopicMatch {
+            routing_key: routing_key.into(),
+            spans: Vec::new(),
+        });
+    }
     let width = word_count + 1;
     // suffix_matches[i * width + j]: pattern[i..] matches words[j..].
     let mut suffix_matches = vec![false; (pattern_len + 1) * width];
@@ -830,6 +840,43 @@ pub fn topic_match(binding_key: &str, routing_key: &str) -> Option<TopicMatch> {
         routing_key: routing_key.into(),
         spans,
     })
+}
+
+/// The largest word-by-word table [`topic_match`] builds: two 255-byte keys need 129 × 129.
+pub const MAX_TOPIC_TABLE_CELLS: usize = 1 << 16;
+
+/// The same answer as the table, walking the routing words once with the set of binding positions
+/// reached so far (the trie walk's frontier): `O(binding words)` memory.
+fn topic_match_lean(pattern: &[&str], words: &[&str]) -> bool {
+    let n = pattern.len();
+    // A `#` may take no word, so reaching it also reaches what follows it.
+    let close = |reached: &mut Vec<bool>| {
+        for i in 0..n {
+            if reached[i] && pattern[i] == "#" {
+                reached[i + 1] = true;
+            }
+        }
+    };
+    let mut reached = vec![false; n + 1];
+    reached[0] = true;
+    close(&mut reached);
+    for word in words {
+        let mut next = vec![false; n + 1];
+        for i in (0..n).filter(|&i| reached[i]) {
+            match pattern[i] {
+                "#" => next[i] = true,
+                "*" => next[i + 1] = true,
+                literal if literal == *word => next[i + 1] = true,
+                _ => {}
+            }
+        }
+        close(&mut next);
+        if !next.iter().any(|&r| r) {
+            return false;
+        }
+        reached = next;
+    }
+    reached[n]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1508,6 +1555,38 @@ mod tests {
     }
 
     // --- topic: word splitting and matching ----------------------------------------------------
+
+    /// A CC key (a longstr) may be far longer than a shortstr: the match stays in small memory,
+    /// agrees with the table on every case the table can hold, and leaves the spans out.
+    #[test]
+    fn topic_match_of_a_very_long_cc_key_needs_no_table() {
+        let long_key = vec!["w"; 200_000].join(".");
+        let m = topic_match("w.#.w", &long_key).unwrap();
+        assert!(m.spans.is_empty());
+        assert!(topic_match("w.*", &long_key).is_none());
+        assert!(topic_matches("#.w.#.w", &long_key));
+        let cases = [
+            ("#", ""),
+            ("*", ""),
+            ("", ""),
+            ("#.#", "a"),
+            ("a.#.b", "a.b"),
+            ("a.#.b", "a.x.y.b"),
+            ("a.*.b", "a.b"),
+            ("*.*", "a."),
+            ("#.a", "b.a.a"),
+            ("a..b", "a..b"),
+            ("#.*", ""),
+        ];
+        for (binding, routing) in cases {
+            let (pattern, words) = (topic_words(binding), topic_words(routing));
+            assert_eq!(
+                topic_match_lean(&pattern, &words),
+                topic_matches(binding, routing),
+                "{binding} vs {routing}"
+            );
+        }
+    }
 
     #[test]
     fn topic_words_split_on_every_dot_and_empty_key_has_no_words() {
