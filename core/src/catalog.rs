@@ -29,6 +29,7 @@ fn fallback_scenario() -> Scenario {
         duration_ms: 60_000,
         network: Default::default(),
         faults: Vec::new(),
+        rabbitmq: None,
         kafka: Some(crate::kafka::spec::KafkaSpec {
             brokers: 1,
             topics: alloc::vec![crate::kafka::spec::TopicSpec {

@@ -137,6 +137,9 @@ impl Sim {
     pub fn kafka(&self) -> Option<&crate::kafka::system::Kafka> {
         self.state.systems.kafka.as_ref()
     }
+    pub fn rabbit(&self) -> Option<&crate::rabbit::system::Rabbit> {
+        self.state.systems.rabbit.as_ref()
+    }
     /// Checkpoints held now, for the bench and tests.
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()

@@ -5,6 +5,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::kafka::summary::KafkaSummary;
+use crate::rabbit::summary::RabbitSummary;
 use crate::sim::Sim;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +20,8 @@ pub struct Summary {
     pub halted: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<KafkaSummary>, // system: kafka
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rabbitmq: Option<RabbitSummary>, // system: rabbitmq
 }
 
 impl Summary {
@@ -32,6 +35,7 @@ impl Summary {
             trace_dropped: sim.trace_dropped(),
             halted: v.halted.clone(),
             kafka: v.kafka.as_ref().map(KafkaSummary::of), // system: kafka
+            rabbitmq: v.rabbitmq.as_ref().map(RabbitSummary::of), // system: rabbitmq
         }
     }
 

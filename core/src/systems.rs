@@ -11,6 +11,7 @@ use crate::kafka;
 use crate::kernel::net::{FaultRule, NodeFault};
 use crate::kernel::trace::{KernelEvent, KernelTold, Lang, TraceEntry, TraceRing};
 use crate::kernel::{Delivery, Kernel, NodeId};
+use crate::rabbit;
 use crate::scenario::{Scenario, TimedAction};
 use serde::{Deserialize, Serialize};
 
@@ -23,43 +24,53 @@ pub enum Message {
 /// A timer a node set.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Timer {
-    Kafka(kafka::Timer), // system: kafka
+    Kafka(kafka::Timer),           // system: kafka
+    Rabbit(rabbit::broker::Timer), // system: rabbitmq
 }
 
 /// A stored trace event: the kernel's own or a system's.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Kernel(KernelEvent),
-    Kafka(kafka::trace::Event), // system: kafka
+    Kafka(kafka::trace::Event),   // system: kafka
+    Rabbit(rabbit::trace::Event), // system: rabbitmq
 }
 
 /// An operation of the scenario: one system's (`{"kafka": {"do": ...}}`) or a node fault.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Scenario data, not stored per event: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
-    Kafka(kafka::spec::Action), // system: kafka
+    Kafka(kafka::spec::Action),     // system: kafka
+    Rabbitmq(rabbit::spec::Action), // system: rabbitmq
     Fault(NodeFault),
 }
 
-/// A trace entry told: names and text, serialized flat into the runner's JSON line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A trace entry told: names and text, serialized flat into the runner's JSON line. Made when an
+/// entry is shown, never stored in bulk: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Told {
     Kernel(KernelTold),
-    Kafka(kafka::trace::Told), // system: kafka
+    Kafka(kafka::trace::Told),   // system: kafka
+    Rabbit(rabbit::trace::Told), // system: rabbitmq
 }
 
 impl Told {
     pub fn key(&self) -> &'static str {
         match self {
             Told::Kernel(t) => t.key(),
-            Told::Kafka(t) => t.key(), // system: kafka
+            Told::Kafka(t) => t.key(),  // system: kafka
+            Told::Rabbit(t) => t.key(), // system: rabbitmq
         }
     }
     pub fn sentence(&self, lang: Lang) -> String {
         match self {
             Told::Kernel(t) => t.sentence(lang),
-            Told::Kafka(t) => t.sentence(lang), // system: kafka
+            Told::Kafka(t) => t.sentence(lang),  // system: kafka
+            Told::Rabbit(t) => t.sentence(lang), // system: rabbitmq
         }
     }
     /// The sentence for a learner who has not asked for details: the same fact without member
@@ -67,7 +78,8 @@ impl Told {
     pub fn sentence_plain(&self, lang: Lang) -> String {
         let plain = match self {
             Told::Kernel(_) => None,
-            Told::Kafka(t) => t.plain_sentence(lang), // system: kafka
+            Told::Kafka(t) => t.plain_sentence(lang),  // system: kafka
+            Told::Rabbit(t) => t.plain_sentence(lang), // system: rabbitmq
         };
         plain.unwrap_or_else(|| self.sentence(lang))
     }
@@ -100,7 +112,8 @@ pub type Trace = TraceRing<Event>;
 /// The systems of one scenario.
 #[derive(Debug, Clone)]
 pub struct Systems {
-    pub kafka: Option<kafka::system::Kafka>, // system: kafka
+    pub kafka: Option<kafka::system::Kafka>,    // system: kafka
+    pub rabbit: Option<rabbit::system::Rabbit>, // system: rabbitmq
 }
 
 impl Systems {
@@ -108,6 +121,10 @@ impl Systems {
     pub fn new(scenario: &Scenario, k: &mut SimKernel) -> Systems {
         Systems {
             kafka: scenario.kafka.as_ref().map(|spec| kafka::system::Kafka::new(spec, k)), // system: kafka
+            rabbit: scenario
+                .rabbitmq
+                .as_ref()
+                .map(|spec| rabbit::system::Rabbit::new(spec, k)), // system: rabbitmq
         }
     }
 
@@ -115,6 +132,9 @@ impl Systems {
     pub fn start(&mut self, k: &mut SimKernel, trace: &mut Trace) {
         if let Some(s) = self.kafka.as_mut() {
             s.start(k, trace); // system: kafka
+        }
+        if let Some(s) = self.rabbit.as_mut() {
+            s.start(k, trace); // system: rabbitmq
         }
     }
 
@@ -135,6 +155,11 @@ impl Systems {
             Timer::Kafka(t) => {
                 if let Some(s) = self.kafka.as_mut() {
                     s.fire(k, trace, node, t); // system: kafka
+                }
+            }
+            Timer::Rabbit(t) => {
+                if let Some(s) = self.rabbit.as_mut() {
+                    s.fire(k, trace, t); // system: rabbitmq
                 }
             }
         }
@@ -158,6 +183,11 @@ impl Systems {
             Action::Kafka(a) => {
                 if let Some(s) = self.kafka.as_mut() {
                     s.apply(k, trace, index, a); // system: kafka
+                }
+            }
+            Action::Rabbitmq(a) => {
+                if let Some(s) = self.rabbit.as_mut() {
+                    s.apply(k, trace, a); // system: rabbitmq
                 }
             }
             Action::Fault(fault) => {
@@ -216,6 +246,7 @@ impl Systems {
                     limit: 0,
                 }),
             },
+            Event::Rabbit(told) => Told::Rabbit((**told).clone()), // system: rabbitmq
         }
     }
 }

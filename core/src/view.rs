@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 use crate::kafka::view::KafkaView;
+use crate::rabbit::view::RabbitView;
 use crate::sim::Sim;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -23,7 +24,8 @@ pub struct SimView {
     pub nodes: Vec<NodeView>,
     /// Fault rules of the scenario and whether each applies now.
     pub faults: Vec<FaultView>,
-    pub kafka: Option<KafkaView>, // system: kafka
+    pub kafka: Option<KafkaView>,     // system: kafka
+    pub rabbitmq: Option<RabbitView>, // system: rabbitmq
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -76,6 +78,7 @@ impl Sim {
                 })
                 .collect(),
             kafka: self.kafka().map(|k| k.view(&self.scenario().actions)), // system: kafka
+            rabbitmq: self.rabbit().map(|r| r.view()),                     // system: rabbitmq
         }
     }
 }

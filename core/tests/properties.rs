@@ -30,7 +30,10 @@ fn consumed(sim: &Sim) -> Vec<(u32, u64)> {
     with_kafka(sim, |r| consumed_by_group(r, GROUP, TOPIC, None)).unwrap_or_default()
 }
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
+mod support {
+    pub mod proptest_config;
+}
+use support::proptest_config::config;
 
 const TOPIC: &str = "orders";
 const GROUP: &str = "g";
@@ -549,22 +552,6 @@ impl Run {
         let until = self.sim.now_ms() + SETTLE_MS;
         self.sim.run_until(until);
         Ok(())
-    }
-}
-
-/// Few cases by default (the suite runs on every `cargo test`), no regression files, and a fixed
-/// seed so a run is reproducible: CI sees the same cases every time. Explore other cases with
-/// `MQPLAY_PROPTEST_SEED=<n>`; a failure prints its minimal input, which then becomes a test below.
-fn config(cases: u32) -> Config {
-    let seed = std::env::var("MQPLAY_PROPTEST_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x6d71_706c_6179);
-    Config {
-        cases,
-        failure_persistence: None,
-        rng_seed: RngSeed::Fixed(seed),
-        ..Config::default()
     }
 }
 

@@ -52,8 +52,9 @@ pub enum Selection {
     Kafka(crate::kafka::Selected),
 }
 
-/// One line of the event log, already told in the page's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One line of the event log, already told in the page's language. (`PartialEq` only: a
+/// RabbitMQ entry can carry float header values.)
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogRow {
     /// Position in the trace (0 = first entry ever told).
     pub seq: u64,

@@ -24,6 +24,7 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
 
 use super::routing::{
     cc_and_bcc_keys, precondition_failed, resource_text, table_lookup, without_bcc, AmqpError, FieldValue, Table,
@@ -54,7 +55,7 @@ impl QueueType {
     /// argument neither type lists is ignored, as RabbitMQ ignores unknown `x-` arguments; so
     /// `x-consumer-timeout` (read by the channel for any queue) and the unreleased main branch's
     /// `x-member-placement-tag` pass on both types.
-    fn accepted_arguments(self) -> &'static [&'static str] {
+    pub(super) fn accepted_arguments(self) -> &'static [&'static str] {
         match self {
             QueueType::Classic => &[
                 "x-expires",
@@ -476,6 +477,50 @@ pub struct Message {
     /// `(queue, reason, exchange)` of the first and the last death.
     pub first_death: Option<(String, DeathReason, String)>,
     pub last_death: Option<(String, DeathReason, String)>,
+    /// The other basic properties, carried unchanged through queues and dead-lettering.
+    pub properties: Properties,
+    /// Which publish of the run made it (mqplay's numbering, 1-based; not an AMQP field): every
+    /// copy of one publish, and every dead-lettered copy of those, has the same number.
+    pub number: u64,
+}
+
+/// The `basic` content properties other than `headers` and `expiration`, which [`Message`] holds
+/// apart because routing and TTL read them. Names as in the AMQP 0-9-1 class `basic`
+/// (`content-type` is written `content_type` here, as pika and the Java client spell them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Properties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    /// 1 transient, 2 persistent. Only 2 survives a broker restart in a durable classic queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_mode: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Seconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<u64>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub message_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+}
+
+impl Properties {
+    /// `delivery_mode` 2 (`rabbit_basic:is_message_persistent/1`: anything else is transient).
+    pub fn persistent(&self) -> bool {
+        self.delivery_mode == Some(2)
+    }
 }
 
 impl Message {
@@ -505,6 +550,8 @@ impl Message {
             deaths: Vec::new(),
             first_death: None,
             last_death: None,
+            properties: Properties::default(),
+            number: 0,
         })
     }
 
@@ -706,12 +753,17 @@ pub struct Delivery {
     pub headers: Table,
     pub expiration: Option<String>,
     pub body: Vec<u8>,
+    pub properties: Properties,
+    /// [`Message::number`].
+    pub number: u64,
 }
 
 /// A message that left the queue without being delivered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Death {
     pub message_id: u64,
+    /// [`Message::number`] of the message that died.
+    pub number: u64,
     pub reason: DeathReason,
     /// `None`: no DLX, the message is gone.
     pub dead_letter: Option<DeadLetter>,
@@ -719,6 +771,8 @@ pub struct Death {
 
 /// What a publish did. The publisher, under confirms, gets `basic.nack` for [`Self::Refused`] and
 /// `basic.ack` otherwise (`rabbit_amqqueue_process:send_reject_publish/2`).
+/// A return value, consumed at once: the size of `Delivered` does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Accepted {
     /// Waiting in the queue (it may also have been dropped at once; see `deaths`).
@@ -850,6 +904,7 @@ impl Queue {
     fn die(&self, stored: Stored, reason: DeathReason, now_ms: u64) -> Death {
         Death {
             message_id: stored.id,
+            number: stored.message.number,
             reason,
             dead_letter: dead_letter(&self.config, stored.id, stored.message, reason, now_ms),
         }
@@ -930,6 +985,7 @@ impl Queue {
         if !quorum && self.config.message_ttl_ms == Some(0) && self.config.dead_letter_exchange.is_none() {
             let deaths = alloc::vec![Death {
                 message_id: id,
+                number: stored.message.number,
                 reason: DeathReason::Expired,
                 dead_letter: None
             }];
@@ -999,6 +1055,8 @@ impl Queue {
             headers: stored.message.client_headers_with(delivery_count),
             expiration: stored.message.expiration(),
             body: stored.message.body.clone(),
+            properties: stored.message.properties.clone(),
+            number: stored.message.number,
         };
         if ack_required {
             self.unacked.insert(stored.id, stored);
@@ -1060,6 +1118,56 @@ impl Queue {
         deaths.extend(self.drop_head_over_limit(now_ms));
         deaths.extend(self.expire(now_ms));
         deaths
+    }
+
+    /// `queue.purge`: every ready message goes, unacked ones stay (`rabbit_amqqueue:purge/1`);
+    /// returns the [`Message::number`]s purged, head first (their count is `purge-ok`'s
+    /// `message_count`).
+    pub fn purge(&mut self) -> Vec<u64> {
+        let numbers = self.ready_iter().map(|s| s.message.number).collect();
+        self.ready.clear();
+        self.returned.clear();
+        numbers
+    }
+
+    /// A broker restart: unacked messages come back ready and redelivered (the broker cannot know
+    /// whether the consumer saw them), then, unless `keep_transient`, messages that are not
+    /// persistent are gone (`rabbit_variable_queue` recovers only persistent messages of a durable
+    /// classic queue; a quorum queue's log keeps every message, `rabbit_quorum_queue`). TTL
+    /// deadlines stay as they were (`expiry` is an absolute time in the index). Returns the
+    /// numbers of the messages lost, in queue order.
+    pub fn recover_after_restart(&mut self, keep_transient: bool) -> Vec<u64> {
+        for (id, mut stored) in core::mem::take(&mut self.unacked) {
+            stored.redelivered = true;
+            match self.config.queue_type {
+                QueueType::Classic => {
+                    self.ready.insert(id, stored);
+                }
+                QueueType::Quorum => self.returned.push_back(stored),
+            }
+        }
+        let mut lost = Vec::new();
+        if !keep_transient {
+            for s in self.ready_iter() {
+                if !s.message.properties.persistent() {
+                    lost.push(s.message.number);
+                }
+            }
+            self.ready.retain(|_, s| s.message.properties.persistent());
+            self.returned.retain(|s| s.message.properties.persistent());
+        }
+        lost
+    }
+
+    /// The ready messages head first, as `(number, body bytes, expiry)`, for views.
+    pub fn ready_messages(&self) -> impl Iterator<Item = (u64, &[u8], Option<u64>)> {
+        self.ready_iter()
+            .map(|s| (s.message.number, s.message.body.as_slice(), s.expiry_ms))
+    }
+
+    /// The [`Message::number`] of an unacked message.
+    pub fn unacked_number(&self, message_id: u64) -> Option<u64> {
+        self.unacked.get(&message_id).map(|s| s.message.number)
     }
 
     /// `basic.nack` / `basic.reject` with `requeue = false`: each dies with `rejected`

@@ -208,15 +208,21 @@ fn typed_equal(a: &FieldValue, b: &FieldValue) -> bool {
 // ---------------------------------------------------------------------------------------------
 
 /// The AMQP 0-9-1 reply codes routing can produce (`deps/rabbitmq_codegen/amqp-rabbitmq-0.9.1.json`,
-/// "constants"). All four are soft errors: the broker closes the channel (`channel.close`), or for
-/// NO_ROUTE sends `basic.return` to a mandatory publisher.
+/// "constants"). NO_ROUTE comes in `basic.return`; the 4xx codes are soft errors that close the
+/// channel (`channel.close`); the others are hard errors that close the connection
+/// (`connection.close`, `rabbit_binary_generator:map_exception/3`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReplyCode {
     NoRoute,
     AccessRefused,
     NotFound,
+    ResourceLocked,
     PreconditionFailed,
+    ConnectionForced,
+    ChannelError,
+    NotAllowed,
+    NotImplemented,
 }
 
 impl ReplyCode {
@@ -225,8 +231,25 @@ impl ReplyCode {
             ReplyCode::NoRoute => 312,
             ReplyCode::AccessRefused => 403,
             ReplyCode::NotFound => 404,
+            ReplyCode::ResourceLocked => 405,
             ReplyCode::PreconditionFailed => 406,
+            ReplyCode::ConnectionForced => 320,
+            ReplyCode::ChannelError => 504,
+            ReplyCode::NotAllowed => 530,
+            ReplyCode::NotImplemented => 540,
         }
+    }
+
+    /// A hard error closes the whole connection, a soft one only the channel.
+    pub fn closes_connection(self) -> bool {
+        !matches!(
+            self,
+            ReplyCode::NoRoute
+                | ReplyCode::AccessRefused
+                | ReplyCode::NotFound
+                | ReplyCode::ResourceLocked
+                | ReplyCode::PreconditionFailed
+        )
     }
 
     /// The name RabbitMQ puts at the start of a reply text (the spec's name, `-` turned into `_`).
@@ -235,7 +258,12 @@ impl ReplyCode {
             ReplyCode::NoRoute => "NO_ROUTE",
             ReplyCode::AccessRefused => "ACCESS_REFUSED",
             ReplyCode::NotFound => "NOT_FOUND",
+            ReplyCode::ResourceLocked => "RESOURCE_LOCKED",
             ReplyCode::PreconditionFailed => "PRECONDITION_FAILED",
+            ReplyCode::ConnectionForced => "CONNECTION_FORCED",
+            ReplyCode::ChannelError => "CHANNEL_ERROR",
+            ReplyCode::NotAllowed => "NOT_ALLOWED",
+            ReplyCode::NotImplemented => "NOT_IMPLEMENTED",
         }
     }
 }
@@ -253,7 +281,7 @@ pub struct AmqpError {
 }
 
 impl AmqpError {
-    fn new(code: ReplyCode, explanation: String) -> Self {
+    pub fn new(code: ReplyCode, explanation: String) -> Self {
         AmqpError { code, explanation }
     }
 
@@ -271,7 +299,7 @@ pub(super) fn resource_text(kind: &str, name: &str, vhost: &str) -> String {
 }
 
 /// `rabbit_channel:check_not_default_exchange/1`.
-fn default_exchange_refused() -> AmqpError {
+pub(super) fn default_exchange_refused() -> AmqpError {
     AmqpError::new(
         ReplyCode::AccessRefused,
         "operation not permitted on the default exchange".into(),
@@ -279,7 +307,7 @@ fn default_exchange_refused() -> AmqpError {
 }
 
 /// `rabbit_amqqueue:not_found/1`.
-fn not_found(kind: &str, name: &str, vhost: &str) -> AmqpError {
+pub(super) fn not_found(kind: &str, name: &str, vhost: &str) -> AmqpError {
     AmqpError::new(ReplyCode::NotFound, format!("no {}", resource_text(kind, name, vhost)))
 }
 
@@ -591,6 +619,19 @@ impl Topology {
         Ok(self.insert_queue(name))
     }
 
+    /// The name `queue.declare` will use: CR/LF stripped, `amq.` refused (403); `None` when the
+    /// broker must generate one. Nothing is created (the arguments are validated after this).
+    pub fn queue_name_check(&self, name: &str) -> Result<Option<String>, AmqpError> {
+        let name = strip_cr_lf(name);
+        if name.is_empty() {
+            return Ok(None);
+        }
+        if name.starts_with("amq.") {
+            return Err(reserved_prefix("queue", &name));
+        }
+        Ok(Some(name))
+    }
+
     /// A queue whose name the broker generated (`amq.gen-...`), which skips the prefix check.
     pub fn declare_server_named_queue(&mut self, generated_name: &str) -> Declared {
         self.insert_queue(generated_name.into())
@@ -674,6 +715,59 @@ impl Topology {
             self.bindings.remove(&source);
         }
         Ok(removed)
+    }
+
+    /// Forgets a deleted queue and every binding to it (`rabbit_binding:remove_for_destination`);
+    /// returns the auto-delete exchanges that lost their last binding and went with it.
+    pub fn remove_queue(&mut self, name: &str) -> Vec<String> {
+        self.queues.remove(name);
+        self.remove_bindings_to(&Destination::Queue(name.into()))
+    }
+
+    /// `exchange.delete` after its checks: the exchange, its bindings, and bindings to it, go;
+    /// then auto-delete sources left without bindings (`rabbit_exchange:delete/3`). Returns every
+    /// exchange removed, this one first.
+    pub fn remove_exchange(&mut self, name: &str) -> Vec<String> {
+        if self.exchanges.remove(name).is_none() {
+            return Vec::new();
+        }
+        self.bindings.remove(name);
+        let mut removed = vec![String::from(name)];
+        removed.extend(self.remove_bindings_to(&Destination::Exchange(name.into())));
+        removed
+    }
+
+    /// Whether the exchange is the source of a binding (`exchange.delete` with `if-unused`).
+    pub fn has_bindings_from(&self, exchange: &str) -> bool {
+        !self.bindings_from(exchange).is_empty()
+    }
+
+    /// After an unbind: deletes `source` if it is auto-delete and has no bindings left
+    /// (`rabbit_exchange:maybe_auto_delete/2`); returns what went.
+    pub fn auto_delete_if_unused(&mut self, source: &str) -> Vec<String> {
+        let unused = !self.has_bindings_from(source);
+        match self.exchanges.get(source) {
+            Some(x) if x.auto_delete && unused => self.remove_exchange(source),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Removes every binding leading to `destination`, then auto-deletes the sources it emptied.
+    fn remove_bindings_to(&mut self, destination: &Destination) -> Vec<String> {
+        let mut emptied = Vec::new();
+        for (source, list) in self.bindings.iter_mut() {
+            let before = list.len();
+            list.retain(|b| &b.destination != destination);
+            if before != list.len() && list.is_empty() {
+                emptied.push(source.clone());
+            }
+        }
+        self.bindings.retain(|_, list| !list.is_empty());
+        let mut removed = Vec::new();
+        for source in emptied {
+            removed.extend(self.auto_delete_if_unused(&source));
+        }
+        removed
     }
 
     fn check_binding_ends(&self, source: &str, destination: &Destination) -> Result<(String, Destination), AmqpError> {
@@ -1194,6 +1288,37 @@ pub fn route(topology: &Topology, exchange: &str, routing_key: &str, headers: &T
     let mut routing_keys = vec![String::from(routing_key)];
     routing_keys.extend(header_routes(headers)?);
     let delivered_headers = without_bcc(headers);
+    Ok(walk(topology, target_name, target, routing_keys, delivered_headers))
+}
+
+/// Routes a dead-lettered message (`rabbit_dead_letter:publish/5`): its routing keys are given
+/// (the dead-letter routing key, or the message's own keys with CC and BCC), its headers are the
+/// queue's copy, and neither the internal flag nor CC/BCC headers are looked at again. A missing
+/// dead-letter exchange routes nothing (`None`); RabbitMQ only logs it.
+pub fn route_dead_letter(
+    topology: &Topology,
+    exchange: &str,
+    routing_keys: &[String],
+    headers: &Table,
+) -> Option<Routed> {
+    let (target_name, target) = topology.exchanges.get_key_value(exchange)?;
+    Some(walk(
+        topology,
+        target_name,
+        target,
+        routing_keys.to_vec(),
+        headers.clone(),
+    ))
+}
+
+/// The exchange walk shared by a publish and a dead letter.
+fn walk<'t>(
+    topology: &'t Topology,
+    target_name: &'t str,
+    target: &Exchange,
+    routing_keys: Vec<String>,
+    delivered_headers: Table,
+) -> Routed {
     let header_map = routing_headers(&delivered_headers);
 
     let mut queues: BTreeSet<String> = BTreeSet::new();
@@ -1278,12 +1403,12 @@ pub fn route(topology: &Topology, exchange: &str, routing_key: &str, headers: &T
         visits.push(visit);
     }
 
-    Ok(Routed {
+    Routed {
         routing_keys,
         delivered_headers,
         queues: queues.into_iter().collect(),
         visits,
-    })
+    }
 }
 
 /// `process_route/2` for an exchange destination: skipped if seen, ignored if missing, else queued.
@@ -1389,7 +1514,7 @@ fn check_binding(
 /// A field's raw value as `io_lib:format("~tp", ...)` prints it: integers, `true`, `undefined`,
 /// `{Scale,Value}`, `<<"text">>`, lists of tuples. Floats follow Erlang's shortest form for
 /// ordinary magnitudes; very large or small ones are approximate.
-fn erlang_term_text(value: &FieldValue) -> String {
+pub(super) fn erlang_term_text(value: &FieldValue) -> String {
     match value {
         FieldValue::Bool(b) => b.to_string(),
         FieldValue::Byte(n) => n.to_string(),

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::budget::{self, Cost};
 use crate::kafka::spec::{KafkaSpec, NodeKind, Validator as KafkaValidator};
 use crate::kernel::net::{FaultRule, NetworkSpec, NodeFault, MAX_FAULT_RULES, MAX_LATENCY_MS};
+use crate::rabbit::spec::{RabbitSpec, Validator as RabbitValidator};
 pub use crate::systems::Action;
 
 /// The format version this build writes; it reads 1 and 2.
@@ -49,6 +50,9 @@ pub struct Scenario {
     pub faults: Vec<FaultRule>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<KafkaSpec>,
+    /// An AMQP 0-9-1 script against one RabbitMQ node (`rabbit::spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rabbitmq: Option<RabbitSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<TimedAction>,
 }
@@ -64,7 +68,7 @@ pub struct Text {
 /// One thing that happens at a virtual time, for one system or the fault layer:
 /// `{"at_ms": 4000, "kafka": {"do": "produce", ...}}` or
 /// `{"at_ms": 5000, "fault": {"do": "crash", "node": "broker-0"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawTimedAction", into = "RawTimedAction")]
 pub struct TimedAction {
     pub at_ms: u64,
@@ -72,12 +76,14 @@ pub struct TimedAction {
 }
 
 /// The document form of a timed action: exactly one system key besides `at_ms`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTimedAction {
     pub at_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kafka: Option<crate::kafka::spec::Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rabbitmq: Option<crate::rabbit::spec::Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<NodeFault>,
 }
@@ -85,11 +91,14 @@ pub struct RawTimedAction {
 impl TryFrom<RawTimedAction> for TimedAction {
     type Error = String;
     fn try_from(raw: RawTimedAction) -> Result<TimedAction, String> {
-        let action = match (raw.kafka, raw.fault) {
-            (Some(k), None) => Action::Kafka(k),
-            (None, Some(f)) => Action::Fault(f),
-            (None, None) => return Err("an action needs one of `kafka` or `fault` beside `at_ms`".into()),
-            _ => return Err("an action names exactly one of `kafka` or `fault`".into()),
+        let action = match (raw.kafka, raw.rabbitmq, raw.fault) {
+            (Some(k), None, None) => Action::Kafka(k),
+            (None, Some(r), None) => Action::Rabbitmq(r),
+            (None, None, Some(f)) => Action::Fault(f),
+            (None, None, None) => {
+                return Err("an action needs one of `kafka`, `rabbitmq` or `fault` beside `at_ms`".into())
+            }
+            _ => return Err("an action names exactly one of `kafka`, `rabbitmq` or `fault`".into()),
         };
         Ok(TimedAction {
             at_ms: raw.at_ms,
@@ -103,10 +112,12 @@ impl From<TimedAction> for RawTimedAction {
         let mut raw = RawTimedAction {
             at_ms: t.at_ms,
             kafka: None,
+            rabbitmq: None,
             fault: None,
         };
         match t.action {
             Action::Kafka(k) => raw.kafka = Some(k),
+            Action::Rabbitmq(r) => raw.rabbitmq = Some(r),
             Action::Fault(f) => raw.fault = Some(f),
         }
         raw
@@ -267,14 +278,18 @@ impl Scenario {
         );
         check(
             &mut errors,
-            self.kafka.is_some(),
+            self.kafka.is_some() || self.rabbitmq.is_some(),
             "",
-            "a scenario needs at least one system section: `kafka`".into(),
+            "a scenario needs at least one system section: `kafka` or `rabbitmq`".into(),
         );
         let mut kafka = self
             .kafka
             .as_ref()
             .map(|k| KafkaValidator::new(k, "kafka", &mut errors));
+        let mut rabbit = self
+            .rabbitmq
+            .as_ref()
+            .map(|r| RabbitValidator::new(r, "rabbitmq", self.duration_ms, &mut errors));
         check(
             &mut errors,
             self.actions.len() <= MAX_ACTIONS,
@@ -297,6 +312,10 @@ impl Scenario {
                 Action::Kafka(action) => match kafka.as_mut() {
                     Some(v) => v.action(&format!("{p}.kafka"), i, a.at_ms, action, &mut errors),
                     None => errors.push(err(format!("{p}.kafka"), "the scenario has no `kafka` section")),
+                },
+                Action::Rabbitmq(action) => match rabbit.as_mut() {
+                    Some(v) => v.action(&format!("{p}.rabbitmq"), i, action, &mut errors),
+                    None => errors.push(err(format!("{p}.rabbitmq"), "the scenario has no `rabbitmq` section")),
                 },
                 Action::Fault(fault) => {
                     let path = format!("{p}.fault.node");
@@ -365,7 +384,7 @@ impl Scenario {
             }
         }
         if errors.is_empty() {
-            self.check_budget(kafka.as_ref(), &mut errors);
+            self.check_budget(kafka.as_ref(), rabbit.as_ref(), &mut errors);
         }
         if errors.is_empty() {
             Ok(())
@@ -382,21 +401,33 @@ impl Scenario {
             .kafka
             .as_ref()
             .map(|k| KafkaValidator::new(k, "kafka", &mut errors));
+        let mut rabbit = self
+            .rabbitmq
+            .as_ref()
+            .map(|r| RabbitValidator::new(r, "", self.duration_ms, &mut errors));
         let mut order: Vec<usize> = (0..self.actions.len()).collect();
         order.sort_by_key(|&i| self.actions[i].at_ms);
         for i in order {
-            if let (Action::Kafka(a), Some(v)) = (&self.actions[i].action, kafka.as_mut()) {
-                v.action("", i, self.actions[i].at_ms, a, &mut errors);
+            match (&self.actions[i].action, kafka.as_mut(), rabbit.as_mut()) {
+                (Action::Kafka(a), Some(v), _) => v.action("", i, self.actions[i].at_ms, a, &mut errors),
+                (Action::Rabbitmq(a), _, Some(v)) => v.action("", i, a, &mut errors),
+                _ => {}
             }
         }
-        errors
-            .is_empty()
-            .then(|| kafka.map_or(Cost::default(), |k| k.estimate(self.duration_ms)))
+        errors.is_empty().then(|| {
+            let k = kafka.map_or(Cost::default(), |k| k.estimate(self.duration_ms));
+            k.plus(rabbit.map_or(Cost::default(), |r| r.estimate()))
+        })
     }
 
     /// Refuses a document whose records or estimated work exceed the budgets, at the field to
     /// change: the largest produce action when records dominate, else `duration_ms`.
-    fn check_budget(&self, kafka: Option<&KafkaValidator<'_>>, errors: &mut Vec<ScenarioError>) {
+    fn check_budget(
+        &self,
+        kafka: Option<&KafkaValidator<'_>>,
+        rabbit: Option<&RabbitValidator>,
+        errors: &mut Vec<ScenarioError>,
+    ) {
         let mut cost = Cost::default();
         let mut records = 0;
         let mut largest = None;
@@ -405,7 +436,31 @@ impl Scenario {
             records += k.records;
             largest = k.largest_produce();
         }
-        let count_path = |(i, _): (usize, u64)| format!("actions[{i}].kafka.count");
+        if let Some(r) = rabbit {
+            cost = cost.plus(r.estimate());
+            if r.messages() > crate::rabbit::spec::MAX_MESSAGES {
+                let path = r
+                    .largest_publish()
+                    .map(|(i, _)| format!("actions[{i}].rabbitmq.count"))
+                    .unwrap_or_else(|| "actions".into());
+                errors.push(err(
+                    path,
+                    format!(
+                        "the script publishes {} messages in all; the limit is {}",
+                        r.messages(),
+                        crate::rabbit::spec::MAX_MESSAGES
+                    ),
+                ));
+                return;
+            }
+            if largest.is_none_or(|(_, n)| r.largest_publish().is_some_and(|(_, m)| m > n)) {
+                largest = r.largest_publish().or(largest);
+            }
+        }
+        let count_path = |(i, _): (usize, u64)| match &self.actions[i].action {
+            Action::Rabbitmq(_) => format!("actions[{i}].rabbitmq.count"),
+            _ => format!("actions[{i}].kafka.count"),
+        };
         if records > budget::MAX_RECORDS {
             errors.push(err(
                 largest.map(count_path).unwrap_or_else(|| "actions".into()),

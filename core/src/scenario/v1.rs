@@ -120,6 +120,7 @@ impl Scenario {
             network: self.network,
             faults: Vec::new(),
             kafka: Some(self.kafka),
+            rabbitmq: None,
             actions,
         };
         (scenario, origins)

@@ -1,0 +1,763 @@
+//! The RabbitMQ section of a scenario: an AMQP 0-9-1 script. `setup` runs at time 0, then the
+//! timed actions (`{"at_ms": 10, "rabbitmq": {"do": "publish", ...}}`), each named after the AMQP
+//! method a client would call (pika's `channel.basic_publish`, the Java client's
+//! `Channel.basicPublish`). Every operation names its connection and channel (defaults `app` and
+//! 1); both open on first use, as a script opens them before calling a method.
+//!
+//! Validation checks only the shape: sizes, ranges and AMQP's 255-byte short strings. Whether a
+//! method succeeds (a missing queue, an inequivalent redeclare, an unknown delivery tag) is the
+//! broker's answer at run time, shown as the reply code a client would get.
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::queue::Properties;
+use super::routing::{ExchangeType, FieldValue, Table};
+use crate::budget::Cost;
+use crate::scenario::{err, ScenarioError};
+
+/// AMQP 0-9-1 `shortstr`: at most 255 bytes (exchange and queue names, routing keys, consumer
+/// tags, the string properties, table keys).
+pub const MAX_SHORTSTR_BYTES: usize = 255;
+/// Bodies are kept small: a script is read by a person.
+pub const MAX_BODY_BYTES: usize = 4096;
+/// Messages a document may publish in all (`publish.count` summed). Every checkpoint clones the
+/// broker with the messages it holds (about 300 bytes each), so this bounds checkpoint memory.
+pub const MAX_MESSAGES: u64 = 20_000;
+/// One `publish` may repeat itself this many times: a step runs one whole action, so this bounds
+/// the work of one step (a few entries per copy).
+pub const MAX_PUBLISH_COUNT: u32 = 1_000;
+/// RabbitMQ's default `channel_max` (`rabbit.channel_max`, 2047).
+pub const MAX_CHANNEL: u16 = 2047;
+/// Nesting of header tables and arrays.
+pub const MAX_TABLE_DEPTH: usize = 8;
+/// Entries in one field table or array, counted over its nesting.
+pub const MAX_TABLE_ENTRIES: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RabbitSpec {
+    /// Methods run at time 0, in order, before any timed action: usually the declares and binds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setup: Vec<Action>,
+}
+
+fn default_connection() -> String {
+    "app".into()
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+fn default_true() -> bool {
+    true
+}
+fn default_count() -> u32 {
+    1
+}
+fn is_one_u32(c: &u32) -> bool {
+    *c == 1
+}
+
+/// Where a method is sent from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct On {
+    pub connection: String,
+    pub channel: u16,
+}
+
+impl Default for On {
+    fn default() -> Self {
+        On {
+            connection: default_connection(),
+            channel: 1,
+        }
+    }
+}
+
+/// What the simulated consumer does with each delivery it gets (a real consumer's callback).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OnDelivery {
+    /// Nothing: the script settles deliveries itself, or the consumer has stopped acking.
+    Nothing,
+    Ack {
+        #[serde(default)]
+        after_ms: u64,
+    },
+    Reject {
+        after_ms: u64,
+        #[serde(default = "default_true")]
+        requeue: bool,
+    },
+    Nack {
+        after_ms: u64,
+        #[serde(default = "default_true")]
+        requeue: bool,
+    },
+}
+
+impl OnDelivery {
+    fn after_ms(&self) -> Option<u64> {
+        match self {
+            OnDelivery::Nothing => None,
+            OnDelivery::Ack { after_ms } | OnDelivery::Reject { after_ms, .. } | OnDelivery::Nack { after_ms, .. } => {
+                Some(*after_ms)
+            }
+        }
+    }
+    fn returns_message(&self) -> bool {
+        matches!(self, OnDelivery::Reject { .. } | OnDelivery::Nack { .. })
+    }
+}
+
+fn nothing() -> OnDelivery {
+    OnDelivery::Nothing
+}
+fn is_nothing(o: &OnDelivery) -> bool {
+    *o == OnDelivery::Nothing
+}
+
+/// The content of a publish, as pika's `BasicProperties`: `headers` and `expiration` beside the
+/// other basic properties (one JSON object; read by hand so unknown names are still refused).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Value", into = "Value")]
+pub struct PublishProperties {
+    pub expiration: Option<String>,
+    pub headers: Table,
+    pub basic: Properties,
+}
+
+impl TryFrom<Value> for PublishProperties {
+    type Error = String;
+    fn try_from(value: Value) -> Result<Self, String> {
+        let Value::Object(mut map) = value else {
+            return Err("`properties` must be an object".into());
+        };
+        let expiration = match map.remove("expiration") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(_) => return Err("`expiration` is a short string of milliseconds, such as \"60000\"".into()),
+        };
+        let headers = match map.remove("headers") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => from_value_at::<Table>(v).map_err(|e| format!("headers{e}"))?,
+        };
+        let basic = from_value_at::<Properties>(Value::Object(map))?;
+        Ok(PublishProperties {
+            expiration,
+            headers,
+            basic,
+        })
+    }
+}
+
+impl From<PublishProperties> for Value {
+    fn from(p: PublishProperties) -> Value {
+        let mut map = match serde_json::to_value(&p.basic) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        if let Some(e) = p.expiration {
+            map.insert("expiration".into(), Value::String(e));
+        }
+        if !p.headers.is_empty() {
+            map.insert(
+                "headers".into(),
+                serde_json::to_value(&p.headers).unwrap_or(Value::Null),
+            );
+        }
+        Value::Object(map)
+    }
+}
+
+/// Deserializes `value`; an error names the path inside it (`.field: reason`, or `: reason`).
+fn from_value_at<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            format!(": {}", e.into_inner())
+        } else {
+            format!(".{path}: {}", e.into_inner())
+        }
+    })
+}
+
+/// One operation of the script: the method and where it is sent from. Written as one object,
+/// `{"do": "publish", "connection": "shop", "channel": 2, "exchange": ...}`; `connection` and
+/// `channel` are taken out before the method's own fields are read, so those stay strict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Value", into = "Value")]
+pub struct Action {
+    pub on: On,
+    pub op: Op,
+}
+
+impl TryFrom<Value> for Action {
+    type Error = String;
+    fn try_from(value: Value) -> Result<Self, String> {
+        let Value::Object(mut map) = value else {
+            return Err("an operation must be an object such as {\"do\": \"publish\", ...}".into());
+        };
+        let connection = match map.remove("connection") {
+            None => default_connection(),
+            Some(Value::String(s)) => s,
+            Some(_) => return Err("`connection` must be a string naming the connection".into()),
+        };
+        let channel = match map.remove("channel") {
+            None => 1,
+            Some(v) => v
+                .as_u64()
+                .and_then(|c| u16::try_from(c).ok())
+                .ok_or_else(|| format!("`channel` must be a channel number from 1 to {MAX_CHANNEL}"))?,
+        };
+        let op = from_value_at::<Op>(Value::Object(map)).map_err(|e| {
+            let e = e.strip_prefix(": ").map(String::from).unwrap_or(e);
+            e.strip_prefix('.').map(String::from).unwrap_or(e)
+        })?;
+        Ok(Action {
+            on: On { connection, channel },
+            op,
+        })
+    }
+}
+
+impl From<Action> for Value {
+    fn from(a: Action) -> Value {
+        let mut map = match serde_json::to_value(&a.op) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        };
+        if !matches!(a.op, Op::BrokerRestart {}) {
+            if a.on.connection != "app" {
+                map.insert("connection".into(), Value::String(a.on.connection));
+            }
+            if a.on.channel != 1 {
+                map.insert("channel".into(), Value::from(a.on.channel));
+            }
+        }
+        Value::Object(map)
+    }
+}
+
+/// One AMQP method (or broker event) of the script. Script data, read once per run: the size
+/// of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Op {
+    DeclareExchange {
+        exchange: String,
+        #[serde(rename = "type")]
+        kind: ExchangeType,
+        #[serde(default, skip_serializing_if = "is_false")]
+        durable: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        auto_delete: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        internal: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        passive: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    DeleteExchange {
+        exchange: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        if_unused: bool,
+    },
+    DeclareQueue {
+        /// `""` asks the broker to name it (`amq.gen-...`).
+        queue: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        durable: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        exclusive: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        auto_delete: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        passive: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    DeleteQueue {
+        queue: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        if_unused: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        if_empty: bool,
+    },
+    PurgeQueue {
+        queue: String,
+    },
+    BindQueue {
+        queue: String,
+        exchange: String,
+        #[serde(default)]
+        routing_key: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    UnbindQueue {
+        queue: String,
+        exchange: String,
+        #[serde(default)]
+        routing_key: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    BindExchange {
+        destination: String,
+        source: String,
+        #[serde(default)]
+        routing_key: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    UnbindExchange {
+        destination: String,
+        source: String,
+        #[serde(default)]
+        routing_key: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        arguments: Table,
+    },
+    ConfirmSelect {},
+    Publish {
+        #[serde(default)]
+        exchange: String,
+        #[serde(default)]
+        routing_key: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        mandatory: bool,
+        #[serde(default, skip_serializing_if = "is_default_properties")]
+        properties: PublishProperties,
+        /// Publish this many copies in a row; `{n}` in the body becomes 1, 2, ...
+        #[serde(default = "default_count", skip_serializing_if = "is_one_u32")]
+        count: u32,
+    },
+    BasicGet {
+        queue: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        no_ack: bool,
+    },
+    BasicConsume {
+        queue: String,
+        /// Empty: the broker makes one (`amq.ctag-...`).
+        #[serde(default)]
+        consumer_tag: String,
+        #[serde(default, skip_serializing_if = "is_false")]
+        no_ack: bool,
+        #[serde(default, skip_serializing_if = "is_false")]
+        exclusive: bool,
+        #[serde(default = "nothing", skip_serializing_if = "is_nothing")]
+        on_delivery: OnDelivery,
+    },
+    BasicCancel {
+        consumer_tag: String,
+    },
+    BasicQos {
+        #[serde(default)]
+        prefetch_count: u16,
+        #[serde(default, skip_serializing_if = "is_false")]
+        global: bool,
+    },
+    BasicAck {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_tag: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consumer_tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nth: Option<u64>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        multiple: bool,
+    },
+    BasicNack {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_tag: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consumer_tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nth: Option<u64>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        multiple: bool,
+        #[serde(default = "default_true", skip_serializing_if = "is_true")]
+        requeue: bool,
+    },
+    BasicReject {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery_tag: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consumer_tag: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nth: Option<u64>,
+        #[serde(default, skip_serializing_if = "is_false")]
+        multiple: bool,
+        #[serde(default = "default_true", skip_serializing_if = "is_true")]
+        requeue: bool,
+    },
+    BasicRecover {
+        #[serde(default = "default_true", skip_serializing_if = "is_true")]
+        requeue: bool,
+    },
+    /// The consumer's callback changes (e.g. it stops acking: `{"do": "nothing"}`).
+    SetOnDelivery {
+        consumer_tag: String,
+        on_delivery: OnDelivery,
+    },
+    ChannelClose {},
+    ConnectionClose {},
+    /// The node stops and starts again (`rabbitmqctl stop_app; rabbitmqctl start_app`).
+    BrokerRestart {},
+}
+
+fn is_default_properties(p: &PublishProperties) -> bool {
+    *p == PublishProperties::default()
+}
+
+impl Op {
+    /// Messages this method publishes.
+    pub fn messages(&self) -> u64 {
+        match self {
+            Op::Publish { count, .. } => u64::from(*count),
+            _ => 0,
+        }
+    }
+}
+
+type Errors = Vec<ScenarioError>;
+
+fn shortstr(errors: &mut Errors, path: &str, field: &str, text: &str) {
+    if text.len() > MAX_SHORTSTR_BYTES {
+        errors.push(err(
+            format!("{path}.{field}"),
+            format!(
+                "is {} bytes; AMQP 0-9-1 short strings hold at most {MAX_SHORTSTR_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+}
+
+/// Table keys are short strings; nesting and size are bounded so one header cannot cost much.
+fn table(errors: &mut Errors, path: &str, t: &Table) {
+    let mut entries = 0;
+    table_inner(errors, path, t, 0, &mut entries);
+}
+
+fn table_inner(errors: &mut Errors, path: &str, t: &Table, depth: usize, entries: &mut usize) {
+    for (i, (key, value)) in t.iter().enumerate() {
+        if key.len() > MAX_SHORTSTR_BYTES {
+            errors.push(err(
+                format!("{path}[{i}]"),
+                format!(
+                    "the key is {} bytes; table keys hold at most {MAX_SHORTSTR_BYTES}",
+                    key.len()
+                ),
+            ));
+        }
+        value_inner(errors, &format!("{path}.{key}"), value, depth, entries);
+    }
+}
+
+fn value_inner(errors: &mut Errors, path: &str, value: &FieldValue, depth: usize, entries: &mut usize) {
+    *entries += 1;
+    if *entries == MAX_TABLE_ENTRIES + 1 {
+        errors.push(err(
+            path,
+            format!("a table may hold at most {MAX_TABLE_ENTRIES} values in all"),
+        ));
+    }
+    if depth > MAX_TABLE_DEPTH {
+        errors.push(err(
+            path,
+            format!("tables and arrays nest at most {MAX_TABLE_DEPTH} deep"),
+        ));
+        return;
+    }
+    match value {
+        FieldValue::Table(t) => table_inner(errors, path, t, depth + 1, entries),
+        FieldValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                value_inner(errors, &format!("{path}[{i}]"), item, depth + 1, entries);
+            }
+        }
+        FieldValue::LongStr(s) if s.len() > MAX_BODY_BYTES => errors.push(err(
+            path,
+            format!(
+                "is {} bytes; header strings here hold at most {MAX_BODY_BYTES}",
+                s.len()
+            ),
+        )),
+        FieldValue::Binary(b) if b.len() > MAX_BODY_BYTES => {
+            errors.push(err(path, format!("holds at most {MAX_BODY_BYTES} bytes")))
+        }
+        _ => {}
+    }
+}
+
+/// Checks the RabbitMQ section and its actions, and adds up what they cost.
+pub struct Validator {
+    messages: u64,
+    /// Queues the script may create (declares), for the cost estimate.
+    declares: u64,
+    /// Redeliveries a consumer that rejects or nacks may cause per message: the sum over such
+    /// consumers of the run's length over their delay.
+    returns_per_message: u64,
+    duration_ms: u64,
+    /// The action whose `count` publishes the most, for the budget error's path.
+    largest: Option<(usize, u64)>,
+}
+
+impl Validator {
+    pub fn new(spec: &RabbitSpec, p: &str, duration_ms: u64, errors: &mut Errors) -> Validator {
+        let mut v = Validator {
+            messages: 0,
+            declares: 1,
+            returns_per_message: 0,
+            duration_ms,
+            largest: None,
+        };
+        for (i, op) in spec.setup.iter().enumerate() {
+            v.op(&format!("{p}.setup[{i}]"), None, op, errors);
+        }
+        v
+    }
+
+    pub fn action(&mut self, p: &str, index: usize, a: &Action, errors: &mut Errors) {
+        self.op(p, Some(index), a, errors);
+    }
+
+    fn op(&mut self, p: &str, index: Option<usize>, action: &Action, errors: &mut Errors) {
+        let (on, op) = (&action.on, &action.op);
+        if on.connection.is_empty() || on.connection.len() > crate::scenario::MAX_NAME_BYTES {
+            errors.push(err(
+                format!("{p}.connection"),
+                format!("must be 1 to {} bytes", crate::scenario::MAX_NAME_BYTES),
+            ));
+        }
+        if !(1..=MAX_CHANNEL).contains(&on.channel) {
+            errors.push(err(
+                format!("{p}.channel"),
+                format!("must be between 1 and {MAX_CHANNEL}"),
+            ));
+        }
+        match op {
+            Op::DeclareExchange {
+                exchange, arguments, ..
+            } => {
+                shortstr(errors, p, "exchange", exchange);
+                table(errors, &format!("{p}.arguments"), arguments);
+            }
+            Op::DeleteExchange { exchange, .. } => shortstr(errors, p, "exchange", exchange),
+            Op::DeclareQueue { queue, arguments, .. } => {
+                self.declares += 1;
+                shortstr(errors, p, "queue", queue);
+                table(errors, &format!("{p}.arguments"), arguments);
+            }
+            Op::DeleteQueue { queue, .. } | Op::PurgeQueue { queue, .. } | Op::BasicGet { queue, .. } => {
+                shortstr(errors, p, "queue", queue)
+            }
+            Op::BindQueue {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+                ..
+            }
+            | Op::UnbindQueue {
+                queue,
+                exchange,
+                routing_key,
+                arguments,
+                ..
+            } => {
+                shortstr(errors, p, "queue", queue);
+                shortstr(errors, p, "exchange", exchange);
+                shortstr(errors, p, "routing_key", routing_key);
+                table(errors, &format!("{p}.arguments"), arguments);
+            }
+            Op::BindExchange {
+                destination,
+                source,
+                routing_key,
+                arguments,
+                ..
+            }
+            | Op::UnbindExchange {
+                destination,
+                source,
+                routing_key,
+                arguments,
+                ..
+            } => {
+                shortstr(errors, p, "destination", destination);
+                shortstr(errors, p, "source", source);
+                shortstr(errors, p, "routing_key", routing_key);
+                table(errors, &format!("{p}.arguments"), arguments);
+            }
+            Op::Publish {
+                exchange,
+                routing_key,
+                body,
+                properties,
+                count,
+                ..
+            } => {
+                shortstr(errors, p, "exchange", exchange);
+                shortstr(errors, p, "routing_key", routing_key);
+                if body.len() > MAX_BODY_BYTES {
+                    errors.push(err(
+                        format!("{p}.body"),
+                        format!("is {} bytes; bodies hold at most {MAX_BODY_BYTES} here", body.len()),
+                    ));
+                }
+                if !(1..=MAX_PUBLISH_COUNT).contains(count) {
+                    errors.push(err(
+                        format!("{p}.count"),
+                        format!("must be between 1 and {MAX_PUBLISH_COUNT}"),
+                    ));
+                }
+                let pp = format!("{p}.properties");
+                table(errors, &format!("{pp}.headers"), &properties.headers);
+                let b = &properties.basic;
+                for (field, value) in [
+                    ("expiration", &properties.expiration),
+                    ("content_type", &b.content_type),
+                    ("content_encoding", &b.content_encoding),
+                    ("correlation_id", &b.correlation_id),
+                    ("reply_to", &b.reply_to),
+                    ("message_id", &b.message_id),
+                    ("type", &b.message_type),
+                    ("user_id", &b.user_id),
+                    ("app_id", &b.app_id),
+                ] {
+                    if let Some(v) = value {
+                        shortstr(errors, &pp, field, v);
+                    }
+                }
+                self.messages = self.messages.saturating_add(u64::from(*count));
+                if let Some(i) = index {
+                    if self.largest.is_none_or(|(_, n)| u64::from(*count) > n) {
+                        self.largest = Some((i, u64::from(*count)));
+                    }
+                }
+            }
+            Op::BasicConsume {
+                queue,
+                consumer_tag,
+                on_delivery,
+                ..
+            } => {
+                shortstr(errors, p, "queue", queue);
+                shortstr(errors, p, "consumer_tag", consumer_tag);
+                self.on_delivery(p, on_delivery, errors);
+            }
+            Op::SetOnDelivery {
+                consumer_tag,
+                on_delivery,
+                ..
+            } => {
+                shortstr(errors, p, "consumer_tag", consumer_tag);
+                self.on_delivery(p, on_delivery, errors);
+            }
+            Op::BasicCancel { consumer_tag, .. } => shortstr(errors, p, "consumer_tag", consumer_tag),
+            Op::BasicAck {
+                delivery_tag,
+                consumer_tag,
+                nth,
+                multiple,
+            }
+            | Op::BasicNack {
+                delivery_tag,
+                consumer_tag,
+                nth,
+                multiple,
+                ..
+            }
+            | Op::BasicReject {
+                delivery_tag,
+                consumer_tag,
+                nth,
+                multiple,
+                ..
+            } => {
+                let multiple_allowed = !matches!(op, Op::BasicReject { .. });
+                match (delivery_tag, consumer_tag, nth) {
+                    (Some(_), None, None) => {}
+                    (None, Some(tag), Some(n)) => {
+                        shortstr(errors, p, "consumer_tag", tag);
+                        if *n == 0 {
+                            errors.push(err(format!("{p}.nth"), "counts deliveries from 1"));
+                        }
+                    }
+                    _ => errors.push(err(
+                        p,
+                        "name the delivery either by `delivery_tag`, or by `consumer_tag` and `nth` (the n-th delivery to that consumer, from 1)",
+                    )),
+                }
+                if *multiple && !multiple_allowed {
+                    errors.push(err(
+                        format!("{p}.multiple"),
+                        "basic.reject settles one delivery; use basic_nack for several",
+                    ));
+                }
+            }
+            Op::ConfirmSelect { .. }
+            | Op::BasicQos { .. }
+            | Op::BasicRecover { .. }
+            | Op::ChannelClose { .. }
+            | Op::ConnectionClose { .. }
+            | Op::BrokerRestart {} => {}
+        }
+    }
+
+    fn on_delivery(&mut self, p: &str, on_delivery: &OnDelivery, errors: &mut Errors) {
+        if let Some(after) = on_delivery.after_ms() {
+            if after > self.duration_ms.max(1) {
+                errors.push(err(format!("{p}.on_delivery.after_ms"), "must not exceed duration_ms"));
+            }
+            if on_delivery.returns_message() {
+                match self.duration_ms.checked_div(after) {
+                    // A message rejected or nacked at the instant it arrives could come back
+                    // (requeue, or a dead-letter cycle) at that same instant forever.
+                    None => errors.push(err(
+                        format!("{p}.on_delivery.after_ms"),
+                        "a consumer that rejects or nacks must take at least 1 ms per delivery",
+                    )),
+                    Some(returns) => self.returns_per_message = self.returns_per_message.saturating_add(returns + 1),
+                }
+            }
+        }
+    }
+
+    pub fn messages(&self) -> u64 {
+        self.messages
+    }
+
+    pub fn largest_publish(&self) -> Option<(usize, u64)> {
+        self.largest
+    }
+
+    /// An upper bound of the run's work: each message copy (one per queue it can reach) costs a
+    /// few events and entries per delivery, and a rejecting consumer can deliver it again every
+    /// `after_ms`.
+    pub fn estimate(&self) -> Cost {
+        /// Entries and events one delivery of one copy makes at most: route, enqueue, deliver,
+        /// settle, confirm, dead-letter, expiry timer.
+        const UNITS_PER_DELIVERY: u64 = 8;
+        let copies = self.messages.saturating_mul(self.declares);
+        Cost {
+            periodic: 0,
+            per_record: copies
+                .saturating_mul(UNITS_PER_DELIVERY)
+                .saturating_mul(1 + self.returns_per_message),
+        }
+    }
+}
