@@ -4,6 +4,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::kafka;
+use crate::rabbit;
 use crate::scenario::Text;
 use crate::sim::Sim;
 use crate::systems::Event;
@@ -17,13 +18,15 @@ pub struct Verdict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
-    Kafka(kafka::check::Check), // system: kafka
+    Kafka(kafka::check::Check),     // system: kafka
+    Rabbitmq(rabbit::check::Check), // system: rabbitmq
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
-    Kafka(kafka::check::Measure), // system: kafka
+    Kafka(kafka::check::Measure),     // system: kafka
+    Rabbitmq(rabbit::check::Measure), // system: rabbitmq
 }
 
 fn missing(system: &str) -> Verdict {
@@ -56,10 +59,27 @@ pub fn with_kafka<R>(sim: &Sim, f: impl FnOnce(&kafka::check::Read<'_>) -> R) ->
     Some(f(&read))
 }
 
+/// Calls `f` with a reader over the RabbitMQ system, if the scenario has one.
+pub fn with_rabbit<R>(sim: &Sim, f: impl FnOnce(&rabbit::check::Read<'_>) -> R) -> Option<R> {
+    let view = sim.rabbit()?.view();
+    let entries = |visit: &mut dyn FnMut(&rabbit::trace::Told)| {
+        for e in sim.trace().iter() {
+            if let Event::Rabbit(t) = &e.event {
+                visit(t);
+            }
+        }
+    };
+    Some(f(&rabbit::check::Read {
+        view: &view,
+        entries: &entries,
+    }))
+}
+
 impl Check {
     pub fn evaluate(&self, sim: &Sim) -> Verdict {
         match self {
             Check::Kafka(c) => with_kafka(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("kafka")), // system: kafka
+            Check::Rabbitmq(c) => with_rabbit(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("rabbitmq")), // system: rabbitmq
         }
     }
 }
@@ -68,6 +88,7 @@ impl Measure {
     pub fn evaluate(&self, sim: &Sim) -> Option<String> {
         match self {
             Measure::Kafka(m) => with_kafka(sim, |r| m.evaluate(r)).flatten(), // system: kafka
+            Measure::Rabbitmq(m) => with_rabbit(sim, |r| m.evaluate(r)).flatten(), // system: rabbitmq
         }
     }
 }

@@ -4,6 +4,7 @@
 //! consumers, confirms, lifetimes, restart), `spec` (the scenario section: an AMQP script),
 //! `system` (glue to the kernel), `trace`, `view`, `summary`.
 pub mod broker;
+pub mod check;
 pub mod queue;
 pub mod routing;
 pub mod spec;
