@@ -11,11 +11,13 @@ use super::view::RabbitView;
 use crate::check::Verdict;
 use crate::scenario::Text;
 
+/// Visits every RabbitMQ entry the trace holds, oldest first.
+pub type Entries<'a> = &'a dyn Fn(&mut dyn FnMut(&Told));
+
 /// What a check or a measure reads.
 pub struct Read<'a> {
     pub view: &'a RabbitView,
-    /// Every RabbitMQ entry the trace holds, oldest first.
-    pub entries: &'a dyn Fn(&mut dyn FnMut(&Told)),
+    pub entries: Entries<'a>,
 }
 
 impl Read<'_> {
