@@ -297,13 +297,18 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
 
 /// Looks a key up; an unknown key shows itself, so a typo is visible instead of blank.
 pub fn t(lang: Lang, key: &'static str) -> &'static str {
-    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+    match all().find(|(k, _, _)| *k == key) {
         Some((_, en, zh)) => match lang {
             Lang::En => en,
             Lang::Zh => zh,
         },
         None => key,
     }
+}
+
+/// The shell's strings, then each system's own.
+fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    STRINGS.iter().chain(crate::rabbit::strings::STRINGS) // system: rabbitmq
 }
 
 /// A string with one `{}` filled in (word order differs between the languages).
@@ -359,12 +364,12 @@ mod tests {
 
     #[test]
     fn every_string_exists_in_both_languages_once() {
-        let mut keys: Vec<&str> = STRINGS.iter().map(|(k, _, _)| *k).collect();
+        let mut keys: Vec<&str> = all().map(|(k, _, _)| *k).collect();
         keys.sort_unstable();
         let before = keys.len();
         keys.dedup();
         assert_eq!(before, keys.len(), "duplicate keys");
-        for (k, en, zh) in STRINGS {
+        for (k, en, zh) in all() {
             assert!(
                 !en.trim().is_empty() && !zh.trim().is_empty(),
                 "{k} is empty in a language"
@@ -419,6 +424,10 @@ mod tests {
             include_str!("kafka/diagram.rs"),
             include_str!("kafka/inspector.rs"),
             include_str!("kafka/mod.rs"),
+            include_str!("rabbit/actions.rs"),
+            include_str!("rabbit/diagram.rs"),
+            include_str!("rabbit/inspector.rs"),
+            include_str!("rabbit/mod.rs"),
             include_str!("state.rs"),
         ];
         let mut missing = Vec::new();
@@ -433,7 +442,7 @@ mod tests {
             ];
             for part in calls.iter().flat_map(|call| src.split(call).skip(1)) {
                 let key = part.split('"').next().unwrap_or_default();
-                if !STRINGS.iter().any(|(k, _, _)| *k == key) {
+                if !all().any(|(k, _, _)| *k == key) {
                     missing.push(key.to_string());
                 }
             }

@@ -3,6 +3,7 @@
 pub mod browser;
 pub mod i18n;
 pub mod kafka;
+pub mod rabbit;
 pub mod shell;
 pub mod state;
 

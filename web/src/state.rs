@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::lesson::Lesson;
+use mqplay_core::rabbit::view::RabbitView;
 use mqplay_core::scenario::Action;
 use mqplay_core::{Advance, Lang, Scenario, ScenarioError, Sim, SimView};
 use yew::prelude::*;
@@ -50,6 +51,7 @@ pub fn dwell_ms(speed: f64) -> f64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Selection {
     Kafka(crate::kafka::Selected),
+    Rabbit(crate::rabbit::Selected),
 }
 
 /// One line of the event log, already told in the page's language. (`PartialEq` only: a
@@ -123,6 +125,7 @@ pub enum Msg {
     SetLang(Lang),
     /// A system's control was used.
     Kafka(crate::kafka::Intent),
+    Rabbit(crate::rabbit::Intent),
     /// Continue the current job by one frame of work.
     Work,
     /// Stop the current job where it is.
@@ -152,6 +155,7 @@ pub struct Store {
     /// The kernel's part of the view (clock, progress, nodes); each system's part is apart.
     pub view: Rc<SimView>,
     pub kafka: Option<Rc<KafkaView>>,
+    pub rabbit: Option<Rc<RabbitView>>,
     /// Key colours, learned in the order keys appear (stable while the page is open).
     pub palette: Rc<crate::kafka::palette::KeyPalette>,
     /// The last `LOG_WINDOW` trace entries as sentences, and how many came before them.
@@ -204,6 +208,7 @@ impl Store {
             sim: Rc::new(RefCell::new(sim)),
             view: Rc::default(),
             kafka: None,
+            rabbit: None,
             palette: Rc::default(),
             log: Rc::default(),
             log_skipped: 0,
@@ -308,6 +313,11 @@ impl Store {
         let sim = self.sim.borrow();
         let mut view = sim.view();
         self.kafka = view.kafka.take().map(Rc::new);
+        // system: rabbitmq. Rebuilt only when it changed, so the diagram's props stay equal.
+        match (view.rabbitmq.take(), &self.rabbit) {
+            (Some(new), Some(old)) if **old == new => {}
+            (new, _) => self.rabbit = new.map(Rc::new),
+        }
         if let Some(kafka) = &self.kafka {
             // system: kafka
             if !self.palette.knows_all(kafka) {
@@ -624,6 +634,16 @@ impl Store {
                 self.leave_home();
                 let action = crate::kafka::intent(&intent, &self.scenario, self.kafka.as_deref(), self.lang);
                 match action {
+                    Ok(action) => self.push(action),
+                    Err(errors) => {
+                        self.errors = errors;
+                        self.error_intro = "scn.invalid";
+                    }
+                }
+            }
+            Msg::Rabbit(intent) => {
+                self.leave_home();
+                match crate::rabbit::intent(&intent, &self.scenario, self.lang) {
                     Ok(action) => self.push(action),
                     Err(errors) => {
                         self.errors = errors;

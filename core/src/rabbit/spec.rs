@@ -8,7 +8,7 @@
 //! method succeeds (a missing queue, an inequivalent redeclare, an unknown delivery tag) is the
 //! broker's answer at run time, shown as the reply code a client would get.
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

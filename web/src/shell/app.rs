@@ -170,7 +170,14 @@ pub fn app() -> Html {
     let sidebar = html! {
         <Sidebar lang={lang} lessons={store.lessons.clone()} current={store.lesson} resume={store.resume} welcome={welcome} on={on.clone()} />
     };
-    let kafka_selected = store.selected.as_ref().map(|Selection::Kafka(s)| s.clone());
+    let kafka_selected = match &store.selected {
+        Some(Selection::Kafka(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let rabbit_selected = match &store.selected {
+        Some(Selection::Rabbit(s)) => Some(s.clone()),
+        _ => None,
+    };
     let title = store
         .scenario
         .title
@@ -210,8 +217,15 @@ pub fn app() -> Html {
             <main class="layout">
                 if let Some(kafka) = store.kafka.clone() {
                     <section class="panel diagram-panel" aria-label={t(lang, "diag.title")}>
-                        <Diagram view={kafka} lang={lang} selected={kafka_selected} highlight={highlight} acting={acting}
+                        <Diagram view={kafka} lang={lang} selected={kafka_selected} highlight={highlight.clone()} acting={acting.clone()}
                             palette={store.palette.clone()} compact={*compact} log={store.log.clone()} fresh_from={store.fresh_from}
+                            motion_ms={motion_ms} reduced_motion={*reduced_motion} on={on.clone()} />
+                    </section>
+                }
+                if let Some(rabbit) = store.rabbit.clone() {
+                    <section class="panel diagram-panel" aria-label={t(lang, "rq.broker")}>
+                        <crate::rabbit::diagram::Diagram view={rabbit} lang={lang} selected={rabbit_selected.clone()} highlight={highlight.clone()}
+                            acting={acting.clone()} compact={*compact} log={store.log.clone()} fresh_from={store.fresh_from}
                             motion_ms={motion_ms} reduced_motion={*reduced_motion} on={on.clone()} />
                     </section>
                 }
@@ -236,7 +250,10 @@ pub fn app() -> Html {
                     if let Some(kafka) = store.kafka.clone() {
                         <Actions lang={lang} view={kafka} on={on.clone()} />
                     }
-                    <Inspector lang={lang} kafka={store.kafka.clone()} selected={store.selected.clone()}
+                    if let Some(rabbit) = store.rabbit.clone() {
+                        <crate::rabbit::actions::Actions lang={lang} view={rabbit} on={on.clone()} />
+                    }
+                    <Inspector lang={lang} kafka={store.kafka.clone()} rabbit={store.rabbit.clone()} selected={store.selected.clone()}
                         palette={store.palette.clone()} details={store.details} on={on.clone()} />
                     if store.lesson.is_some() { { sidebar } }
                 </aside>

@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use mqplay_core::kafka::view::KafkaView;
+use mqplay_core::rabbit::view::RabbitView;
 use mqplay_core::Lang;
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ use crate::state::{Msg, Selection};
 pub struct InspectorProps {
     pub lang: Lang,
     pub kafka: Option<Rc<KafkaView>>,
+    pub rabbit: Option<Rc<RabbitView>>,
     pub selected: Option<Selection>,
     pub palette: Rc<crate::kafka::palette::KeyPalette>,
     pub details: bool,
@@ -22,13 +24,20 @@ pub struct InspectorProps {
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
     let lang = p.lang;
-    let kafka_selected = p.selected.as_ref().map(|Selection::Kafka(s)| s.clone());
-    let body = match &p.kafka {
-        Some(view) => html! {
+    let (kafka_selected, rabbit_selected) = match &p.selected {
+        Some(Selection::Kafka(s)) => (Some(s.clone()), None),
+        Some(Selection::Rabbit(s)) => (None, Some(s.clone())),
+        None => (None, None),
+    };
+    let body = match (&p.kafka, &p.rabbit) {
+        (Some(view), _) if rabbit_selected.is_none() => html! {
             <crate::kafka::inspector::Details lang={lang} view={view.clone()} selected={kafka_selected}
                 palette={p.palette.clone()} details={p.details} />
         },
-        None => html! { <p class="muted">{ t(lang, "insp.hint") }</p> },
+        (_, Some(view)) => html! {
+            <crate::rabbit::inspector::Details lang={lang} view={view.clone()} selected={rabbit_selected} />
+        },
+        _ => html! { <p class="muted">{ t(lang, "insp.hint") }</p> },
     };
     let on = p.on.clone();
     html! {
