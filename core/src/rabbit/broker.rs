@@ -1,4 +1,4 @@
-//! One RabbitMQ node (4.x, AMQP 0-9-1) with its connections and channels: it runs the script's
+//! One RabbitMQ node (4.0 to 4.2, AMQP 0-9-1) with its connections and channels: it runs the script's
 //! methods at their virtual time and answers as the broker would. Routing is `routing`, one
 //! queue's semantics `queue`; this file is the channel and consumer layer between them:
 //! declares and their equivalence checks, exclusive and auto-delete lifetimes, `x-expires`,
@@ -113,6 +113,9 @@ pub struct Unacked {
     pub number: u64,
     /// `None` for `basic.get`.
     pub consumer: Option<String>,
+    /// Counts toward the channel's global prefetch: a consumer delivery from a classic queue
+    /// (quorum queues never consult the channel's limiter).
+    pub limited: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -135,7 +138,7 @@ pub struct Channel {
     next_publish_seq: u64,
     next_delivery_tag: u64,
     pub unacked: BTreeMap<u64, Unacked>,
-    /// Unacked deliveries to consumers (what a global limit counts).
+    /// Unacked consumer deliveries from classic queues (what a global limit counts).
     consumer_unacked: u32,
     /// `basic.qos` global=false: the limit for consumers started after it.
     pub prefetch_next: u16,
@@ -283,8 +286,27 @@ fn as_number(v: &FieldValue) -> Option<f64> {
     })
 }
 
-/// `rabbit_misc:assert_args_equivalence1/4`: numbers compare by value whatever their types.
+/// `rabbit_misc:type_class/1`: every integer type is one class, both float types another.
+fn type_class(v: &FieldValue) -> &'static str {
+    match v {
+        FieldValue::Float(_) | FieldValue::Double(_) => "float",
+        FieldValue::Byte(_)
+        | FieldValue::UnsignedByte(_)
+        | FieldValue::Short(_)
+        | FieldValue::UnsignedShort(_)
+        | FieldValue::SignedInt(_)
+        | FieldValue::UnsignedInt(_)
+        | FieldValue::Long(_)
+        | FieldValue::Decimal { .. } => "int",
+        other => other.type_name(),
+    }
+}
+
+/// `rabbit_misc:assert_args_equivalence1/4`: the same type class, then the same value.
 fn same_argument(a: &FieldValue, b: &FieldValue) -> bool {
+    if type_class(a) != type_class(b) {
+        return false;
+    }
     match (as_number(a), as_number(b)) {
         (Some(x), Some(y)) => x == y,
         _ => a == b,
@@ -667,14 +689,7 @@ impl Broker {
                 match table_lookup(arguments, "alternate-exchange") {
                     None => {}
                     Some(FieldValue::LongStr(ae)) => x.alternate_exchange = Some(ae.clone()),
-                    // `rabbit_exchange:check_ae/2`-style argument validation: a non-string is refused.
-                    Some(other) => {
-                        return Err(precondition_failed(format!(
-                            "invalid arg 'alternate-exchange' for {}: {{unacceptable_type,{}}}",
-                            resource_text("exchange", exchange, VHOST),
-                            other.type_name()
-                        )))
-                    }
+                    Some(other) => return Err(self.bad_alternate_exchange(&x, other)),
                 }
                 let created = self.topology.declare_exchange(&x)? == Declared::Created;
                 told(
@@ -689,7 +704,8 @@ impl Broker {
                 );
             }
             Op::DeleteExchange { exchange, if_unused } => {
-                // `rabbit_channel`: check_not_default_exchange, then check_exchange_deletion.
+                // `rabbit_channel`: strip_cr_lf, check_not_default_exchange, check_exchange_deletion.
+                let exchange = &exchange.replace(['\r', '\n'], "");
                 if exchange.is_empty() {
                     return Err(super::routing::default_exchange_refused());
                 }
@@ -752,6 +768,7 @@ impl Broker {
                 if_unused,
                 if_empty,
             } => {
+                let queue = &queue.replace(['\r', '\n'], "");
                 let Some(q) = self.queues.get(queue) else {
                     // `rabbit_channel`: deleting a missing queue answers delete-ok with 0.
                     told(
@@ -767,11 +784,12 @@ impl Broker {
                 };
                 self.check_exclusive(conn, queue)?;
                 if q.queue.config().queue_type == QueueType::Quorum && (*if_unused || *if_empty) {
-                    // `rabbit_quorum_queue:delete/4` refuses both flags.
+                    // `rabbit_quorum_queue:delete/4` refuses both flags, if-unused checked first.
+                    let flag = if *if_unused { "if-unused" } else { "if-empty" };
                     return Err(AmqpError::new(
                         ReplyCode::NotImplemented,
                         format!(
-                            "cannot delete {}. queue.delete operations with if-unused flag set are not supported by quorum queues",
+                            "cannot delete {}. queue.delete operations with {flag} flag set are not supported by quorum queues",
                             resource_text("queue", queue, VHOST)
                         ),
                     ));
@@ -823,13 +841,16 @@ impl Broker {
                 routing_key,
                 arguments,
             } => {
-                if self.queues.contains_key(queue) {
-                    self.check_exclusive(conn, queue)?;
+                // `rabbit_binding:binding_checks`: the exclusive check comes after the topology's
+                // own (403, 404, 406), so a binding it refuses is taken back.
+                let destination = Destination::Queue(queue.clone());
+                let created = self.topology.bind(exchange, &destination, routing_key, arguments)? == Declared::Created;
+                if let Err(e) = self.check_exclusive(conn, queue) {
+                    if created {
+                        let _ = self.topology.unbind(exchange, &destination, routing_key, arguments);
+                    }
+                    return Err(e);
                 }
-                let created =
-                    self.topology
-                        .bind(exchange, &Destination::Queue(queue.clone()), routing_key, arguments)?
-                        == Declared::Created;
                 told(
                     env,
                     Told::QueueBindOk {
@@ -848,7 +869,7 @@ impl Broker {
                 routing_key,
                 arguments,
             } => {
-                if self.queues.contains_key(queue) {
+                if self.queues.contains_key(queue) && self.topology.exchange(exchange).is_some() {
                     self.check_exclusive(conn, queue)?;
                 }
                 let removed =
@@ -939,12 +960,21 @@ impl Broker {
                 count,
             } => {
                 for n in 1..=*count {
-                    let body = if *count > 1 || body.contains("{n}") {
-                        body.replace("{n}", &n.to_string())
-                    } else {
-                        body.clone()
-                    };
-                    self.publish(env, conn, ch, exchange, routing_key, &body, *mandatory, properties)?;
+                    let n = n.to_string();
+                    let body = body.replace("{n}", &n);
+                    let mut numbered = properties.clone();
+                    let b = &mut numbered.basic;
+                    for text in [
+                        &mut b.message_id,
+                        &mut b.correlation_id,
+                        &mut b.app_id,
+                        &mut b.message_type,
+                    ] {
+                        if let Some(t) = text.as_mut() {
+                            *t = t.replace("{n}", &n);
+                        }
+                    }
+                    self.publish(env, conn, ch, exchange, routing_key, &body, *mandatory, &numbered)?;
                     // Dead letters a publish caused are routed before the next one.
                     self.route_pending(env);
                 }
@@ -983,6 +1013,7 @@ impl Broker {
                                     message_id: f.delivery.message_id,
                                     number: f.delivery.number,
                                     consumer: None,
+                                    limited: false,
                                 },
                             );
                         }
@@ -1031,10 +1062,12 @@ impl Broker {
                 let channel = self.channel_mut(conn, ch).expect("opened");
                 // `rabbit_channel`, basic.qos: global=false sets the limit for later consumers;
                 // global=true limits the whole channel at once.
+                // global=false also lifts an earlier global limit (`rabbit_limiter:unlimit_prefetch`).
                 if *global {
                     channel.prefetch_global = *prefetch_count;
                 } else {
                     channel.prefetch_next = *prefetch_count;
+                    channel.prefetch_global = 0;
                 }
                 told(
                     env,
@@ -1129,14 +1162,59 @@ impl Broker {
         Ok(())
     }
 
+    /// An `alternate-exchange` argument that is not a string (`rabbit_channel`, exchange.declare):
+    /// a new exchange is refused after the name checks with `invalid type`; an existing one after
+    /// the other equivalence checks, as an inequivalent argument.
+    fn bad_alternate_exchange(&mut self, x: &Exchange, value: &FieldValue) -> AmqpError {
+        let resource = resource_text("exchange", &x.name, VHOST);
+        match self.topology.exchange(&x.name).cloned() {
+            None => {
+                if x.name.is_empty() {
+                    return super::routing::default_exchange_refused();
+                }
+                if x.name.starts_with("amq.") {
+                    return AmqpError::new(
+                        ReplyCode::AccessRefused,
+                        format!("exchange name '{}' contains reserved prefix 'amq.*'", x.name),
+                    );
+                }
+                precondition_failed(format!(
+                    "invalid type '{}' for arg 'alternate-exchange' in {resource}",
+                    value.type_name()
+                ))
+            }
+            Some(current) => {
+                let mut same_ae = x.clone();
+                same_ae.alternate_exchange = current.alternate_exchange.clone();
+                if let Err(e) = self.topology.declare_exchange(&same_ae) {
+                    return e;
+                }
+                let current_text = match &current.alternate_exchange {
+                    Some(ae) => format!("'{ae}'"),
+                    None => "none".into(),
+                };
+                let received = if current.alternate_exchange.is_some() {
+                    bare_value(value)
+                } else {
+                    typed_value(Some(value))
+                };
+                precondition_failed(format!(
+                    "inequivalent arg 'alternate-exchange' for {resource}: received {received} but current is {current_text}"
+                ))
+            }
+        }
+    }
+
     /// The consumers' counters after unacked entries were taken off a channel.
     fn forget_unacked(&mut self, conn: &str, ch: u16, taken: &Channel) {
         let Some(channel) = self.channel_mut(conn, ch) else {
             return;
         };
         for u in taken.unacked.values() {
-            if let Some(tag) = &u.consumer {
+            if u.limited {
                 channel.consumer_unacked = channel.consumer_unacked.saturating_sub(1);
+            }
+            if let Some(tag) = &u.consumer {
                 if let Some(c) = channel.consumers.get_mut(tag) {
                     c.unacked = c.unacked.saturating_sub(1);
                 }
@@ -1199,6 +1277,17 @@ impl Broker {
         let owner = exclusive.then(|| String::from(conn));
         // `rabbit_channel`, queue.declare: an exclusive queue is never durable.
         let durable = durable && !exclusive;
+        // `rabbit_amqqueue:augment_declare_args/5`: a declare without `x-queue-type` gets the
+        // vhost's default (`classic`), so it is stored and compared with one.
+        let augmented;
+        let arguments = if table_lookup(arguments, "x-queue-type").is_none() {
+            let mut with_type = alloc::vec![(String::from("x-queue-type"), FieldValue::longstr("classic"))];
+            with_type.extend(arguments.iter().cloned());
+            augmented = with_type;
+            &augmented
+        } else {
+            arguments
+        };
         let name = match self.topology.queue_name_check(name)? {
             Some(n) => n,
             None => {
@@ -1246,7 +1335,32 @@ impl Broker {
             answer(self, env, &name, false);
             return Ok(());
         }
+        // `rabbit_channel`, queue.declare: the dead-letter exchange's name is read (`r_arg`)
+        // before the queue's own argument checks.
+        if let Some(dlx) =
+            table_lookup(arguments, "x-dead-letter-exchange").filter(|v| !matches!(v, FieldValue::LongStr(_)))
+        {
+            return Err(precondition_failed(format!(
+                "invalid type '{}' for arg 'x-dead-letter-exchange' in {}",
+                dlx.type_name(),
+                resource_text("queue", &name, VHOST)
+            )));
+        }
         let config = QueueConfig::from_arguments(&name, VHOST, arguments)?;
+        if config.queue_type == QueueType::Quorum {
+            // `rabbit_quorum_queue:declare/2`: check_auto_delete, check_exclusive, check_non_durable.
+            let refused = [
+                ("auto-delete", auto_delete),
+                ("exclusive-owner", exclusive),
+                ("non-durable", !durable),
+            ];
+            if let Some((property, _)) = refused.iter().find(|(_, bad)| *bad) {
+                return Err(precondition_failed(format!(
+                    "invalid property '{property}' for {}",
+                    resource_text("queue", &name, VHOST)
+                )));
+            }
+        }
         let single_active_consumer = matches!(
             table_lookup(arguments, "x-single-active-consumer"),
             Some(FieldValue::Bool(true))
@@ -1312,6 +1426,16 @@ impl Broker {
         exclusive: bool,
         on_delivery: &OnDelivery,
     ) -> Result<(), AmqpError> {
+        // `rabbit_channel`, basic.consume: a reused tag is refused before the queue is looked up.
+        if self
+            .channel_mut(conn, ch)
+            .is_some_and(|c| c.consumers.contains_key(consumer_tag))
+        {
+            return Err(AmqpError::new(
+                ReplyCode::NotAllowed,
+                format!("attempt to reuse consumer tag '{consumer_tag}'"),
+            ));
+        }
         self.existing_queue(queue)?;
         self.check_exclusive(conn, queue)?;
         let tag = if consumer_tag.is_empty() {
@@ -1320,12 +1444,6 @@ impl Broker {
             consumer_tag.into()
         };
         let channel = self.channel_mut(conn, ch).expect("opened");
-        if channel.consumers.contains_key(&tag) {
-            return Err(AmqpError::new(
-                ReplyCode::NotAllowed,
-                format!("attempt to reuse consumer tag '{tag}'"),
-            ));
-        }
         let (prefetch, global) = (channel.prefetch_next, channel.prefetch_global);
         let q = &self.queues[queue];
         let quorum = q.queue.config().queue_type == QueueType::Quorum;
@@ -1338,11 +1456,14 @@ impl Broker {
         // `rabbit_queue_consumers` / `rabbit_amqqueue_process`: an exclusive consumer needs a queue
         // with no consumers, and no consumer joins a queue that has one (quorum queues ignore it).
         if !quorum {
+            // A single-active-consumer queue never takes an exclusive consumer
+            // (`rabbit_amqqueue_process`, `exclusive_consume_unavailable`).
             let has_exclusive = q
                 .registered
                 .iter()
                 .any(|k| self.consumer(k).is_some_and(|c| c.exclusive));
-            if has_exclusive || (exclusive && !q.registered.is_empty()) {
+            let sac_refuses = exclusive && q.single_active_consumer;
+            if has_exclusive || sac_refuses || (exclusive && !q.registered.is_empty()) {
                 return Err(AmqpError::new(
                     ReplyCode::AccessRefused,
                     format!("{} in exclusive use", resource_text("queue", queue, VHOST)),
@@ -1495,8 +1616,8 @@ impl Broker {
     // -----------------------------------------------------------------------------------------
 
     /// `basic.publish` (`rabbit_channel:handle_method/3`), in its order of checks: the exchange
-    /// exists (404) and is not internal (403); `user_id` is the connection's user (406);
-    /// `expiration` parses (406); then routing, enqueueing, `basic.return` for an unroutable
+    /// exists (404) and is not internal (403); `expiration` parses (406); `CC`/`BCC` are arrays
+    /// (406); `user_id` is the connection's user (406); then routing, enqueueing, `basic.return` for an unroutable
     /// mandatory message, and the confirm (`process_routing_mandatory/5`, `process_routing_confirm/4`).
     #[allow(clippy::too_many_arguments)]
     fn publish(
@@ -1523,12 +1644,7 @@ impl Broker {
             }
             Some(_) => {}
         }
-        if let Some(user) = properties.basic.user_id.as_deref().filter(|u| *u != DEFAULT_USER) {
-            // `rabbit_channel:check_user_id_header/2`.
-            return Err(precondition_failed(format!(
-                "user_id property set to '{user}' but authenticated user was '{DEFAULT_USER}'"
-            )));
-        }
+        // Expiration, then CC/BCC (both in `Message::publish`), then user_id.
         let mut message = Message::publish(
             exchange,
             routing_key,
@@ -1536,6 +1652,12 @@ impl Broker {
             properties.expiration.as_deref(),
             body.as_bytes(),
         )?;
+        if let Some(user) = properties.basic.user_id.as_deref().filter(|u| *u != DEFAULT_USER) {
+            // `rabbit_channel:check_user_id_header/2`.
+            return Err(precondition_failed(format!(
+                "user_id property set to '{user}' but authenticated user was '{DEFAULT_USER}'"
+            )));
+        }
         let routed = route(&self.topology, exchange, routing_key, &properties.headers)?;
         self.published += 1;
         message.number = self.published;
@@ -1549,7 +1671,7 @@ impl Broker {
         let at = env.out.len();
         let mut refused_by = Vec::new();
         for queue in &routed.queues {
-            if !self.enqueue(env, queue, message.clone()) {
+            if !self.enqueue(env, queue, message.clone(), false) {
                 refused_by.push(queue.clone());
             }
         }
@@ -1597,11 +1719,13 @@ impl Broker {
                     multiple: false,
                 }
             } else {
+                // `rabbit_channel:send_nacks/3` coalesces: with no lower publish unconfirmed (always,
+                // as confirms here are immediate) the nack says multiple=true.
                 Told::ConfirmNack {
                     connection,
                     channel,
                     delivery_tag: seq,
-                    multiple: false,
+                    multiple: true,
                 }
             };
             env.client(conn, told);
@@ -1611,13 +1735,18 @@ impl Broker {
 
     /// Puts one copy into a queue (`rabbit_amqqueue_process:deliver_or_enqueue/3`): straight to a
     /// consumer that can take it when the queue is empty, else enqueued. `false` if refused.
-    fn enqueue(&mut self, env: &mut Env<'_>, queue: &str, message: Message) -> bool {
+    fn enqueue(&mut self, env: &mut Env<'_>, queue: &str, message: Message, dead_letter: bool) -> bool {
         let ready = self.ready_consumer(queue);
         let Some(q) = self.queues.get_mut(queue) else {
             return true;
         };
         let ack_required = ready.as_ref().map(|(_, no_ack)| !no_ack).unwrap_or(false);
-        let outcome = q.queue.publish(env.now, message, ready.is_some(), ack_required);
+        let outcome = if dead_letter {
+            q.queue
+                .publish_dead_letter(env.now, message, ready.is_some(), ack_required)
+        } else {
+            q.queue.publish(env.now, message, ready.is_some(), ack_required)
+        };
         let uid = q.uid;
         // A copy refused by reject-publish-dlx still passes through the queue as a dead letter.
         if outcome.accepted != Accepted::Refused || !outcome.deaths.is_empty() {
@@ -1672,7 +1801,9 @@ impl Broker {
     }
 
     /// `rabbit_limiter`: a consumer can take a message when neither its own prefetch nor its
-    /// channel's global prefetch is reached; an auto-ack consumer always can.
+    /// channel's global prefetch is reached. An auto-ack consumer has no prefetch of its own, but a
+    /// full global limit stops it too (`can_send` checks the volume whatever `AckRequired` is);
+    /// quorum queues' consumers never consult the channel's limiter.
     fn has_room(&self, key: &ConsumerKey) -> bool {
         let Some(channel) = self
             .connections
@@ -1684,17 +1815,22 @@ impl Broker {
         let Some(c) = channel.consumers.get(&key.tag) else {
             return false;
         };
-        if c.no_ack {
-            return true;
-        }
-        let own = c.prefetch == 0 || c.unacked < u32::from(c.prefetch);
-        let global = channel.prefetch_global == 0 || channel.consumer_unacked < u32::from(channel.prefetch_global);
+        let classic = self.queue_type_of(c.queue_uid) == Some(QueueType::Classic);
+        let own = c.no_ack || c.prefetch == 0 || c.unacked < u32::from(c.prefetch);
+        let global =
+            !classic || channel.prefetch_global == 0 || channel.consumer_unacked < u32::from(channel.prefetch_global);
         own && global
+    }
+
+    fn queue_type_of(&self, uid: u64) -> Option<QueueType> {
+        let name = self.uids.get(&uid)?;
+        Some(self.queues.get(name)?.queue.config().queue_type)
     }
 
     /// A message went to a consumer: the channel's next delivery tag, unacked unless auto-ack,
     /// the consumer to the back of the line, and its callback scheduled.
     fn delivered(&mut self, env: &mut Env<'_>, queue: &str, uid: u64, key: &ConsumerKey, delivery: Delivery) {
+        let limited = self.queue_type_of(uid) == Some(QueueType::Classic);
         if let Some(q) = self.queues.get_mut(queue) {
             if let Some(pos) = q.active.iter().position(|k| k == key) {
                 let k = q.active.remove(pos).expect("position found");
@@ -1719,7 +1855,9 @@ impl Broker {
             self.ledger.auto_acked += 1;
         } else {
             consumer.unacked += 1;
-            channel.consumer_unacked += 1;
+            if limited {
+                channel.consumer_unacked += 1;
+            }
             channel.unacked.insert(
                 tag,
                 Unacked {
@@ -1728,6 +1866,7 @@ impl Broker {
                     message_id: delivery.message_id,
                     number: delivery.number,
                     consumer: Some(key.tag.clone()),
+                    limited,
                 },
             );
         }
@@ -2029,7 +2168,7 @@ impl Broker {
                 },
             );
             for target in kept {
-                self.enqueue(env, &target, dl.message.clone());
+                self.enqueue(env, &target, dl.message.clone(), true);
             }
         }
     }
@@ -2186,7 +2325,7 @@ impl Broker {
                 let mut consumer_entries = 0u32;
                 for u in ch.unacked.values() {
                     *by_uid.entry(u.queue_uid).or_default() += 1;
-                    if u.consumer.is_some() {
+                    if u.limited {
                         consumer_entries += 1;
                     }
                 }
@@ -2469,5 +2608,92 @@ mod tests {
             .told
             .iter()
             .any(|t| matches!(t, Told::QueueDeleted { why: "expires", .. })));
+    }
+
+    #[test]
+    fn declares_are_checked_as_rabbitmq_4_checks_them() {
+        let mut r = Run::new();
+        // A declare without x-queue-type is stored as classic, so naming it later is equivalent.
+        r.at(0, r#"{"do":"declare_queue","queue":"q","durable":true}"#)
+            .at(1, r#"{"do":"declare_queue","queue":"q","durable":true,"arguments":[["x-queue-type",{"type":"longstr","value":"classic"}]]}"#);
+        assert!(matches!(r.last(), Told::QueueDeclareOk { created: false, .. }));
+        r.at(2, r#"{"do":"declare_queue","queue":"q","durable":true,"arguments":[["x-queue-type",{"type":"longstr","value":"quorum"}]]}"#);
+        assert_eq!(
+            r.error().1,
+            "PRECONDITION_FAILED - inequivalent arg 'x-queue-type' for queue 'q' in vhost '/': received 'quorum' but current is 'classic'"
+        );
+        r.at(3, r#"{"do":"declare_queue","queue":"qq","auto_delete":true,"durable":true,"arguments":[["x-queue-type",{"type":"longstr","value":"quorum"}]]}"#);
+        assert_eq!(
+            r.error().1,
+            "PRECONDITION_FAILED - invalid property 'auto-delete' for queue 'qq' in vhost '/'"
+        );
+        r.at(
+            4,
+            r#"{"do":"declare_queue","queue":"qq","arguments":[["x-queue-type",{"type":"longstr","value":"quorum"}]]}"#,
+        );
+        assert_eq!(
+            r.error().1,
+            "PRECONDITION_FAILED - invalid property 'non-durable' for queue 'qq' in vhost '/'"
+        );
+        r.at(
+            5,
+            r#"{"do":"declare_queue","queue":"d","arguments":[["x-dead-letter-exchange",{"type":"long","value":1}]]}"#,
+        );
+        assert_eq!(
+            r.error().1,
+            "PRECONDITION_FAILED - invalid type 'long' for arg 'x-dead-letter-exchange' in queue 'd' in vhost '/'"
+        );
+        r.at(6, r#"{"do":"declare_exchange","exchange":"x","type":"direct","arguments":[["alternate-exchange",{"type":"signedint","value":5}]]}"#);
+        assert_eq!(
+            r.error().1,
+            "PRECONDITION_FAILED - invalid type 'signedint' for arg 'alternate-exchange' in exchange 'x' in vhost '/'"
+        );
+        r.at(7, r#"{"do":"declare_exchange","exchange":"amq.x","type":"direct","arguments":[["alternate-exchange",{"type":"signedint","value":5}]]}"#);
+        assert_eq!(r.error().0, 403);
+        // A number of another type class is not equivalent (long 100 vs double 100.0).
+        r.at(
+            8,
+            r#"{"do":"declare_queue","queue":"t","arguments":[["x-message-ttl",{"type":"long","value":100}]]}"#,
+        )
+        .at(
+            9,
+            r#"{"do":"declare_queue","queue":"t","arguments":[["x-message-ttl",{"type":"double","value":100.0}]]}"#,
+        );
+        assert_eq!(r.error().0, 406);
+        r.at(
+            10,
+            r#"{"do":"declare_queue","queue":"t","arguments":[["x-message-ttl",{"type":"signedint","value":100}]]}"#,
+        );
+        assert!(matches!(r.last(), Told::QueueDeclareOk { .. }));
+    }
+
+    #[test]
+    fn a_per_consumer_qos_lifts_an_earlier_global_limit() {
+        let mut r = Run::new();
+        r.at(0, r#"{"do":"declare_queue","queue":"qq","durable":true,"arguments":[["x-queue-type",{"type":"longstr","value":"quorum"}]]}"#)
+            .at(1, r#"{"do":"basic_qos","prefetch_count":5,"global":true}"#)
+            .at(2, r#"{"do":"basic_qos","prefetch_count":1}"#)
+            .at(3, r#"{"do":"basic_consume","queue":"qq","consumer_tag":"c"}"#);
+        assert!(matches!(r.last(), Told::BasicConsumeOk { prefetch_count: 1, .. }));
+    }
+
+    #[test]
+    fn a_single_active_consumer_queue_refuses_an_exclusive_consumer() {
+        let mut r = Run::new();
+        r.at(0, r#"{"do":"declare_queue","queue":"q","arguments":[["x-single-active-consumer",{"type":"bool","value":true}]]}"#)
+            .at(1, r#"{"do":"basic_consume","queue":"q","consumer_tag":"c","exclusive":true}"#);
+        assert_eq!(
+            r.error(),
+            (403, "ACCESS_REFUSED - queue 'q' in vhost '/' in exclusive use".into())
+        );
+    }
+
+    #[test]
+    fn a_reused_consumer_tag_is_refused_before_the_queue_is_looked_up() {
+        let mut r = Run::new();
+        r.at(0, r#"{"do":"declare_queue","queue":"q"}"#)
+            .at(1, r#"{"do":"basic_consume","queue":"q","consumer_tag":"c"}"#)
+            .at(2, r#"{"do":"basic_consume","queue":"missing","consumer_tag":"c"}"#);
+        assert_eq!(r.error().0, 530);
     }
 }

@@ -927,12 +927,36 @@ impl Queue {
         consumer_ready: bool,
         ack_required: bool,
     ) -> PublishOutcome {
+        self.enqueue(now_ms, message, consumer_ready, ack_required, true)
+    }
+
+    /// A dead letter arriving: as [`Queue::publish`], except that a quorum queue's reject-publish
+    /// block does not apply. Dead letters are untracked enqueues (`rabbit_fifo_client:untracked_enqueue`),
+    /// and `rabbit_fifo` enforces `reject_publish` only for registered enqueuers.
+    pub fn publish_dead_letter(
+        &mut self,
+        now_ms: u64,
+        message: Message,
+        consumer_ready: bool,
+        ack_required: bool,
+    ) -> PublishOutcome {
+        self.enqueue(now_ms, message, consumer_ready, ack_required, false)
+    }
+
+    fn enqueue(
+        &mut self,
+        now_ms: u64,
+        message: Message,
+        consumer_ready: bool,
+        ack_required: bool,
+        tracked: bool,
+    ) -> PublishOutcome {
         let id = self.next_id;
         self.next_id += 1;
         let overflow_limited = self.config.max_length.is_some() || self.config.max_length_bytes.is_some();
         let quorum = self.config.queue_type == QueueType::Quorum;
         let quorum_reject = quorum && overflow_limited && self.config.overflow == Overflow::RejectPublish;
-        if quorum_reject && self.quorum_refuses_publish() {
+        if quorum_reject && tracked && self.quorum_refuses_publish() {
             return PublishOutcome {
                 message_id: id,
                 accepted: Accepted::Refused,

@@ -135,19 +135,22 @@ pub struct PublishProperties {
 impl TryFrom<Value> for PublishProperties {
     type Error = String;
     fn try_from(value: Value) -> Result<Self, String> {
+        // serde loses the field's path for an error made here, so each message names it.
         let Value::Object(mut map) = value else {
-            return Err("`properties` must be an object".into());
+            return Err("properties: must be an object".into());
         };
         let expiration = match map.remove("expiration") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s),
-            Some(_) => return Err("`expiration` is a short string of milliseconds, such as \"60000\"".into()),
+            Some(_) => return Err("properties.expiration: a short string of milliseconds, such as \"60000\"".into()),
         };
         let headers = match map.remove("headers") {
             None | Some(Value::Null) => Vec::new(),
-            Some(v) => from_value_at::<Table>(v).map_err(|e| format!("headers{e}"))?,
+            Some(v) => {
+                from_value_at::<Table>(v).map_err(|e| format!("properties.headers{}", e.trim_start_matches('.')))?
+            }
         };
-        let basic = from_value_at::<Properties>(Value::Object(map))?;
+        let basic = from_value_at::<Properties>(Value::Object(map)).map_err(|e| format!("properties{e}"))?;
         Ok(PublishProperties {
             expiration,
             headers,
@@ -338,7 +341,8 @@ pub enum Op {
         mandatory: bool,
         #[serde(default, skip_serializing_if = "is_default_properties")]
         properties: PublishProperties,
-        /// Publish this many copies in a row; `{n}` in the body becomes 1, 2, ...
+        /// Publish this many copies in a row; `{n}` in the body, `message_id`, `correlation_id`,
+        /// `app_id` and `type` becomes 1, 2, ...
         #[serde(default = "default_count", skip_serializing_if = "is_one_u32")]
         count: u32,
     },

@@ -320,6 +320,13 @@ impl Scenario {
                 Action::Fault(fault) => {
                     let path = format!("{p}.fault.node");
                     match node_kind(kafka.as_ref(), fault.node()) {
+                        None if self.rabbitmq.is_some() && kafka.is_none() => errors.push(err(
+                            path,
+                            format!(
+                                "`{}`: RabbitMQ nodes take no fault actions in this version; use {{\"rabbitmq\": {{\"do\": \"broker_restart\"}}}} or `connection_close`",
+                                fault.node()
+                            ),
+                        )),
                         None => errors.push(err(path, no_node(fault.node()))),
                         Some(kind) if !KafkaValidator::crashable(kind) => errors.push(err(
                             path,
