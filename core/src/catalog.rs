@@ -13,7 +13,23 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         "q03-kafka-architecture",
         include_str!("../data/lessons/q03-kafka-architecture.json"),
     ),
+    (
+        "q08-rabbit-exchanges",
+        include_str!("../data/lessons/q08-rabbit-exchanges.json"),
+    ),
+    (
+        "q09-rabbit-no-loss",
+        include_str!("../data/lessons/q09-rabbit-no-loss.json"),
+    ),
+    (
+        "q10-rabbit-dead-letters",
+        include_str!("../data/lessons/q10-rabbit-dead-letters.json"),
+    ),
     ("q15-ordering", include_str!("../data/lessons/q15-ordering.json")),
+    (
+        "q17-delayed-messages",
+        include_str!("../data/lessons/q17-delayed-messages.json"),
+    ),
 ];
 
 pub fn default_scenario() -> Scenario {
