@@ -73,3 +73,35 @@ for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', 
     await page.screenshot({ path: shot(`rabbit-${scheme}-${size.width}.png`), fullPage: true });
   });
 }
+
+// Every RabbitMQ lesson plays from its first step to its last: the broker view is drawn at each
+// step, predictions are answered by the run, and the page stays free of console errors.
+for (const id of ['q08-rabbit-exchanges', 'q09-rabbit-no-loss', 'q10-rabbit-dead-letters', 'q17-delayed-messages']) {
+  test(`lesson ${id} plays to its end with its predictions answered`, async ({ page }) => {
+    await page.goto('/');
+    await page.locator('svg.diagram').first().waitFor({ timeout: 20_000 });
+    await page.click(`#lesson-${id}`);
+    const step = page.locator('#lesson-step');
+    await expect(step).toHaveText(/Step 1 of \d+/);
+    const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
+    for (let s = 1; s <= total; s++) {
+      await expect(page.locator('svg.rq-diagram')).toBeVisible();
+      if (await page.locator('#btn-reveal').count()) {
+        await page.locator('.predict input[type=radio]').first().check();
+        await page.click('#btn-reveal');
+        await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 20_000 });
+      }
+      if ((await page.locator('#lesson-next').innerText()).includes('Show the end')) await page.click('#lesson-next');
+      if (s === 2) await page.screenshot({ path: shot(`lesson-${id}.png`) });
+      if (s < total) {
+        const before = await step.innerText();
+        for (let i = 0; i < 3 && (await step.innerText()) === before; i++) {
+          await page.click('#lesson-next');
+          await page.waitForTimeout(50);
+        }
+        await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`));
+      }
+    }
+    await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+  });
+}

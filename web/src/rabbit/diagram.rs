@@ -410,7 +410,11 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let r = b.rect;
         let sel = Selected::Queue(b.id.clone());
         let class = classes!("rq-queue", hl(&b.id).then_some("hl"), selected(&sel).then_some("selected"));
-        let label = tn(lang, "rq.queue_label", &[&q.name, &q.ready, &q.unacked, &q.consumers]);
+        let label = format!(
+            "{}{}",
+            tn(lang, "rq.queue_label", &[&q.name, &q.ready, &q.unacked, &q.consumers]),
+            if q.settings.is_empty() { String::new() } else { format!("; {}", q.settings.join(" ")) }
+        );
         let shown = q.ready_messages.len().min(l.cells);
         let more = q.ready.saturating_sub(shown as u64);
         let cells = q.ready_messages.iter().take(shown).enumerate().map(|(i, n)| {
@@ -425,14 +429,22 @@ pub fn diagram(props: &DiagramProps) -> Html {
             }
         });
         let settings = q.settings.join(" ");
+        // SVG text does not wrap: each label gets the characters its part of the box can hold
+        // (about 6 px a character at these sizes), so the name, flags, counts and settings
+        // never run into each other; the full text is in the tooltip and the inspector.
+        let chars = |px: f64| (px / 6.2).max(4.0) as usize;
+        let inner = r.w - 16.0;
+        let name_chars = chars(inner * 0.5);
+        let flags_chars = chars(inner * 0.45);
+        let settings_chars = chars(inner - 130.0);
         let counts = format!("{} {} · {} {}", q.ready, t(lang, "rq.ready"), q.unacked, t(lang, "rq.unacked"));
         Some(html! {
             <g class={class} onclick={select(sel.clone())} onkeydown={select_key(sel, true)} role="button" tabindex="0" aria-label={label.clone()} id={format!("el-q-{}", b.id)}>
                 <rect class="rq-queue-bg" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
-                <text class="rq-name" x={(r.x + 8.0).to_string()} y={(r.y + 16.0).to_string()}>{ fit(&q.name, 24) }</text>
-                <text class="rq-sub" x={(r.right() - 8.0).to_string()} y={(r.y + 16.0).to_string()} text-anchor="end">{ fit(&queue_flags(lang, q), 30) }</text>
+                <text class="rq-name" x={(r.x + 8.0).to_string()} y={(r.y + 16.0).to_string()}>{ fit(&q.name, name_chars) }</text>
+                <text class="rq-sub" x={(r.right() - 8.0).to_string()} y={(r.y + 16.0).to_string()} text-anchor="end">{ fit(&queue_flags(lang, q), flags_chars) }</text>
                 <text class="rq-counts" x={(r.x + 8.0).to_string()} y={(r.y + 34.0).to_string()}>{ counts }</text>
-                <text class="rq-settings" x={(r.right() - 8.0).to_string()} y={(r.y + 34.0).to_string()} text-anchor="end">{ fit(&settings, 44) }</text>
+                <text class="rq-settings" x={(r.right() - 8.0).to_string()} y={(r.y + 34.0).to_string()} text-anchor="end">{ fit(&settings, settings_chars) }</text>
                 { for cells }
                 if more > 0 {
                     <text class="rq-more" x={(r.x + 12.0 + CELL_STEP * shown as f64).to_string()} y={(r.y + 58.0).to_string()}>{ t1(lang, "rq.more", more) }</text>
