@@ -52,12 +52,14 @@ fn op() -> impl Strategy<Value = Value> {
         Just(json!({"do": "nothing"})),
         (0u64..200).prop_map(|ms| json!({"do": "ack", "after_ms": ms})),
         (1u64..200, any::<bool>()).prop_map(|(ms, r)| json!({"do": "reject", "after_ms": ms, "requeue": r})),
+        (0u64..50).prop_map(|ms| json!({"do": "reply", "after_ms": ms, "body": "answer"})),
+        (1u64..50, 1u64..3).prop_map(|(ms, n)| json!({"do": "retry_then_park", "after_ms": ms, "attempts": n, "park_routing_key": "q.bounded"})),
     ];
     let method = prop_oneof![
         4 => (prop_oneof![Just("a.b"), Just("a.c"), Just("b"), Just("q.quorum")], any::<bool>(), 1u32..4).prop_map(|(key, to_default, count)| {
             let exchange = if to_default { "" } else { "x" };
             json!({"do": "publish", "exchange": exchange, "routing_key": key, "body": "m{n}", "count": count,
-                   "properties": {"delivery_mode": if count % 2 == 0 { 2 } else { 1 }}})
+                   "properties": {"delivery_mode": if count % 2 == 0 { 2 } else { 1 }, "reply_to": "q.ttl"}})
         }),
         2 => (queue.clone(), any::<bool>()).prop_map(|(q, no_ack)| json!({"do": "basic_get", "queue": q, "no_ack": no_ack})),
         2 => (queue.clone(), 0usize..3, any::<bool>(), callback).prop_map(|(q, tag, no_ack, cb)| {

@@ -39,14 +39,24 @@ pub enum Timer {
     Expire { queue_uid: u64 },
     /// `x-expires`: the queue has been unused since `deadline_ms - x-expires`.
     Idle { queue_uid: u64, deadline_ms: u64 },
-    /// A consumer's callback settles a delivery (`on_delivery` with `after_ms`).
-    Callback {
-        connection: String,
-        channel: u16,
-        generation: u32,
-        delivery_tag: u64,
-        action: OnDelivery,
-    },
+    /// A consumer's callback settles a delivery (`on_delivery` with `after_ms`). Boxed: the
+    /// kernel's queue holds timers inline.
+    Callback(alloc::boxed::Box<Callback>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Callback {
+    pub connection: String,
+    pub channel: u16,
+    pub generation: u32,
+    pub delivery_tag: u64,
+    pub action: OnDelivery,
+    /// What the callback read off the delivery: for a reply, `reply_to` and `correlation_id`;
+    /// for retry-then-park, its rejections from this queue and the content to park.
+    pub reply_to: Option<String>,
+    pub correlation_id: Option<String>,
+    pub rejections: u64,
+    pub content: Option<(String, super::spec::PublishProperties)>,
 }
 
 /// Who an entry is about: the broker itself or one client connection.
@@ -173,6 +183,37 @@ pub struct Ledger {
     pub deleted_with_queue: u64,
     /// Transient messages and non-durable queues' messages a restart lost.
     pub lost_in_restart: u64,
+    /// Publishes that reached no queue: returned to a mandatory publisher (312 NO_ROUTE), or
+    /// dropped without a word. Counted per publish, not per copy: no queue held them.
+    pub unroutable_returned: u64,
+    pub unroutable_dropped: u64,
+    /// Copies a queue refused (x-overflow reject-publish; the publisher gets basic.nack).
+    pub refused: u64,
+}
+
+impl Ledger {
+    /// The conservation verdict (`Broker::check` proves the count after every step in tests):
+    /// every copy a queue accepted is in a queue or in exactly one outcome.
+    pub fn verdict(&self, in_queues: u64) -> String {
+        let left = self.acked
+            + self.auto_acked
+            + self.dead_lettered
+            + self.dropped
+            + self.purged
+            + self.deleted_with_queue
+            + self.lost_in_restart;
+        if self.enqueued == in_queues + left {
+            format!(
+                "holds: {} copies accepted = {in_queues} in queues + {left} settled or gone",
+                self.enqueued
+            )
+        } else {
+            format!(
+                "broken: {} copies accepted but {in_queues} in queues + {left} settled or gone",
+                self.enqueued
+            )
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -366,6 +407,29 @@ fn hops_of(routed: &Routed) -> (Vec<Hop>, Vec<String>) {
     (hops, alternates)
 }
 
+/// How often `x-death` says a message was rejected from `queue` (the `count` of its
+/// `{queue, rejected}` entry), as a consumer reading the header would work it out.
+fn rejections_from(headers: &Table, queue: &str) -> u64 {
+    let Some(FieldValue::Array(deaths)) = table_lookup(headers, "x-death") else {
+        return 0;
+    };
+    deaths
+        .iter()
+        .filter_map(|d| match d {
+            FieldValue::Table(t) => Some(t),
+            _ => None,
+        })
+        .filter(|t| {
+            matches!(table_lookup(t, "queue"), Some(FieldValue::LongStr(q)) if q == queue)
+                && matches!(table_lookup(t, "reason"), Some(FieldValue::LongStr(r)) if r == "rejected")
+        })
+        .find_map(|t| match table_lookup(t, "count") {
+            Some(FieldValue::Long(n)) => Some(*n as u64),
+            _ => None,
+        })
+        .unwrap_or(0)
+}
+
 enum Settle {
     Ack,
     Nack { requeue: bool },
@@ -460,13 +524,15 @@ impl Broker {
                     self.delete_queue(env, &name, "expires");
                 }
             }
-            Timer::Callback {
-                connection,
-                channel,
-                generation,
-                delivery_tag,
-                action,
-            } => {
+            Timer::Callback(cb) => {
+                let Callback {
+                    connection,
+                    channel,
+                    generation,
+                    delivery_tag,
+                    action,
+                    ..
+                } = cb.as_ref();
                 let live = self
                     .connections
                     .get(connection)
@@ -480,6 +546,45 @@ impl Broker {
                     OnDelivery::Ack { .. } => Settle::Ack,
                     OnDelivery::Nack { requeue, .. } => Settle::Nack { requeue: *requeue },
                     OnDelivery::Reject { requeue, .. } => Settle::Reject { requeue: *requeue },
+                    OnDelivery::Reply { body, .. } => {
+                        if let Some(reply_to) = &cb.reply_to {
+                            let mut properties = super::spec::PublishProperties::default();
+                            properties.basic.correlation_id = cb.correlation_id.clone();
+                            let sent = self.publish(env, connection, *channel, "", reply_to, body, false, &properties);
+                            if let Err(e) = sent {
+                                self.fail(env, connection, *channel, "basic.publish", e);
+                                return self.finish_step(env);
+                            }
+                        }
+                        Settle::Ack
+                    }
+                    OnDelivery::RetryThenPark {
+                        attempts,
+                        park_exchange,
+                        park_routing_key,
+                        ..
+                    } => {
+                        if cb.rejections < *attempts {
+                            Settle::Reject { requeue: false }
+                        } else {
+                            let (body, properties) = cb.content.clone().unwrap_or_default();
+                            let sent = self.publish(
+                                env,
+                                connection,
+                                *channel,
+                                park_exchange,
+                                park_routing_key,
+                                &body,
+                                false,
+                                &properties,
+                            );
+                            if let Err(e) = sent {
+                                self.fail(env, connection, *channel, "basic.publish", e);
+                                return self.finish_step(env);
+                            }
+                            Settle::Ack
+                        }
+                    }
                 };
                 // The tag is known to be unacked, so this cannot fail.
                 let _ = self.settle(env, connection, *channel, *delivery_tag, false, how, true);
@@ -1675,6 +1780,22 @@ impl Broker {
                 refused_by.push(queue.clone());
             }
         }
+        // A copy refused by reject-publish-dlx went on as a dead letter, so it is not "refused".
+        self.ledger.refused += refused_by
+            .iter()
+            .filter(|q| {
+                self.queues
+                    .get(*q)
+                    .is_some_and(|q| q.queue.config().overflow == super::queue::Overflow::RejectPublish)
+            })
+            .count() as u64;
+        if routed.is_unroutable() {
+            if mandatory {
+                self.ledger.unroutable_returned += 1;
+            } else {
+                self.ledger.unroutable_dropped += 1;
+            }
+        }
         let (matched, alternates) = hops_of(&routed);
         env.out.insert(
             at,
@@ -1885,22 +2006,33 @@ impl Broker {
                 content: content_of(&delivery),
             },
         );
-        let after_ms = match &callback {
-            OnDelivery::Nothing => None,
-            OnDelivery::Ack { after_ms } | OnDelivery::Nack { after_ms, .. } | OnDelivery::Reject { after_ms, .. } => {
-                Some(*after_ms)
-            }
-        };
-        if let (Some(after_ms), false) = (after_ms, no_ack) {
+        if let (Some(after_ms), false) = (callback.after_ms(), no_ack) {
+            let park = matches!(callback, OnDelivery::RetryThenPark { .. });
+            let content = park.then(|| {
+                let properties = super::spec::PublishProperties {
+                    expiration: delivery.expiration.clone(),
+                    headers: delivery.headers.clone(),
+                    basic: delivery.properties.clone(),
+                };
+                (String::from_utf8_lossy(&delivery.body).into_owned(), properties)
+            });
             env.timers.push((
                 env.now + after_ms,
-                Timer::Callback {
+                Timer::Callback(alloc::boxed::Box::new(Callback {
                     connection: key.connection.clone(),
                     channel: key.channel,
                     generation,
                     delivery_tag: tag,
+                    reply_to: delivery.properties.reply_to.clone(),
+                    correlation_id: delivery.properties.correlation_id.clone(),
+                    rejections: if park {
+                        rejections_from(&delivery.headers, queue)
+                    } else {
+                        0
+                    },
+                    content,
                     action: callback,
-                },
+                })),
             ));
         }
     }
@@ -2316,7 +2448,7 @@ impl Broker {
             .sum();
         let left =
             l.acked + l.auto_acked + l.dead_lettered + l.dropped + l.purged + l.deleted_with_queue + l.lost_in_restart;
-        if l.enqueued != in_queues + left {
+        if l.enqueued != in_queues + left || !l.verdict(in_queues).starts_with("holds") {
             return Err(format!("ledger: {l:?}, {in_queues} in queues"));
         }
         let mut by_uid: BTreeMap<u64, u64> = BTreeMap::new();

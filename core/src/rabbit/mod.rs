@@ -5,6 +5,7 @@
 //! `system` (glue to the kernel), `trace`, `view`, `summary`.
 pub mod broker;
 pub mod check;
+pub mod explain;
 pub mod queue;
 pub mod routing;
 pub mod spec;

@@ -1189,6 +1189,11 @@ impl Queue {
             .map(|s| (s.message.number, s.message.body.as_slice(), s.expiry_ms))
     }
 
+    /// The ready messages head first with their expiry and redelivered flag, for views.
+    pub fn ready_details(&self) -> impl Iterator<Item = (&Message, Option<u64>, bool)> {
+        self.ready_iter().map(|s| (&s.message, s.expiry_ms, s.redelivered))
+    }
+
     /// The [`Message::number`] of an unacked message.
     pub fn unacked_number(&self, message_id: u64) -> Option<u64> {
         self.unacked.get(&message_id).map(|s| s.message.number)

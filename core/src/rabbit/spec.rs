@@ -99,19 +99,48 @@ pub enum OnDelivery {
         #[serde(default = "default_true")]
         requeue: bool,
     },
+    /// An RPC server (RabbitMQ tutorial 6): publish `body` to the default exchange with the
+    /// delivery's `reply_to` as the routing key and its `correlation_id`, then ack. A delivery
+    /// without `reply_to` is only acked.
+    Reply {
+        #[serde(default)]
+        after_ms: u64,
+        body: String,
+    },
+    /// Retry with back-off, then park: reject without requeue (so the queue's dead-letter
+    /// exchange takes it, typically to a wait queue whose TTL sends it back) until the message's
+    /// `x-death` shows `attempts` rejections from this queue; then publish it to `park_exchange`
+    /// with `park_routing_key` (headers and properties kept) and ack, as a consumer that reads
+    /// `x-death` does.
+    RetryThenPark {
+        after_ms: u64,
+        attempts: u64,
+        #[serde(default)]
+        park_exchange: String,
+        park_routing_key: String,
+    },
 }
 
 impl OnDelivery {
-    fn after_ms(&self) -> Option<u64> {
+    pub fn after_ms(&self) -> Option<u64> {
         match self {
             OnDelivery::Nothing => None,
-            OnDelivery::Ack { after_ms } | OnDelivery::Reject { after_ms, .. } | OnDelivery::Nack { after_ms, .. } => {
-                Some(*after_ms)
-            }
+            OnDelivery::Ack { after_ms }
+            | OnDelivery::Reject { after_ms, .. }
+            | OnDelivery::Nack { after_ms, .. }
+            | OnDelivery::Reply { after_ms, .. }
+            | OnDelivery::RetryThenPark { after_ms, .. } => Some(*after_ms),
         }
     }
+    /// Whether a delivery can make another (a requeue, a dead letter, a reply or a parked copy).
     fn returns_message(&self) -> bool {
-        matches!(self, OnDelivery::Reject { .. } | OnDelivery::Nack { .. })
+        matches!(
+            self,
+            OnDelivery::Reject { .. }
+                | OnDelivery::Nack { .. }
+                | OnDelivery::Reply { .. }
+                | OnDelivery::RetryThenPark { .. }
+        )
     }
 }
 
@@ -723,6 +752,33 @@ impl Validator {
     }
 
     fn on_delivery(&mut self, p: &str, on_delivery: &OnDelivery, errors: &mut Errors) {
+        let od = format!("{p}.on_delivery");
+        match on_delivery {
+            OnDelivery::Reply { body, .. } => {
+                if body.len() > MAX_BODY_BYTES {
+                    errors.push(err(
+                        format!("{od}.body"),
+                        format!("holds at most {MAX_BODY_BYTES} bytes"),
+                    ));
+                }
+                // One reply per delivery, and a reply carries no reply_to, so it never loops.
+                self.returns_per_message = self.returns_per_message.saturating_add(1);
+                return;
+            }
+            OnDelivery::RetryThenPark {
+                attempts,
+                park_exchange,
+                park_routing_key,
+                ..
+            } => {
+                shortstr(errors, &od, "park_exchange", park_exchange);
+                shortstr(errors, &od, "park_routing_key", park_routing_key);
+                if !(1..=1000).contains(attempts) {
+                    errors.push(err(format!("{od}.attempts"), "must be between 1 and 1000"));
+                }
+            }
+            _ => {}
+        }
         if let Some(after) = on_delivery.after_ms() {
             if after > self.duration_ms.max(1) {
                 errors.push(err(format!("{p}.on_delivery.after_ms"), "must not exceed duration_ms"));

@@ -19,8 +19,9 @@ pub struct RabbitSummary {
     pub bindings: Vec<String>,
     /// Open connections with their open channel numbers.
     pub connections: BTreeMap<String, Vec<u16>>,
-    /// Where every message copy went.
+    /// Where every message copy went, and whether the count balances.
     pub ledger: Ledger,
+    pub conservation: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +84,7 @@ impl RabbitSummary {
                 .map(|c| (c.name.clone(), c.channels.iter().map(|ch| ch.number).collect()))
                 .collect(),
             ledger: v.ledger,
+            conservation: v.ledger.verdict(v.queues.iter().map(|q| q.ready + q.unacked).sum()),
         }
     }
 }

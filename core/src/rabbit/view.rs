@@ -62,6 +62,22 @@ pub struct QueueView {
     pub idle_deadline_ms: Option<u64>,
     /// The settings that decide its behaviour, as `x-` arguments (`x-message-ttl=100`).
     pub settings: Vec<String>,
+    pub dead_letter_exchange: Option<String>,
+    /// The first ready messages in full (at most [`MAX_DETAILED_MESSAGES`]).
+    pub head: Vec<MessageView>,
+}
+
+/// One ready message as the inspector shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    pub number: u64,
+    pub body: String,
+    pub redelivered: bool,
+    pub expires_at_ms: Option<u64>,
+    /// Its `x-death` history, newest first: `(reason, queue, count)`.
+    pub deaths: Vec<(String, String, u64)>,
+    /// The headers a consumer would see, as `key=value` text (x-death summarised above).
+    pub headers: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,6 +107,8 @@ pub struct ConsumerView {
 
 /// Messages listed per queue in the view.
 pub const MAX_SHOWN_MESSAGES: usize = 50;
+/// Messages per queue shown in full.
+pub const MAX_DETAILED_MESSAGES: usize = 5;
 
 fn value_text(v: &FieldValue) -> String {
     match v {
@@ -196,6 +214,28 @@ impl Rabbit {
                     head_expires_at_ms: q.queue.next_expiry_ms(),
                     idle_deadline_ms: q.idle_deadline_ms,
                     settings,
+                    dead_letter_exchange: c.dead_letter_exchange.clone(),
+                    head: q
+                        .queue
+                        .ready_details()
+                        .take(MAX_DETAILED_MESSAGES)
+                        .map(|(m, expires_at_ms, redelivered)| {
+                            let headers: Table =
+                                m.client_headers().into_iter().filter(|(k, _)| k != "x-death").collect();
+                            MessageView {
+                                number: m.number,
+                                body: String::from_utf8_lossy(&m.body).into_owned(),
+                                redelivered,
+                                expires_at_ms,
+                                deaths: m
+                                    .deaths
+                                    .iter()
+                                    .map(|d| (d.reason.as_str().into(), d.queue.clone(), d.count))
+                                    .collect(),
+                                headers: table_text(&headers),
+                            }
+                        })
+                        .collect(),
                 }
             })
             .collect();
