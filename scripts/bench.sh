@@ -4,6 +4,7 @@
 #   - the simulator on the bench scenario at 10^5 and 10^6 records: records/s, events/s, seek
 #     latency p50/p99 over 1 000 random seeks, checkpoints, peak heap bytes, natively and in wasm
 #     (wasm32-wasip1 under Node's WASI);
+#   - a RabbitMQ script at the document limit (rabbit_bench): copies/s, seek p50/p99, peak heap;
 #   - the costliest document validation admits, run to its end (wall time against the budget);
 #   - the ratios the Kernel 2 issue sets targets for: simulator records/s over bare-loop events/s
 #     (>= 0.35), and wasm over native records/s (>= 0.5);
@@ -46,6 +47,13 @@ for n in 100000 1000000; do
     echo "wasm throughput: ${R[tp_wasm_$n]}"
   fi
 done
+echo "== RabbitMQ at the document limit: 20 000 messages, 100 000 copies, 200 seeks (median of $RUNS)"
+native cargo build -q --profile speed -p mqplay-core --example rabbit_bench
+echo "native: $(median copies_per_second run_native rabbit_bench)"
+if [ -n "$wasm" ]; then
+  native cargo build -q --profile speed -p mqplay-core --example rabbit_bench --target wasm32-wasip1
+  echo "wasm:   $(median copies_per_second run_wasm rabbit_bench)"
+fi
 echo "== the costliest valid document (bench worst: the budget's worst case, run once)"
 echo "native: $(run_native bench worst)"
 [ -n "$wasm" ] && echo "wasm:   $(run_wasm bench worst)"

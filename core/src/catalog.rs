@@ -32,6 +32,39 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Ready scenarios the home page offers beside the lessons: patterns a learner can open and play
+/// with. They are golden scenarios too, so `cargo test` pins what each one does.
+pub const EXAMPLE_FILES: &[(&str, &str)] = &[
+    (
+        "rabbit-routing",
+        include_str!("../../tests/golden/rabbit-routing.scenario.json"),
+    ),
+    (
+        "rabbit-pattern-retry-park",
+        include_str!("../../tests/golden/rabbit-pattern-retry-park.scenario.json"),
+    ),
+    (
+        "rabbit-pattern-fair-dispatch",
+        include_str!("../../tests/golden/rabbit-pattern-fair-dispatch.scenario.json"),
+    ),
+    (
+        "rabbit-pattern-rpc",
+        include_str!("../../tests/golden/rabbit-pattern-rpc.scenario.json"),
+    ),
+    (
+        "rabbit-dlx-ttl",
+        include_str!("../../tests/golden/rabbit-dlx-ttl.scenario.json"),
+    ),
+];
+
+/// The examples that load, with their ids (a broken file is caught by the catalog test).
+pub fn examples() -> Vec<(&'static str, Scenario)> {
+    EXAMPLE_FILES
+        .iter()
+        .filter_map(|(id, text)| Scenario::from_json(text).ok().map(|s| (*id, s)))
+        .collect()
+}
+
 pub fn default_scenario() -> Scenario {
     // Checked by a test; a broken file fails `cargo test`, never the page.
     Scenario::from_json(DEFAULT_SCENARIO).unwrap_or_else(|_| fallback_scenario())

@@ -16,6 +16,18 @@ fn both(t: &Text, what: &str) {
 }
 
 #[test]
+fn every_example_loads_and_has_a_title_in_both_languages() {
+    for (id, text) in mqplay_core::catalog::EXAMPLE_FILES {
+        let s = Scenario::from_json(text).unwrap_or_else(|e| panic!("{id}: {e:?}"));
+        both(s.title.as_ref().unwrap_or_else(|| panic!("{id} has no title")), id);
+    }
+    assert_eq!(
+        mqplay_core::catalog::examples().len(),
+        mqplay_core::catalog::EXAMPLE_FILES.len()
+    );
+}
+
+#[test]
 fn default_scenario_loads() {
     let parsed = Scenario::from_json(DEFAULT_SCENARIO).expect("default scenario");
     assert_eq!(parsed, default_scenario());

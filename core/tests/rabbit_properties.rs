@@ -53,7 +53,9 @@ fn op() -> impl Strategy<Value = Value> {
         (0u64..200).prop_map(|ms| json!({"do": "ack", "after_ms": ms})),
         (1u64..200, any::<bool>()).prop_map(|(ms, r)| json!({"do": "reject", "after_ms": ms, "requeue": r})),
         (0u64..50).prop_map(|ms| json!({"do": "reply", "after_ms": ms, "body": "answer"})),
-        (1u64..50, 1u64..3).prop_map(|(ms, n)| json!({"do": "retry_then_park", "after_ms": ms, "attempts": n, "park_routing_key": "q.bounded"})),
+        (1u64..50, 1u64..3).prop_map(
+            |(ms, n)| json!({"do": "retry_then_park", "after_ms": ms, "attempts": n, "park_routing_key": "q.bounded"})
+        ),
     ];
     let method = prop_oneof![
         4 => (prop_oneof![Just("a.b"), Just("a.c"), Just("b"), Just("q.quorum")], any::<bool>(), 1u32..4).prop_map(|(key, to_default, count)| {

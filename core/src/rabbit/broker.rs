@@ -1773,8 +1773,29 @@ impl Broker {
             channel.next_publish_seq += 1;
             seq
         });
+        // The publish is told before what it causes (deliveries, deaths); which queues refused it
+        // is known only after, so its entry is filled in then (no insertion into the list).
+        let (matched, alternates) = hops_of(&routed);
         let at = env.out.len();
+        env.client(
+            conn,
+            Told::BasicPublish {
+                connection: conn.into(),
+                channel: ch,
+                message: message.number,
+                exchange: exchange.into(),
+                routing_key: routing_key.into(),
+                body: body.into(),
+                publish_seq,
+                matched,
+                alternates,
+                queues: routed.queues.clone(),
+                refused_by: Vec::new(),
+            },
+        );
         let mut refused_by = Vec::new();
+        // One message shared by every queue it reached.
+        let message = alloc::rc::Rc::new(message);
         for queue in &routed.queues {
             if !self.enqueue(env, queue, message.clone(), false) {
                 refused_by.push(queue.clone());
@@ -1796,26 +1817,9 @@ impl Broker {
                 self.ledger.unroutable_dropped += 1;
             }
         }
-        let (matched, alternates) = hops_of(&routed);
-        env.out.insert(
-            at,
-            (
-                Who::Connection(conn.into()),
-                Told::BasicPublish {
-                    connection: conn.into(),
-                    channel: ch,
-                    message: message.number,
-                    exchange: exchange.into(),
-                    routing_key: routing_key.into(),
-                    body: body.into(),
-                    publish_seq,
-                    matched,
-                    alternates,
-                    queues: routed.queues.clone(),
-                    refused_by: refused_by.clone(),
-                },
-            ),
-        );
+        if let Some((_, Told::BasicPublish { refused_by: told, .. })) = env.out.get_mut(at) {
+            told.clone_from(&refused_by);
+        }
         if mandatory && routed.is_unroutable() {
             env.client(
                 conn,
@@ -1856,7 +1860,7 @@ impl Broker {
 
     /// Puts one copy into a queue (`rabbit_amqqueue_process:deliver_or_enqueue/3`): straight to a
     /// consumer that can take it when the queue is empty, else enqueued. `false` if refused.
-    fn enqueue(&mut self, env: &mut Env<'_>, queue: &str, message: Message, dead_letter: bool) -> bool {
+    fn enqueue(&mut self, env: &mut Env<'_>, queue: &str, message: alloc::rc::Rc<Message>, dead_letter: bool) -> bool {
         let ready = self.ready_consumer(queue);
         let Some(q) = self.queues.get_mut(queue) else {
             return true;
@@ -2299,8 +2303,9 @@ impl Broker {
                     exchange_missing: false,
                 },
             );
+            let message = alloc::rc::Rc::new(dl.message);
             for target in kept {
-                self.enqueue(env, &target, dl.message.clone(), true);
+                self.enqueue(env, &target, message.clone(), true);
             }
         }
     }

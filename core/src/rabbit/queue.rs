@@ -22,6 +22,7 @@
 //! message live for 1 ms, and reports `message_count` before expiring.
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
@@ -730,10 +731,12 @@ pub fn drop_cycles(dead_letter: &DeadLetter, targets: &[String]) -> (Vec<String>
 // The queue
 // ---------------------------------------------------------------------------------------------
 
+/// A message in the queue. The message is shared (`Rc`): every queue a publish reached, and every
+/// checkpoint of the simulation, holds the same one, so copies and snapshots cost a pointer.
 #[derive(Debug, Clone, PartialEq)]
 struct Stored {
     id: u64,
-    message: Message,
+    message: Rc<Message>,
     expiry_ms: Option<u64>,
     redelivered: bool,
     /// Quorum: how often it was returned (`acquired_count`, 4.0 to 4.2).
@@ -906,7 +909,13 @@ impl Queue {
             message_id: stored.id,
             number: stored.message.number,
             reason,
-            dead_letter: dead_letter(&self.config, stored.id, stored.message, reason, now_ms),
+            dead_letter: dead_letter(
+                &self.config,
+                stored.id,
+                Rc::unwrap_or_clone(stored.message),
+                reason,
+                now_ms,
+            ),
         }
     }
 
@@ -923,11 +932,11 @@ impl Queue {
     pub fn publish(
         &mut self,
         now_ms: u64,
-        message: Message,
+        message: impl Into<Rc<Message>>,
         consumer_ready: bool,
         ack_required: bool,
     ) -> PublishOutcome {
-        self.enqueue(now_ms, message, consumer_ready, ack_required, true)
+        self.enqueue(now_ms, message.into(), consumer_ready, ack_required, true)
     }
 
     /// A dead letter arriving: as [`Queue::publish`], except that a quorum queue's reject-publish
@@ -936,17 +945,17 @@ impl Queue {
     pub fn publish_dead_letter(
         &mut self,
         now_ms: u64,
-        message: Message,
+        message: impl Into<Rc<Message>>,
         consumer_ready: bool,
         ack_required: bool,
     ) -> PublishOutcome {
-        self.enqueue(now_ms, message, consumer_ready, ack_required, false)
+        self.enqueue(now_ms, message.into(), consumer_ready, ack_required, false)
     }
 
     fn enqueue(
         &mut self,
         now_ms: u64,
-        message: Message,
+        message: Rc<Message>,
         consumer_ready: bool,
         ack_required: bool,
         tracked: bool,
@@ -1191,7 +1200,7 @@ impl Queue {
 
     /// The ready messages head first with their expiry and redelivered flag, for views.
     pub fn ready_details(&self) -> impl Iterator<Item = (&Message, Option<u64>, bool)> {
-        self.ready_iter().map(|s| (&s.message, s.expiry_ms, s.redelivered))
+        self.ready_iter().map(|s| (&*s.message, s.expiry_ms, s.redelivered))
     }
 
     /// The [`Message::number`] of an unacked message.

@@ -543,6 +543,14 @@ pub struct Validator {
     /// Redeliveries a consumer that rejects or nacks may cause per message: the sum over such
     /// consumers of the run's length over their delay.
     returns_per_message: u64,
+    /// Redeliveries consumers with a prefetch limit may cause in all: such a consumer holds at
+    /// most `prefetch` messages at a time and gives each back after `after_ms`, whatever the
+    /// number of messages.
+    bounded_redeliveries: u64,
+    /// `basic.qos` per channel as the script sets it (per-consumer limit, global limit).
+    qos: alloc::collections::BTreeMap<(String, u16), (u16, u16)>,
+    /// Each consumer's limit, by (connection, channel, tag).
+    consumer_prefetch: alloc::collections::BTreeMap<(String, u16, String), u16>,
     duration_ms: u64,
     /// The action whose `count` publishes the most, for the budget error's path.
     largest: Option<(usize, u64)>,
@@ -554,6 +562,9 @@ impl Validator {
             messages: 0,
             declares: 1,
             returns_per_message: 0,
+            bounded_redeliveries: 0,
+            qos: Default::default(),
+            consumer_prefetch: Default::default(),
             duration_ms,
             largest: None,
         };
@@ -686,11 +697,27 @@ impl Validator {
                 queue,
                 consumer_tag,
                 on_delivery,
+                no_ack,
                 ..
             } => {
                 shortstr(errors, p, "queue", queue);
                 shortstr(errors, p, "consumer_tag", consumer_tag);
-                self.on_delivery(p, on_delivery, errors);
+                // The limit that binds this consumer: its own, else the channel's global one.
+                let (own, global) = self
+                    .qos
+                    .get(&(on.connection.clone(), on.channel))
+                    .copied()
+                    .unwrap_or((0, 0));
+                let prefetch = if *no_ack {
+                    0
+                } else if own > 0 {
+                    own
+                } else {
+                    global
+                };
+                self.consumer_prefetch
+                    .insert((on.connection.clone(), on.channel, consumer_tag.clone()), prefetch);
+                self.on_delivery(p, on_delivery, prefetch, errors);
             }
             Op::SetOnDelivery {
                 consumer_tag,
@@ -698,7 +725,21 @@ impl Validator {
                 ..
             } => {
                 shortstr(errors, p, "consumer_tag", consumer_tag);
-                self.on_delivery(p, on_delivery, errors);
+                let prefetch = self
+                    .consumer_prefetch
+                    .get(&(on.connection.clone(), on.channel, consumer_tag.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                self.on_delivery(p, on_delivery, prefetch, errors);
+            }
+            Op::BasicQos { prefetch_count, global } => {
+                let entry = self.qos.entry((on.connection.clone(), on.channel)).or_insert((0, 0));
+                if *global {
+                    entry.1 = *prefetch_count;
+                } else {
+                    // global=false also lifts the global limit (as the broker does).
+                    *entry = (*prefetch_count, 0);
+                }
             }
             Op::BasicCancel { consumer_tag, .. } => shortstr(errors, p, "consumer_tag", consumer_tag),
             Op::BasicAck {
@@ -743,7 +784,6 @@ impl Validator {
                 }
             }
             Op::ConfirmSelect { .. }
-            | Op::BasicQos { .. }
             | Op::BasicRecover { .. }
             | Op::ChannelClose { .. }
             | Op::ConnectionClose { .. }
@@ -751,7 +791,9 @@ impl Validator {
         }
     }
 
-    fn on_delivery(&mut self, p: &str, on_delivery: &OnDelivery, errors: &mut Errors) {
+    /// Checks a consumer's callback and adds what it may cost; `prefetch` is the limit that binds
+    /// the consumer (0: none).
+    fn on_delivery(&mut self, p: &str, on_delivery: &OnDelivery, prefetch: u16, errors: &mut Errors) {
         let od = format!("{p}.on_delivery");
         match on_delivery {
             OnDelivery::Reply { body, .. } => {
@@ -791,6 +833,11 @@ impl Validator {
                         format!("{p}.on_delivery.after_ms"),
                         "a consumer that rejects or nacks must take at least 1 ms per delivery",
                     )),
+                    Some(returns) if prefetch > 0 => {
+                        self.bounded_redeliveries = self
+                            .bounded_redeliveries
+                            .saturating_add(u64::from(prefetch).saturating_mul(returns + 1))
+                    }
                     Some(returns) => self.returns_per_message = self.returns_per_message.saturating_add(returns + 1),
                 }
             }
@@ -805,19 +852,31 @@ impl Validator {
         self.largest
     }
 
+    /// Redeliveries the estimate allows for: per message (consumers without a prefetch limit), and
+    /// in all (consumers with one).
+    pub fn redeliveries(&self) -> (u64, u64) {
+        (self.returns_per_message, self.bounded_redeliveries)
+    }
+
     /// An upper bound of the run's work: each message copy (one per queue it can reach) costs a
-    /// few events and entries per delivery, and a rejecting consumer can deliver it again every
-    /// `after_ms`.
+    /// few events and entries per delivery; a rejecting consumer without a prefetch limit can
+    /// take every message back every `after_ms`, one with a limit only that many at a time.
     pub fn estimate(&self) -> Cost {
-        /// Entries and events one delivery of one copy makes at most: route, enqueue, deliver,
-        /// settle, confirm, dead-letter, expiry timer.
-        const UNITS_PER_DELIVERY: u64 = 8;
+        /// Entries and events one delivery of one copy makes at most (route, enqueue, deliver,
+        /// settle, confirm, dead-letter, expiry timer: 8), each entry charged
+        /// `system::UNITS_PER_ENTRY`.
+        const UNITS_PER_DELIVERY: u64 = 8 * super::system::UNITS_PER_ENTRY;
         let copies = self.messages.saturating_mul(self.declares);
         Cost {
             periodic: 0,
             per_record: copies
                 .saturating_mul(UNITS_PER_DELIVERY)
-                .saturating_mul(1 + self.returns_per_message),
+                .saturating_mul(1 + self.returns_per_message)
+                .saturating_add(
+                    self.bounded_redeliveries
+                        .saturating_mul(self.declares)
+                        .saturating_mul(UNITS_PER_DELIVERY),
+                ),
         }
     }
 }

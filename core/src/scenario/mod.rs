@@ -479,6 +479,20 @@ impl Scenario {
             return;
         }
         if cost.total() > budget::MAX_WORK_UNITS {
+            if let (None, Some(r)) = (kafka, rabbit) {
+                let (per_message, bounded) = r.redeliveries();
+                let path = largest.map(count_path).unwrap_or_else(|| "duration_ms".into());
+                errors.push(err(
+                    path,
+                    format!(
+                        "this script would cost about {} work units: {} messages published, each redelivered up to {per_message} times by consumers without a prefetch limit, plus {bounded} redeliveries by consumers with one; the limit is {}. Publish fewer messages, give consumers that reject or nack a basic_qos prefetch_count or a longer after_ms, or shorten duration_ms",
+                        cost.total(),
+                        r.messages(),
+                        budget::MAX_WORK_UNITS
+                    ),
+                ));
+                return;
+            }
             let path = match largest {
                 Some(l) if cost.per_record > cost.periodic => count_path(l),
                 _ => "duration_ms".into(),
