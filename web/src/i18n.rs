@@ -16,6 +16,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("nav.lessons", "Lessons", "课程"),
     ("nav.free_play", "Free play", "自由模式"),
+    ("nav.examples", "Ready scenarios", "现成场景"),
     (
         "nav.lessons_planned",
         "More lessons for the other interview questions are planned.",
@@ -428,6 +429,8 @@ mod tests {
             include_str!("rabbit/diagram.rs"),
             include_str!("rabbit/inspector.rs"),
             include_str!("rabbit/mod.rs"),
+            include_str!("rabbit/tester.rs"),
+            include_str!("rabbit/code_view.rs"),
             include_str!("state.rs"),
         ];
         let mut missing = Vec::new();

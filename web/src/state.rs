@@ -156,6 +156,8 @@ pub struct Store {
     pub view: Rc<SimView>,
     pub kafka: Option<Rc<KafkaView>>,
     pub rabbit: Option<Rc<RabbitView>>,
+    /// The pattern tester's last answer.
+    pub rabbit_trial: Option<Rc<mqplay_core::rabbit::explain::RouteTrial>>,
     /// Key colours, learned in the order keys appear (stable while the page is open).
     pub palette: Rc<crate::kafka::palette::KeyPalette>,
     /// The last `LOG_WINDOW` trace entries as sentences, and how many came before them.
@@ -209,6 +211,7 @@ impl Store {
             view: Rc::default(),
             kafka: None,
             rabbit: None,
+            rabbit_trial: None,
             palette: Rc::default(),
             log: Rc::default(),
             log_skipped: 0,
@@ -640,6 +643,30 @@ impl Store {
                         self.error_intro = "scn.invalid";
                     }
                 }
+            }
+            Msg::Rabbit(crate::rabbit::Intent::Try {
+                exchange,
+                routing_key,
+                headers,
+            }) => {
+                // Routing is the core's: the same walk a publish takes, on the broker as it is now.
+                use mqplay_core::rabbit::explain::{parse_headers, try_route, RouteTrial};
+                let sim = self.sim.borrow();
+                let trial = match (sim.rabbit(), parse_headers(&headers)) {
+                    (Some(r), Ok(h)) => try_route(&r.broker.topology, &exchange, &routing_key, &h),
+                    (_, Err(e)) => RouteTrial {
+                        error: Some(e),
+                        exchanges: Vec::new(),
+                        queues: Vec::new(),
+                    },
+                    (None, _) => RouteTrial {
+                        error: None,
+                        exchanges: Vec::new(),
+                        queues: Vec::new(),
+                    },
+                };
+                drop(sim);
+                self.rabbit_trial = Some(Rc::new(trial));
             }
             Msg::Rabbit(intent) => {
                 self.leave_home();

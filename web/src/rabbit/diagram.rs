@@ -24,7 +24,7 @@ const SHARES: BandShares = BandShares {
 };
 const CLIENT_H: f64 = 40.0;
 const EXCHANGE_H: f64 = 40.0;
-const QUEUE_H: f64 = 70.0;
+const QUEUE_H: f64 = 82.0;
 const CONSUMER_H: f64 = 44.0;
 const GAP: f64 = 10.0;
 pub const CELL_W: f64 = 20.0;
@@ -95,7 +95,7 @@ impl Layout {
     }
     /// The head of the queue's lane: where the next message leaves from.
     pub fn queue_head(&self, name: &str) -> Option<(f64, f64)> {
-        self.queue(name).map(|r| (r.x + 8.0 + CELL_W / 2.0, r.y + 54.0))
+        self.queue(name).map(|r| (r.x + 8.0 + CELL_W / 2.0, r.y + 66.0))
     }
     pub fn queue_out(&self, name: &str) -> Option<(f64, f64)> {
         self.queue(name).map(|r| (r.right(), r.y + r.h / 2.0))
@@ -256,6 +256,8 @@ pub struct DiagramProps {
     pub selected: Option<Selected>,
     pub highlight: Vec<String>,
     pub acting: Option<String>,
+    /// The virtual clock, for the head messages' TTL countdowns.
+    pub now_ms: u64,
     pub compact: bool,
     pub log: Rc<Vec<crate::state::LogRow>>,
     pub fresh_from: u64,
@@ -281,6 +283,17 @@ fn channels_text(channels: &[mqplay_core::rabbit::view::ChannelView], confirm: b
     }
     let numbers: Vec<String> = channels.iter().map(|ch| ch.number.to_string()).collect();
     format!("ch {}{}", numbers.join(","), if confirm { " · confirm" } else { "" })
+}
+
+/// `850 ms`, `2.4 s`, `3 min 5 s`: a countdown that reads at a glance.
+fn format_ms(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{} min {} s", ms / 60_000, ms % 60_000 / 1000)
+    }
 }
 
 fn exchange_label(lang: Lang, name: &str) -> String {
@@ -362,6 +375,20 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     });
 
+    // Dead-letter edges: from each queue with x-dead-letter-exchange to that exchange, dashed.
+    let dlx_edges = view.queues.iter().filter_map(|q| {
+        let dlx = q.dead_letter_exchange.as_ref()?;
+        let from = l.queue(&q.name).map(|r| (r.x, r.bottom() - 8.0))?;
+        let to = l.exchange_out(dlx)?;
+        let mid = (from.0 + to.0) / 2.0;
+        Some(html! {
+            <g class="rq-dlx-edge">
+                <path d={format!("M {} {} C {mid} {} {mid} {} {} {}", from.0, from.1, from.1, to.1 + 6.0, to.0, to.1 + 6.0)} marker-end="url(#rq-arrow-dlx)" />
+                <title>{ format!("{} → {}: x-dead-letter-exchange", q.name, dlx) }</title>
+            </g>
+        })
+    });
+
     let clients = l.clients.iter().filter_map(|b| {
         let c = view.connections.iter().find(|c| c.name == b.id)?;
         let r = b.rect;
@@ -422,8 +449,8 @@ pub fn diagram(props: &DiagramProps) -> Html {
             let cell_label = tn(lang, "rq.message_label", &[n, &q.name, &(i + 1)]);
             html! {
                 <g key={format!("{n}-{i}")} class="rq-cell" tabindex="-1" role="img" aria-label={cell_label.clone()}>
-                    <rect x={x.to_string()} y={(r.y + 44.0).to_string()} width={CELL_W.to_string()} height="20" rx="3" fill={cell_color(*n)} />
-                    <text class="rq-cell-n" x={(x + CELL_W / 2.0).to_string()} y={(r.y + 58.0).to_string()} text-anchor="middle">{ n % 1000 }</text>
+                    <rect x={x.to_string()} y={(r.y + 56.0).to_string()} width={CELL_W.to_string()} height="20" rx="3" fill={cell_color(*n)} />
+                    <text class="rq-cell-n" x={(x + CELL_W / 2.0).to_string()} y={(r.y + 70.0).to_string()} text-anchor="middle">{ n % 1000 }</text>
                     <title>{ cell_label }</title>
                 </g>
             }
@@ -436,7 +463,7 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let inner = r.w - 16.0;
         let name_chars = chars(inner * 0.5);
         let flags_chars = chars(inner * 0.45);
-        let settings_chars = chars(inner - 130.0);
+        let settings_chars = chars(inner * 1.05);
         let counts = format!("{} {} · {} {}", q.ready, t(lang, "rq.ready"), q.unacked, t(lang, "rq.unacked"));
         Some(html! {
             <g class={class} onclick={select(sel.clone())} onkeydown={select_key(sel, true)} role="button" tabindex="0" aria-label={label.clone()} id={format!("el-q-{}", b.id)}>
@@ -444,10 +471,15 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text class="rq-name" x={(r.x + 8.0).to_string()} y={(r.y + 16.0).to_string()}>{ fit(&q.name, name_chars) }</text>
                 <text class="rq-sub" x={(r.right() - 8.0).to_string()} y={(r.y + 16.0).to_string()} text-anchor="end">{ fit(&queue_flags(lang, q), flags_chars) }</text>
                 <text class="rq-counts" x={(r.x + 8.0).to_string()} y={(r.y + 34.0).to_string()}>{ counts }</text>
-                <text class="rq-settings" x={(r.right() - 8.0).to_string()} y={(r.y + 34.0).to_string()} text-anchor="end">{ fit(&settings, settings_chars) }</text>
+                <text class="rq-settings" x={(r.x + 8.0).to_string()} y={(r.y + 48.0).to_string()}>{ fit(&settings, settings_chars) }</text>
                 { for cells }
+                if let Some(left) = q.head_expires_at_ms.map(|at| at.saturating_sub(props.now_ms)) {
+                    <text class="rq-countdown" x={(r.right() - 8.0).to_string()} y={(r.y + 32.0).to_string()} text-anchor="end">
+                        { t1(lang, "rq.expires_in", format_ms(left)) }
+                    </text>
+                }
                 if more > 0 {
-                    <text class="rq-more" x={(r.x + 12.0 + CELL_STEP * shown as f64).to_string()} y={(r.y + 58.0).to_string()}>{ t1(lang, "rq.more", more) }</text>
+                    <text class="rq-more" x={(r.x + 12.0 + CELL_STEP * shown as f64).to_string()} y={(r.y + 70.0).to_string()}>{ t1(lang, "rq.more", more) }</text>
                 }
                 <title>{ label }</title>
             </g>
@@ -515,9 +547,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <marker id="rq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
                     <path d="M 0 0 L 10 5 L 0 10 z" fill="#94a3b8" />
                 </marker>
+                <marker id="rq-arrow-dlx" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#dc2626" />
+                </marker>
             </defs>
             { titles }
             { for lines }
+            { for dlx_edges }
             { for clients }
             { for exchanges }
             { for queues }

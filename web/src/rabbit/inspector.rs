@@ -25,6 +25,24 @@ fn list(items: &[String]) -> String {
     }
 }
 
+fn message(lang: Lang, m: &mqplay_core::rabbit::view::MessageView) -> Html {
+    let mut facts: Vec<String> = Vec::new();
+    if m.redelivered {
+        facts.push(t(lang, "rq.insp.redelivered").into());
+    }
+    if let Some(at) = m.expires_at_ms {
+        facts.push(crate::i18n::t1(lang, "rq.insp.expires", at));
+    }
+    html! {
+        <li>
+            <strong>{ format!("#{} ", m.number) }</strong><code>{ m.body.clone() }</code>
+            if !facts.is_empty() { <span class="muted">{ format!(" · {}", facts.join(" · ")) }</span> }
+            { for m.deaths.iter().map(|(reason, queue, count)| html! { <div class="rq-death">{ tn(lang, "rq.insp.death", &[reason, queue, count]) }</div> }) }
+            if !m.headers.is_empty() { <div class="muted small"><code>{ m.headers.clone() }</code></div> }
+        </li>
+    }
+}
+
 #[function_component(Details)]
 pub fn details(p: &DetailsProps) -> Html {
     let lang = p.lang;
@@ -46,12 +64,27 @@ pub fn details(p: &DetailsProps) -> Html {
             &l.lost_in_restart,
         ],
     );
+    let unroutable = tn(
+        lang,
+        "rq.insp.unroutable_line",
+        &[
+            &(l.unroutable_returned + l.unroutable_dropped),
+            &l.unroutable_returned,
+            &l.unroutable_dropped,
+            &l.refused,
+        ],
+    );
+    let balanced = l.verdict(in_queues).starts_with("holds");
     let body = match &p.selected {
         None => html! {
             <>
                 <p class="muted">{ t(lang, "rq.insp.hint") }</p>
                 <h3>{ t(lang, "rq.insp.ledger") }</h3>
                 <p id="rq-ledger">{ ledger }</p>
+                <p>{ unroutable }</p>
+                <p id="rq-verdict" class={classes!("verdict-line", if balanced { "ok" } else { "bad" })}>
+                    { t(lang, if balanced { "rq.insp.balanced" } else { "rq.insp.unbalanced" }) }
+                </p>
             </>
         },
         Some(Selected::Exchange(name)) => match v.exchanges.iter().find(|x| &x.name == name) {
@@ -124,6 +157,10 @@ pub fn details(p: &DetailsProps) -> Html {
                             if let Some(at) = q.idle_deadline_ms { { row(t(lang, "rq.insp.idle_deadline"), format!("t = {at} ms")) } }
                             if let Some(owner) = &q.exclusive_owner { { row(t(lang, "rq.insp.owner"), owner.clone()) } }
                         </dl>
+                        if !q.head.is_empty() {
+                            <h3>{ t(lang, "rq.insp.head") }</h3>
+                            <ul id="rq-head" class="rq-head">{ for q.head.iter().map(|m| message(lang, m)) }</ul>
+                        }
                     </>
                 }
             }

@@ -2,10 +2,13 @@
 //! consumers), what travels in it, inspector details, controls, and how a control becomes a line
 //! of the scenario's AMQP script (`intent`). Everything here reads `RabbitView`, plain data.
 pub mod actions;
+pub mod code;
+pub mod code_view;
 pub mod diagram;
 pub mod inspector;
 pub mod motion;
 pub mod strings;
+pub mod tester;
 
 use mqplay_core::rabbit::queue::Properties;
 use mqplay_core::rabbit::spec::{
@@ -52,6 +55,12 @@ pub enum Intent {
         channel: u16,
     },
     Restart,
+    /// The pattern tester: route a trial publish through the current bindings (nothing is sent).
+    Try {
+        exchange: String,
+        routing_key: String,
+        headers: String,
+    },
 }
 
 fn refuse(path: &str, lang: Lang, key: &'static str) -> Vec<ScenarioError> {
@@ -123,6 +132,8 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
             },
         ),
         Intent::Restart => (learner, Op::BrokerRestart {}),
+        // Not a script line: the store answers it from the topology (`Store::try_route`).
+        Intent::Try { .. } => return Err(refuse("rabbitmq", lang, "rq.no_rabbit")),
     };
     Ok(Action::Rabbitmq(RabbitAction { on, op }))
 }

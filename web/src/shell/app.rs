@@ -225,7 +225,7 @@ pub fn app() -> Html {
                 if let Some(rabbit) = store.rabbit.clone() {
                     <section class="panel diagram-panel" aria-label={t(lang, "rq.broker")}>
                         <crate::rabbit::diagram::Diagram view={rabbit} lang={lang} selected={rabbit_selected.clone()} highlight={highlight.clone()}
-                            acting={acting.clone()} compact={*compact} log={store.log.clone()} fresh_from={store.fresh_from}
+                            acting={acting.clone()} now_ms={store.view.now_ms} compact={*compact} log={store.log.clone()} fresh_from={store.fresh_from}
                             motion_ms={motion_ms} reduced_motion={*reduced_motion} on={on.clone()} />
                     </section>
                 }
@@ -251,7 +251,9 @@ pub fn app() -> Html {
                         <Actions lang={lang} view={kafka} on={on.clone()} />
                     }
                     if let Some(rabbit) = store.rabbit.clone() {
-                        <crate::rabbit::actions::Actions lang={lang} view={rabbit} on={on.clone()} />
+                        <crate::rabbit::actions::Actions lang={lang} view={rabbit.clone()} on={on.clone()} />
+                        <crate::rabbit::tester::Tester lang={lang} view={rabbit} trial={store.rabbit_trial.clone()} on={on.clone()} />
+                        <crate::rabbit::code_view::CodeView lang={lang} scenario={store.scenario.clone()} />
                     }
                     <Inspector lang={lang} kafka={store.kafka.clone()} rabbit={store.rabbit.clone()} selected={store.selected.clone()}
                         palette={store.palette.clone()} details={store.details} on={on.clone()} />

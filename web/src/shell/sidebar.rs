@@ -36,6 +36,18 @@ pub fn sidebar(p: &SidebarProps) -> Html {
             </li>
         }
     });
+    let examples = mqplay_core::catalog::EXAMPLE_FILES.iter().filter_map(|(id, text)| {
+        let title = mqplay_core::Scenario::from_json(text).ok()?.title?;
+        let on = p.on.clone();
+        let text = text.to_string();
+        Some(html! {
+            <li>
+                <button class="example-link" id={format!("example-{id}")} onclick={Callback::from(move |_| on.emit(Msg::Import(text.clone())))}>
+                    { pick(lang, &title).to_string() }
+                </button>
+            </li>
+        })
+    });
     let on = p.on.clone();
     let free = Callback::from(move |_| on.emit(Msg::FreePlay));
     let on = p.on.clone();
@@ -70,6 +82,8 @@ pub fn sidebar(p: &SidebarProps) -> Html {
             <h2 id="lessons-title">{ t(lang, "nav.lessons") }</h2>
             <ul class="lessons" id="lesson-list">{ for items }</ul>
             <p class="muted small">{ t(lang, "nav.lessons_planned") }</p>
+            <h2 id="examples-title">{ t(lang, "nav.examples") }</h2>
+            <ul class="examples" id="example-list" aria-labelledby="examples-title">{ for examples }</ul>
             <button id="btn-free-play" class="wide" onclick={free}>{ t(lang, "nav.free_play") }</button>
         </nav>
     }
