@@ -19,3 +19,34 @@ fn lessons_load_in_wasm() {
     let lessons = mqplay_core::catalog::lessons();
     assert_eq!(lessons.len(), mqplay_core::catalog::LESSON_FILES.len());
 }
+
+/// The RabbitMQ goldens give in wasm exactly the output the native run pinned.
+#[wasm_bindgen_test]
+fn rabbit_goldens_match_native_output() {
+    let goldens = [
+        (
+            include_str!("../../tests/golden/rabbit-routing.scenario.json"),
+            include_str!("../../tests/golden/rabbit-routing.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rabbit-dlx-ttl.scenario.json"),
+            include_str!("../../tests/golden/rabbit-dlx-ttl.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rabbit-overflow-quorum.scenario.json"),
+            include_str!("../../tests/golden/rabbit-overflow-quorum.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rabbit-restart-lifetimes.scenario.json"),
+            include_str!("../../tests/golden/rabbit-restart-lifetimes.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rabbit-pattern-retry-park.scenario.json"),
+            include_str!("../../tests/golden/rabbit-pattern-retry-park.expected.txt"),
+        ),
+    ];
+    for (scenario, expected) in goldens {
+        let mut sim = Sim::new(mqplay_core::Scenario::from_json(scenario).expect("valid")).expect("runs");
+        assert_eq!(mqplay_core::summary::render(&mut sim, None), expected);
+    }
+}

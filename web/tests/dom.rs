@@ -127,3 +127,34 @@ async fn language_toggle_switches_every_label() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_ready_rabbitmq_scenario_draws_its_broker_and_the_tester_answers() {
+    let m = mount().await;
+    m.click("#example-rabbit-routing");
+    wait_for("the broker view", || m.query("svg.rq-diagram").is_some()).await;
+    assert_eq!(m.count("svg.rq-diagram .rq-queue"), 4);
+    assert_eq!(m.count("svg.rq-diagram .rq-binding"), 5);
+    for _ in 0..4 {
+        m.click("#btn-step");
+        TimeoutFuture::new(30).await;
+    }
+    wait_for("a routed publish in the log", || {
+        m.text("#event-log").contains("publish #")
+    })
+    .await;
+    let select: web_sys::HtmlSelectElement = m.query("#rq-try-exchange").unwrap().dyn_into().unwrap();
+    select.set_value("docs");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    TimeoutFuture::new(50).await; // the panel renders with the exchange chosen
+    let headers: web_sys::HtmlInputElement = m.query("#rq-try-headers").unwrap().dyn_into().unwrap();
+    headers.set_value("format=pdf, type=report");
+    headers
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    wait_for("the tester's answer", || {
+        m.text("#rq-trial-queues").contains("pdf-reports")
+    })
+    .await;
+    assert!(m.text(".rq-trial").contains("format=pdf ✓"), "{}", m.text(".rq-trial"));
+}

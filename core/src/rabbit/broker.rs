@@ -163,6 +163,10 @@ pub struct Channel {
 #[derive(Debug, Clone, Default)]
 pub struct Connection {
     pub channels: BTreeMap<u16, Channel>,
+    /// What its publishers were told: confirms (basic.ack, basic.nack) and basic.return.
+    pub confirmed: u64,
+    pub nacked: u64,
+    pub returned: u64,
 }
 
 /// Where every message copy went: each copy a queue accepted is, at any moment, still in a queue
@@ -178,6 +182,9 @@ pub struct Ledger {
     pub dead_lettered: u64,
     /// Left a queue with no dead-letter exchange (expired, over a limit, rejected).
     pub dropped: u64,
+    /// The two above by reason.
+    pub dead_lettered_by: Reasons,
+    pub dropped_by: Reasons,
     pub purged: u64,
     /// In a queue when it was deleted.
     pub deleted_with_queue: u64,
@@ -189,6 +196,27 @@ pub struct Ledger {
     pub unroutable_dropped: u64,
     /// Copies a queue refused (x-overflow reject-publish; the publisher gets basic.nack).
     pub refused: u64,
+}
+
+/// Counts by dead-letter reason (`rabbit_dead_letter:reason()`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reasons {
+    pub rejected: u64,
+    pub expired: u64,
+    pub maxlen: u64,
+    pub delivery_limit: u64,
+}
+
+impl Reasons {
+    fn add(&mut self, reason: super::queue::DeathReason) {
+        use super::queue::DeathReason as R;
+        *match reason {
+            R::Rejected => &mut self.rejected,
+            R::Expired => &mut self.expired,
+            R::Maxlen => &mut self.maxlen,
+            R::DeliveryLimit => &mut self.delivery_limit,
+        } += 1;
+    }
 }
 
 impl Ledger {
@@ -1820,6 +1848,16 @@ impl Broker {
         if let Some((_, Told::BasicPublish { refused_by: told, .. })) = env.out.get_mut(at) {
             told.clone_from(&refused_by);
         }
+        if let Some(c) = self.connections.get_mut(conn) {
+            c.returned += u64::from(mandatory && routed.is_unroutable());
+            if publish_seq.is_some() {
+                if refused_by.is_empty() {
+                    c.confirmed += 1;
+                } else {
+                    c.nacked += 1;
+                }
+            }
+        }
         if mandatory && routed.is_unroutable() {
             env.client(
                 conn,
@@ -2248,8 +2286,12 @@ impl Broker {
             routed += 1;
             if routed > MAX_DEAD_LETTERS_PER_STEP {
                 // Left their queues all the same: counted as dropped.
-                self.ledger.dropped += 1 + self.pending.len() as u64;
-                self.pending.clear();
+                self.ledger.dropped += 1;
+                self.ledger.dropped_by.add(death.reason);
+                for (_, d) in self.pending.drain(..) {
+                    self.ledger.dropped += 1;
+                    self.ledger.dropped_by.add(d.reason);
+                }
                 env.tell(
                     Who::Broker,
                     Told::LimitReached {
@@ -2261,6 +2303,7 @@ impl Broker {
             }
             let Some(dl) = death.dead_letter else {
                 self.ledger.dropped += 1;
+                self.ledger.dropped_by.add(death.reason);
                 env.tell(
                     Who::Broker,
                     Told::MessageDropped {
@@ -2272,6 +2315,7 @@ impl Broker {
                 continue;
             };
             self.ledger.dead_lettered += 1;
+            self.ledger.dead_lettered_by.add(dl.reason);
             let number = dl.message.number;
             let Some(r) = route_dead_letter(&self.topology, &dl.exchange, &dl.routing_keys, &dl.message.headers) else {
                 env.tell(
@@ -2455,6 +2499,10 @@ impl Broker {
             l.acked + l.auto_acked + l.dead_lettered + l.dropped + l.purged + l.deleted_with_queue + l.lost_in_restart;
         if l.enqueued != in_queues + left || !l.verdict(in_queues).starts_with("holds") {
             return Err(format!("ledger: {l:?}, {in_queues} in queues"));
+        }
+        let sum = |r: &Reasons| r.rejected + r.expired + r.maxlen + r.delivery_limit;
+        if sum(&l.dead_lettered_by) != l.dead_lettered || sum(&l.dropped_by) != l.dropped {
+            return Err(format!("ledger reasons do not add up: {l:?}"));
         }
         let mut by_uid: BTreeMap<u64, u64> = BTreeMap::new();
         for (name, c) in &self.connections {

@@ -84,6 +84,10 @@ pub struct MessageView {
 pub struct ConnectionView {
     pub name: String,
     pub channels: Vec<ChannelView>,
+    /// What its publishers were told while it is open: acks, nacks, returns.
+    pub confirmed: u64,
+    pub nacked: u64,
+    pub returned: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -244,6 +248,9 @@ impl Rabbit {
             .iter()
             .map(|(name, c)| ConnectionView {
                 name: name.clone(),
+                confirmed: c.confirmed,
+                nacked: c.nacked,
+                returned: c.returned,
                 channels: c
                     .channels
                     .iter()

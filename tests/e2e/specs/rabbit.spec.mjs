@@ -29,6 +29,8 @@ test('publishing from the controls routes through the exchange and is told in AM
   await page.click('#btn-publish');
   await expect(logRow(page, 'publish #5 to `docs`')).toBeVisible();
   await expect(logRow(page, 'publish #5 to `docs`')).toContainText('leftovers via alternate exchange unrouted');
+  // The binding the publish just took lights up (the alternate exchange's to leftovers).
+  await expect(page.locator('svg.rq-diagram .rq-binding.lit')).toHaveCount(1);
   await page.selectOption('#rq-get-queue', 'leftovers');
   await page.click('#btn-get');
   await expect(logRow(page, 'basic.get-ok #5 from `leftovers`')).toBeVisible();
@@ -127,6 +129,7 @@ test('a dead letter is drawn as its own edge, and its x-death is in the inspecto
   const dlx = readJson('tests/golden/rabbit-dlx-ttl.scenario.json');
   await openRabbit(page, dlx, 4);
   await expect(page.locator('svg.rq-diagram .rq-dlx-edge')).toHaveCount(1);
+  await expect(page.locator('svg.rq-diagram .rq-dlx-reason')).toHaveText('expired');
   await page.click('[id="el-q-orders.dead"]');
   await expect(page.locator('#rq-head')).toContainText('x-death: expired in orders.wait ×1');
   await expect(page.locator('#rq-head')).toContainText('x-first-death-reason=expired');

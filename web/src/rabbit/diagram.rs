@@ -5,6 +5,7 @@
 //! the anchors motions travel between (`super::motion`).
 use std::rc::Rc;
 
+use mqplay_core::rabbit::trace::Told as RabbitTold;
 use mqplay_core::rabbit::view::{QueueView, RabbitView};
 use mqplay_core::Lang;
 use yew::prelude::*;
@@ -347,12 +348,30 @@ pub fn diagram(props: &DiagramProps) -> Html {
         })
     };
 
+    // What the newest log lines did: the bindings a publish just matched light up, and a dead
+    // letter's edge says why it was taken.
+    let mut lit: Vec<(String, String, String)> = Vec::new();
+    let mut died: Vec<(String, &'static str)> = Vec::new();
+    for row in props.log.iter().filter(|r| r.seq >= props.fresh_from) {
+        match &*row.told {
+            mqplay_core::systems::Told::Rabbit(RabbitTold::BasicPublish { matched, .. }) => lit.extend(
+                matched
+                    .iter()
+                    .map(|h| (h.source.clone(), h.destination.clone(), h.routing_key.clone())),
+            ),
+            mqplay_core::systems::Told::Rabbit(RabbitTold::DeadLettered { queue, reason, .. }) => {
+                died.push((queue.clone(), reason))
+            }
+            _ => {}
+        }
+    }
     // Binding lines: exchange → queue, or exchange → exchange (a loop on the right of the column).
     let lines = view.bindings.iter().filter_map(|b| {
         let from = l.exchange_out(&b.source)?;
         let key = if b.arguments.is_empty() { b.routing_key.clone() } else { b.arguments.clone() };
-        let lit = hl(&b.source) || hl(&b.destination);
-        let class = classes!("rq-binding", lit.then_some("hl"));
+        let marked = hl(&b.source) || hl(&b.destination);
+        let just_used = lit.iter().any(|(s, d, k)| *s == b.source && *d == b.destination && *k == b.routing_key);
+        let class = classes!("rq-binding", marked.then_some("hl"), just_used.then_some("lit"));
         if b.destination_kind == "exchange" {
             let to = l.exchange_out(&b.destination)?;
             let bulge = from.0 + 40.0;
@@ -381,9 +400,13 @@ pub fn diagram(props: &DiagramProps) -> Html {
         let from = l.queue(&q.name).map(|r| (r.x, r.bottom() - 8.0))?;
         let to = l.exchange_out(dlx)?;
         let mid = (from.0 + to.0) / 2.0;
+        let reason = died.iter().rev().find(|(queue, _)| *queue == q.name).map(|(_, r)| *r);
         Some(html! {
-            <g class="rq-dlx-edge">
+            <g class={classes!("rq-dlx-edge", reason.is_some().then_some("lit"))}>
                 <path d={format!("M {} {} C {mid} {} {mid} {} {} {}", from.0, from.1, from.1, to.1 + 6.0, to.0, to.1 + 6.0)} marker-end="url(#rq-arrow-dlx)" />
+                if let Some(reason) = reason {
+                    <text class="rq-dlx-reason" x={mid.to_string()} y={((from.1 + to.1) / 2.0 + 14.0).to_string()} text-anchor="middle">{ reason }</text>
+                }
                 <title>{ format!("{} → {}: x-dead-letter-exchange", q.name, dlx) }</title>
             </g>
         })
@@ -403,6 +426,12 @@ pub fn diagram(props: &DiagramProps) -> Html {
                 <text class="rq-sub" x={(r.x + 10.0).to_string()} y={(r.y + 32.0).to_string()}>
                     { fit(&channels_text(&c.channels, confirm), 20) }
                 </text>
+                if c.confirmed + c.nacked + c.returned > 0 {
+                    <text class="rq-confirms" x={(r.right() - 8.0).to_string()} y={(r.y + 17.0).to_string()} text-anchor="end">
+                        { format!("✓{} ✗{} ↩{}", c.confirmed, c.nacked, c.returned) }
+                        <title>{ tn(lang, "rq.confirms", &[&c.confirmed, &c.nacked, &c.returned]) }</title>
+                    </text>
+                }
                 <title>{ label }</title>
             </g>
         })

@@ -64,6 +64,13 @@ pub fn details(p: &DetailsProps) -> Html {
             &l.lost_in_restart,
         ],
     );
+    let by = |r: &mqplay_core::rabbit::broker::Reasons| {
+        format!(
+            "rejected {} · expired {} · maxlen {} · delivery_limit {}",
+            r.rejected, r.expired, r.maxlen, r.delivery_limit
+        )
+    };
+    let reasons = tn(lang, "rq.insp.reasons", &[&by(&l.dead_lettered_by), &by(&l.dropped_by)]);
     let unroutable = tn(
         lang,
         "rq.insp.unroutable_line",
@@ -82,6 +89,7 @@ pub fn details(p: &DetailsProps) -> Html {
                 <h3>{ t(lang, "rq.insp.ledger") }</h3>
                 <p id="rq-ledger">{ ledger }</p>
                 <p>{ unroutable }</p>
+                <p class="small">{ reasons }</p>
                 <p id="rq-verdict" class={classes!("verdict-line", if balanced { "ok" } else { "bad" })}>
                     { t(lang, if balanced { "rq.insp.balanced" } else { "rq.insp.unbalanced" }) }
                 </p>
