@@ -42,7 +42,18 @@ pub enum Timer {
     /// A consumer's callback settles a delivery (`on_delivery` with `after_ms`). Boxed: the
     /// kernel's queue holds timers inline.
     Callback(alloc::boxed::Box<Callback>),
+    /// The channel's periodic check of its consumer deliveries' age (`rabbit_channel`'s tick,
+    /// once a minute): one older than its consumer timeout closes the channel.
+    ChannelTick {
+        connection: String,
+        channel: u16,
+        generation: u32,
+    },
 }
+
+/// How often a channel checks its deliveries against `consumer_timeout` ("evaluated
+/// periodically, at one minute intervals": docs, Consumers, Delivery Acknowledgement Timeout).
+pub const CHANNEL_TICK_MS: u64 = 60_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Callback {
@@ -126,6 +137,9 @@ pub struct Unacked {
     /// Counts toward the channel's global prefetch: a consumer delivery from a classic queue
     /// (quorum queues never consult the channel's limiter).
     pub limited: bool,
+    pub delivered_at_ms: u64,
+    /// A consumer delivery's acknowledgement timeout (`None`: basic.get, or timeouts off).
+    pub timeout_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +158,9 @@ pub struct Consumer {
 pub struct Channel {
     /// Changes each time the channel number is opened again, so stale callbacks are ignored.
     pub generation: u32,
+    pub opened_at_ms: u64,
+    /// A consumer-timeout tick is scheduled.
+    tick_armed: bool,
     pub confirm: bool,
     next_publish_seq: u64,
     next_delivery_tag: u64,
@@ -259,6 +276,8 @@ pub struct Broker {
     /// Queues whose head or consumers changed in this step (timers to arm, deliveries to try).
     dirty: BTreeSet<String>,
     pub ledger: Ledger,
+    /// `consumer_timeout` (0: off).
+    pub consumer_timeout_ms: u64,
 }
 
 impl Default for Broker {
@@ -477,6 +496,7 @@ impl Broker {
             pending: VecDeque::new(),
             dirty: BTreeSet::new(),
             ledger: Ledger::default(),
+            consumer_timeout_ms: super::spec::DEFAULT_CONSUMER_TIMEOUT_MS,
         }
     }
 
@@ -550,6 +570,44 @@ impl Broker {
                     .is_some_and(|q| q.idle_deadline_ms == Some(*deadline_ms) && q.registered.is_empty());
                 if due {
                     self.delete_queue(env, &name, "expires");
+                }
+            }
+            Timer::ChannelTick {
+                connection,
+                channel,
+                generation,
+            } => {
+                let Some(ch) = self
+                    .connections
+                    .get_mut(connection)
+                    .and_then(|c| c.channels.get_mut(channel))
+                    .filter(|c| c.generation == *generation)
+                else {
+                    return;
+                };
+                ch.tick_armed = false;
+                let now = env.now;
+                // `rabbit_channel:evaluate_consumer_timeout/1`: the oldest delivery past its timeout.
+                let late = ch.unacked.values().find_map(|u| {
+                    let t = u.timeout_ms?;
+                    (now.saturating_sub(u.delivered_at_ms) > t).then_some(t)
+                });
+                if let Some(timeout_ms) = late {
+                    let e = precondition_failed(format!(
+                        "delivery acknowledgement on channel {channel} timed out. Timeout value used: {timeout_ms} ms. This timeout value can be configured, see consumers doc guide to learn more"
+                    ));
+                    let (connection, channel) = (connection.clone(), *channel);
+                    self.fail(env, &connection, channel, "consumer_timeout", e);
+                } else if ch.unacked.values().any(|u| u.timeout_ms.is_some()) {
+                    ch.tick_armed = true;
+                    env.timers.push((
+                        now + CHANNEL_TICK_MS,
+                        Timer::ChannelTick {
+                            connection: connection.clone(),
+                            channel: *channel,
+                            generation: *generation,
+                        },
+                    ));
                 }
             }
             Timer::Callback(cb) => {
@@ -644,6 +702,7 @@ impl Broker {
             ch,
             Channel {
                 generation,
+                opened_at_ms: env.now,
                 ..Channel::default()
             },
         );
@@ -1147,6 +1206,8 @@ impl Broker {
                                     number: f.delivery.number,
                                     consumer: None,
                                     limited: false,
+                                    delivered_at_ms: env.now,
+                                    timeout_ms: None,
                                 },
                             );
                         }
@@ -1994,6 +2055,15 @@ impl Broker {
     /// the consumer to the back of the line, and its callback scheduled.
     fn delivered(&mut self, env: &mut Env<'_>, queue: &str, uid: u64, key: &ConsumerKey, delivery: Delivery) {
         let limited = self.queue_type_of(uid) == Some(QueueType::Classic);
+        // The queue's `x-consumer-timeout` argument, else the broker's `consumer_timeout`.
+        let queue_timeout =
+            self.queues
+                .get(queue)
+                .and_then(|q| match table_lookup(&q.arguments, "x-consumer-timeout") {
+                    Some(v) => as_number(v).filter(|n| *n >= 0.0).map(|n| n as u64),
+                    None => None,
+                });
+        let timeout_ms = Some(queue_timeout.unwrap_or(self.consumer_timeout_ms)).filter(|t| *t > 0);
         if let Some(q) = self.queues.get_mut(queue) {
             if let Some(pos) = q.active.iter().position(|k| k == key) {
                 let k = q.active.remove(pos).expect("position found");
@@ -2030,8 +2100,23 @@ impl Broker {
                     number: delivery.number,
                     consumer: Some(key.tag.clone()),
                     limited,
+                    delivered_at_ms: env.now,
+                    timeout_ms,
                 },
             );
+            if timeout_ms.is_some() && !channel.tick_armed {
+                channel.tick_armed = true;
+                let elapsed = env.now - channel.opened_at_ms;
+                let next = channel.opened_at_ms + (elapsed / CHANNEL_TICK_MS + 1) * CHANNEL_TICK_MS;
+                env.timers.push((
+                    next,
+                    Timer::ChannelTick {
+                        connection: key.connection.clone(),
+                        channel: key.channel,
+                        generation,
+                    },
+                ));
+            }
         }
         let list = channel.deliveries.entry(key.tag.clone()).or_default();
         list.push(tag);

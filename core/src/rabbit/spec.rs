@@ -42,6 +42,24 @@ pub struct RabbitSpec {
     /// Methods run at time 0, in order, before any timed action: usually the declares and binds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub setup: Vec<Action>,
+    /// `consumer_timeout` in `rabbitmq.conf`: how long a consumer may hold a delivery unacked
+    /// before the broker closes its channel (default 1 800 000 ms, 30 minutes; 0 turns it off).
+    /// A queue's `x-consumer-timeout` argument overrides it for that queue's consumers.
+    #[serde(
+        default = "default_consumer_timeout_ms",
+        skip_serializing_if = "is_default_consumer_timeout"
+    )]
+    pub consumer_timeout_ms: u64,
+}
+
+/// RabbitMQ's default `consumer_timeout` (`rabbit.consumer_timeout`, 30 minutes since 3.8.15).
+pub const DEFAULT_CONSUMER_TIMEOUT_MS: u64 = 1_800_000;
+
+fn default_consumer_timeout_ms() -> u64 {
+    DEFAULT_CONSUMER_TIMEOUT_MS
+}
+fn is_default_consumer_timeout(ms: &u64) -> bool {
+    *ms == DEFAULT_CONSUMER_TIMEOUT_MS
 }
 
 fn default_connection() -> String {
@@ -540,6 +558,8 @@ pub struct Validator {
     messages: u64,
     /// Queues the script may create (declares), for the cost estimate.
     declares: u64,
+    /// Consumers the script starts: each channel holding deliveries ticks once a minute.
+    consumers: u64,
     /// Redeliveries a consumer that rejects or nacks may cause per message: the sum over such
     /// consumers of the run's length over their delay.
     returns_per_message: u64,
@@ -561,6 +581,7 @@ impl Validator {
         let mut v = Validator {
             messages: 0,
             declares: 1,
+            consumers: 0,
             returns_per_message: 0,
             bounded_redeliveries: 0,
             qos: Default::default(),
@@ -702,6 +723,7 @@ impl Validator {
             } => {
                 shortstr(errors, p, "queue", queue);
                 shortstr(errors, p, "consumer_tag", consumer_tag);
+                self.consumers += 1;
                 // The limit that binds this consumer: its own, else the channel's global one.
                 let (own, global) = self
                     .qos
@@ -867,8 +889,10 @@ impl Validator {
         /// `system::UNITS_PER_ENTRY`.
         const UNITS_PER_DELIVERY: u64 = 8 * super::system::UNITS_PER_ENTRY;
         let copies = self.messages.saturating_mul(self.declares);
+        // A channel holding consumer deliveries checks their age once a minute (consumer_timeout).
+        let ticks = self.consumers.saturating_mul(self.duration_ms / 60_000 + 1);
         Cost {
-            periodic: 0,
+            periodic: ticks.saturating_mul(super::system::UNITS_PER_ENTRY + 1),
             per_record: copies
                 .saturating_mul(UNITS_PER_DELIVERY)
                 .saturating_mul(1 + self.returns_per_message)

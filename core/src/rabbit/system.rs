@@ -33,8 +33,10 @@ pub struct Rabbit {
 
 impl Rabbit {
     pub fn new(spec: &RabbitSpec, k: &mut K) -> Rabbit {
+        let mut broker = Broker::new();
+        broker.consumer_timeout_ms = spec.consumer_timeout_ms;
         Rabbit {
-            broker: Broker::new(),
+            broker,
             setup: spec.setup.clone(),
             broker_node: k.add_node(SYSTEM, BROKER_NODE.into()),
             connection_nodes: BTreeMap::new(),
