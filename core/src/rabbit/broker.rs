@@ -51,6 +51,20 @@ pub enum Timer {
     },
 }
 
+/// `quorum_tick_interval`: how often a quorum queue's state machine ticks (and checks `x-expires`).
+pub const QUORUM_TICK_MS: u64 = 5_000;
+
+/// What used an idle queue, for `x-expires`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IdleUse {
+    /// queue.declare, passive or not, of an existing queue.
+    Declare,
+    /// The broker came back.
+    Restart,
+    /// Creation, basic.get, the last consumer leaving.
+    Other,
+}
+
 /// How often a channel checks its deliveries against `consumer_timeout` ("evaluated
 /// periodically, at one minute intervals": docs, Consumers, Delivery Acknowledgement Timeout).
 pub const CHANNEL_TICK_MS: u64 = 60_000;
@@ -120,6 +134,7 @@ pub struct QueueState {
     active: VecDeque<ConsumerKey>,
     blocked: Vec<ConsumerKey>,
     had_consumer: bool,
+    created_at_ms: u64,
     /// When the armed expiry timer fires.
     ttl_timer_at: Option<u64>,
     /// `x-expires`: when the queue is deleted unless used before.
@@ -1464,7 +1479,7 @@ impl Broker {
         if passive {
             self.existing_queue(name)?;
             self.check_exclusive(conn, name)?;
-            self.touch_idle(env, name);
+            self.touch_idle_for(IdleUse::Declare, env, name);
             answer(self, env, name, false);
             return Ok(());
         }
@@ -1525,7 +1540,7 @@ impl Broker {
                     (a, b) => return Err(inequivalent(&name, key, typed_value(a), typed_value(b))),
                 }
             }
-            self.touch_idle(env, &name);
+            self.touch_idle_for(IdleUse::Declare, env, &name);
             answer(self, env, &name, false);
             return Ok(());
         }
@@ -1577,6 +1592,7 @@ impl Broker {
                 active: VecDeque::new(),
                 blocked: Vec::new(),
                 had_consumer: false,
+                created_at_ms: env.now,
                 ttl_timer_at: None,
                 idle_deadline_ms: None,
             },
@@ -1589,15 +1605,31 @@ impl Broker {
     /// `x-expires`: a use of an idle queue (declare, get, the last consumer leaving) restarts
     /// its idle time (`rabbit_amqqueue_process:ensure_expiry_timer/1`).
     fn touch_idle(&mut self, env: &mut Env<'_>, name: &str) {
+        self.touch_idle_for(IdleUse::Other, env, name)
+    }
+
+    /// [`Broker::touch_idle`] for a use of a given kind. A quorum queue (`rabbit_fifo`) counts
+    /// only dequeues and consumers leaving as use (a declare is a query, and its `last_active`
+    /// survives a restart), and is expired on the Ra tick (`quorum_tick_interval`, 5000 ms), so
+    /// the deletion comes at the first tick after the deadline.
+    fn touch_idle_for(&mut self, how: IdleUse, env: &mut Env<'_>, name: &str) {
         let Some(q) = self.queues.get_mut(name) else { return };
         let Some(expires) = q.queue.config().expires_ms else {
             return;
         };
+        let quorum = q.queue.config().queue_type == QueueType::Quorum;
+        if quorum && how != IdleUse::Other && q.idle_deadline_ms.is_some() {
+            return;
+        }
         if !q.registered.is_empty() {
             q.idle_deadline_ms = None;
             return;
         }
-        let deadline_ms = env.now + expires;
+        let mut deadline_ms = env.now + expires;
+        if quorum {
+            let since = deadline_ms.saturating_sub(q.created_at_ms);
+            deadline_ms = q.created_at_ms + since.div_ceil(QUORUM_TICK_MS) * QUORUM_TICK_MS;
+        }
         q.idle_deadline_ms = Some(deadline_ms);
         env.timers.push((
             deadline_ms,
@@ -2527,7 +2559,7 @@ impl Broker {
             });
             self.topology.declare_server_named_queue(&name);
             self.queues.insert(name.clone(), q);
-            self.touch_idle(env, &name);
+            self.touch_idle_for(IdleUse::Restart, env, &name);
             self.dirty.insert(name);
         }
         for x in old.exchanges() {
@@ -2965,5 +2997,33 @@ mod tests {
             .at(1, r#"{"do":"basic_consume","queue":"q","consumer_tag":"c"}"#)
             .at(2, r#"{"do":"basic_consume","queue":"missing","consumer_tag":"c"}"#);
         assert_eq!(r.error().0, 530);
+    }
+
+    #[test]
+    fn a_quorum_queue_expires_on_its_tick_and_a_declare_does_not_count_as_use() {
+        let args = r#""arguments":[["x-queue-type",{"type":"longstr","value":"quorum"}],["x-expires",{"type":"long","value":1000}]]"#;
+        let mut r = Run::new();
+        r.at(
+            0,
+            &format!(r#"{{"do":"declare_queue","queue":"qq","durable":true,{args}}}"#),
+        )
+        .at(
+            0,
+            r#"{"do":"declare_queue","queue":"cq","arguments":[["x-expires",{"type":"long","value":1000}]]}"#,
+        )
+        .at(
+            900,
+            &format!(r#"{{"do":"declare_queue","queue":"qq","durable":true,{args}}}"#),
+        )
+        .at(900, r#"{"do":"declare_queue","queue":"cq","passive":true}"#)
+        .at(1500, r#"{"do":"declare_queue","queue":"probe"}"#);
+        // The classic queue's idle time restarted at 900; the quorum queue's did not, but it
+        // waits for its 5 s tick.
+        assert!(r.broker.queues.contains_key("cq") && r.broker.queues.contains_key("qq"));
+        r.at(2000, r#"{"do":"declare_queue","queue":"probe"}"#);
+        assert!(!r.broker.queues.contains_key("cq"), "classic: deadline 1900");
+        assert!(r.broker.queues.contains_key("qq"));
+        r.at(5001, r#"{"do":"declare_queue","queue":"probe"}"#);
+        assert!(!r.broker.queues.contains_key("qq"), "quorum: the tick at 5000");
     }
 }
