@@ -15,7 +15,7 @@ use super::Selected;
 use crate::i18n::{t, t1, tn};
 use crate::shell::motion::MotionLayer;
 use crate::shell::roving::{rove, Roving};
-use crate::shell::stage::{BandShares, Bands, Frame, Rect, TITLE_H};
+use crate::shell::stage::{fit, BandShares, Bands, Frame, Rect, TITLE_H};
 use crate::state::{Msg, Selection};
 
 const LANE_H: f64 = 30.0;
@@ -49,24 +49,6 @@ const CONSUMER_COLORS: &[&str] = &[
 
 pub fn consumer_color(index: usize) -> &'static str {
     CONSUMER_COLORS[index % CONSUMER_COLORS.len()]
-}
-
-/// `text` cut to about `width` latin characters (a CJK character counts two), with "…" when cut:
-/// SVG text does not wrap, and a label must not run out of its card.
-pub fn fit(text: &str, width: usize) -> String {
-    let mut used = 0;
-    let mut out = String::new();
-    for c in text.chars() {
-        let w = if c > '\u{2e80}' { 2 } else { 1 };
-        if used + w > width {
-            out.pop();
-            out.push('…');
-            return out;
-        }
-        used += w;
-        out.push(c);
-    }
-    out
 }
 
 /// A consumer's partitions for its card: the list while it is short, else how many.

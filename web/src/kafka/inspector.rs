@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::Selected;
 use crate::i18n::t;
+use crate::shell::inspector::{list, row};
 
 #[derive(Properties, PartialEq)]
 pub struct DetailsProps {
@@ -15,18 +16,6 @@ pub struct DetailsProps {
     pub palette: std::rc::Rc<super::palette::KeyPalette>,
     /// Member ids and hash arithmetic, or plain facts only.
     pub details: bool,
-}
-
-fn row(label: &str, value: impl Into<Html>) -> Html {
-    html! { <><dt>{ label.to_string() }</dt><dd>{ value.into() }</dd></> }
-}
-
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "—".into()
-    } else {
-        items.join(", ")
-    }
 }
 
 #[function_component(Details)]

@@ -12,10 +12,9 @@ use yew::prelude::*;
 
 use super::Selected;
 use crate::i18n::{t, t1, tn};
-use crate::kafka::diagram::fit;
 use crate::shell::motion::MotionLayer;
 use crate::shell::roving::{rove, Roving};
-use crate::shell::stage::{BandShares, Bands, Frame, Rect, TITLE_H};
+use crate::shell::stage::{fit, BandShares, Bands, Frame, Rect, TITLE_H};
 use crate::state::{Msg, Selection};
 
 const SHARES: BandShares = BandShares {

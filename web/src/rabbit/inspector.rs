@@ -5,24 +5,13 @@ use yew::prelude::*;
 
 use super::Selected;
 use crate::i18n::{t, tn};
+use crate::shell::inspector::{list, row};
 
 #[derive(Properties, PartialEq)]
 pub struct DetailsProps {
     pub lang: Lang,
     pub view: std::rc::Rc<RabbitView>,
     pub selected: Option<Selected>,
-}
-
-fn row(label: &str, value: impl Into<Html>) -> Html {
-    html! { <><dt>{ label.to_string() }</dt><dd>{ value.into() }</dd></> }
-}
-
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "—".into()
-    } else {
-        items.join(", ")
-    }
 }
 
 fn message(lang: Lang, m: &mqplay_core::rabbit::view::MessageView) -> Html {

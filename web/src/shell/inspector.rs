@@ -1,5 +1,6 @@
 //! The inspector's frame: a panel with a title and a clear button; the system whose element is
-//! selected fills it (`crate::kafka::inspector`).
+//! selected fills it (`crate::kafka::inspector`, `crate::rabbit::inspector`), with the helpers
+//! below.
 use std::rc::Rc;
 
 use mqplay_core::kafka::view::KafkaView;
@@ -19,6 +20,20 @@ pub struct InspectorProps {
     pub palette: Rc<crate::kafka::palette::KeyPalette>,
     pub details: bool,
     pub on: Callback<Msg>,
+}
+
+/// A `<dt>`/`<dd>` pair: how every system's details list a fact.
+pub fn row(label: &str, value: impl Into<Html>) -> Html {
+    html! { <><dt>{ label.to_string() }</dt><dd>{ value.into() }</dd></> }
+}
+
+/// Items joined by commas, or a dash for none.
+pub fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "—".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 #[function_component(Inspector)]

@@ -123,6 +123,24 @@ impl Bands {
     }
 }
 
+/// `text` cut to about `width` latin characters (a CJK character counts two), with "…" when cut:
+/// SVG text does not wrap, and a label must not run out of its card.
+pub fn fit(text: &str, width: usize) -> String {
+    let mut used = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        let w = if c > '\u{2e80}' { 2 } else { 1 };
+        if used + w > width {
+            out.pop();
+            out.push('…');
+            return out;
+        }
+        used += w;
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
