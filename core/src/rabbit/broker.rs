@@ -2217,10 +2217,20 @@ impl Broker {
     }
 
     /// Consumers of a channel parked at a limit rejoin their queues' lines at the back.
+    /// Only the queues this channel consumes from are looked at: a settle costs the channel's
+    /// consumers, not every queue of the broker.
     fn unblock_channel(&mut self, conn: &str, ch: u16) {
-        let names: Vec<String> = self.queues.keys().cloned().collect();
-        for name in names {
-            let q = self.queues.get_mut(&name).expect("listed");
+        let uids: BTreeSet<u64> = self
+            .connections
+            .get(conn)
+            .and_then(|c| c.channels.get(&ch))
+            .map(|c| c.consumers.values().map(|k| k.queue_uid).collect())
+            .unwrap_or_default();
+        for uid in uids {
+            let Some(name) = self.uids.get(&uid).cloned() else {
+                continue;
+            };
+            let Some(q) = self.queues.get_mut(&name) else { continue };
             let (mine, others): (Vec<ConsumerKey>, Vec<ConsumerKey>) = q
                 .blocked
                 .drain(..)
