@@ -36,17 +36,23 @@ pub fn sidebar(p: &SidebarProps) -> Html {
             </li>
         }
     });
-    let examples = mqplay_core::catalog::EXAMPLE_FILES.iter().filter_map(|(id, text)| {
-        let title = mqplay_core::Scenario::from_json(text).ok()?.title?;
+    // Parsed once per page: the titles do not change.
+    let titles = use_memo((), |_| {
+        mqplay_core::catalog::EXAMPLE_FILES
+            .iter()
+            .filter_map(|(id, text)| Some((*id, *text, mqplay_core::Scenario::from_json(text).ok()?.title?)))
+            .collect::<Vec<_>>()
+    });
+    let examples = titles.iter().map(|(id, text, title)| {
         let on = p.on.clone();
         let text = text.to_string();
-        Some(html! {
+        html! {
             <li>
                 <button class="example-link" id={format!("example-{id}")} onclick={Callback::from(move |_| on.emit(Msg::Import(text.clone())))}>
-                    { pick(lang, &title).to_string() }
+                    { pick(lang, title).to_string() }
                 </button>
             </li>
-        })
+        }
     });
     let on = p.on.clone();
     let free = Callback::from(move |_| on.emit(Msg::FreePlay));
