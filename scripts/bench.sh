@@ -5,6 +5,7 @@
 #     latency p50/p99 over 1 000 random seeks, checkpoints, peak heap bytes, natively and in wasm
 #     (wasm32-wasip1 under Node's WASI);
 #   - a RabbitMQ script at the document limit (rabbit_bench): copies/s, seek p50/p99, peak heap;
+#   - 10^6 timer tasks on each wheel design (delay_bench): tasks/s, seek p50/p99, peak heap;
 #   - the costliest document validation admits, run to its end (wall time against the budget);
 #   - the ratios the Kernel 2 issue sets targets for: simulator records/s over bare-loop events/s
 #     (>= 0.35), and wasm over native records/s (>= 0.5);
@@ -54,6 +55,10 @@ if [ -n "$wasm" ]; then
   native cargo build -q --profile speed -p mqplay-core --example rabbit_bench --target wasm32-wasip1
   echo "wasm:   $(median copies_per_second run_wasm rabbit_bench)"
 fi
+echo "== timer lab: 10^6 tasks on Kafka's wheel and on Netty's, 200 seeks (run once each)"
+native cargo build -q --profile speed -p mqplay-core --example delay_bench
+echo "native hierarchical: $(run_native delay_bench)"
+echo "native simple:       $(run_native delay_bench 1000000 simple)"
 echo "== the costliest valid document (bench worst: the budget's worst case, run once)"
 echo "native: $(run_native bench worst)"
 [ -n "$wasm" ] && echo "wasm:   $(run_wasm bench worst)"

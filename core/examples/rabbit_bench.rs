@@ -12,6 +12,8 @@ use mqplay_core::{Scenario, Sim};
 
 #[path = "../tests/support/counting_alloc.rs"]
 mod counting_alloc;
+#[path = "../tests/support/seek_timing.rs"]
+mod seek_timing;
 use counting_alloc::{Counting, PEAK};
 
 #[global_allocator]
@@ -68,19 +70,7 @@ fn main() {
     let summary = mqplay_core::summary::Summary::of(&sim);
     let ledger = summary.rabbitmq.as_ref().map(|r| r.ledger).unwrap_or_default();
     let steps = sim.steps();
-    let mut seeks = Vec::new();
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for _ in 0..200 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        let target = x % steps.max(1);
-        let t = Instant::now();
-        sim.seek(target);
-        seeks.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    seeks.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| seeks[((seeks.len() as f64 - 1.0) * p) as usize];
+    let (p50, p99) = seek_timing::seek_p50_p99_ms(&mut sim, 200);
     println!(
         "{{\"messages\":{messages},\"copies\":{},\"events\":{steps},\"work_units\":{},\"entries\":{},\"wall_ms\":{:.1},\"copies_per_second\":{:.0},\"seek_p50_ms\":{:.2},\"seek_p99_ms\":{:.2},\"peak_heap_bytes\":{},\"conservation\":{:?}}}",
         ledger.enqueued,
@@ -88,8 +78,8 @@ fn main() {
         summary.trace_entries,
         wall * 1000.0,
         ledger.enqueued as f64 / wall,
-        pct(0.5),
-        pct(0.99),
+        p50,
+        p99,
         PEAK.load(Ordering::Relaxed),
         summary.rabbitmq.map(|r| r.conservation).unwrap_or_default(),
     );

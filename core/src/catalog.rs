@@ -79,6 +79,7 @@ fn fallback_scenario() -> Scenario {
         network: Default::default(),
         faults: Vec::new(),
         rabbitmq: None,
+        delay: None,
         kafka: Some(crate::kafka::spec::KafkaSpec {
             brokers: 1,
             topics: alloc::vec![crate::kafka::spec::TopicSpec {

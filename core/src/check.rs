@@ -3,6 +3,7 @@
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
+use crate::delay;
 use crate::kafka;
 use crate::rabbit;
 use crate::scenario::Text;
@@ -20,6 +21,7 @@ pub struct Verdict {
 pub enum Check {
     Kafka(kafka::check::Check),     // system: kafka
     Rabbitmq(rabbit::check::Check), // system: rabbitmq
+    Delay(delay::check::Check),     // system: delay
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +29,7 @@ pub enum Check {
 pub enum Measure {
     Kafka(kafka::check::Measure),     // system: kafka
     Rabbitmq(rabbit::check::Measure), // system: rabbitmq
+    Delay(delay::check::Measure),     // system: delay
 }
 
 fn missing(system: &str) -> Verdict {
@@ -75,11 +78,18 @@ pub fn with_rabbit<R>(sim: &Sim, f: impl FnOnce(&rabbit::check::Read<'_>) -> R) 
     }))
 }
 
+/// Calls `f` with a reader over the timer lab, if the scenario has one.
+pub fn with_delay<R>(sim: &Sim, f: impl FnOnce(&delay::check::Read<'_>) -> R) -> Option<R> {
+    let view = sim.delay()?.view(sim.now_ms());
+    Some(f(&delay::check::Read { view: &view }))
+}
+
 impl Check {
     pub fn evaluate(&self, sim: &Sim) -> Verdict {
         match self {
             Check::Kafka(c) => with_kafka(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("kafka")), // system: kafka
             Check::Rabbitmq(c) => with_rabbit(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("rabbitmq")), // system: rabbitmq
+            Check::Delay(c) => with_delay(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("delay")), // system: delay
         }
     }
 }
@@ -89,6 +99,7 @@ impl Measure {
         match self {
             Measure::Kafka(m) => with_kafka(sim, |r| m.evaluate(r)).flatten(), // system: kafka
             Measure::Rabbitmq(m) => with_rabbit(sim, |r| m.evaluate(r)).flatten(), // system: rabbitmq
+            Measure::Delay(m) => with_delay(sim, |r| m.evaluate(r)).flatten(), // system: delay
         }
     }
 }

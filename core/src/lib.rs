@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod budget;
 pub mod catalog;
 pub mod check;
+pub mod delay;
 pub mod kafka;
 pub mod kernel;
 pub mod lesson;

@@ -140,6 +140,9 @@ impl Sim {
     pub fn rabbit(&self) -> Option<&crate::rabbit::system::Rabbit> {
         self.state.systems.rabbit.as_ref()
     }
+    pub fn delay(&self) -> Option<&crate::delay::system::Delay> {
+        self.state.systems.delay.as_ref()
+    }
     /// Checkpoints held now, for the bench and tests.
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()

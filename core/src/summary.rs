@@ -4,6 +4,7 @@
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
+use crate::delay::summary::DelaySummary;
 use crate::kafka::summary::KafkaSummary;
 use crate::rabbit::summary::RabbitSummary;
 use crate::sim::Sim;
@@ -22,6 +23,8 @@ pub struct Summary {
     pub kafka: Option<KafkaSummary>, // system: kafka
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rabbitmq: Option<RabbitSummary>, // system: rabbitmq
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<DelaySummary>, // system: delay
 }
 
 impl Summary {
@@ -36,6 +39,7 @@ impl Summary {
             halted: v.halted.clone(),
             kafka: v.kafka.as_ref().map(KafkaSummary::of), // system: kafka
             rabbitmq: v.rabbitmq.as_ref().map(RabbitSummary::of), // system: rabbitmq
+            delay: v.delay.as_ref().map(DelaySummary::of), // system: delay
         }
     }
 

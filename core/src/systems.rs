@@ -7,6 +7,7 @@
 #![allow(clippy::single_match)]
 use alloc::string::String;
 
+use crate::delay;
 use crate::kafka;
 use crate::kernel::net::{FaultRule, NodeFault};
 use crate::kernel::trace::{KernelEvent, KernelTold, Lang, TraceEntry, TraceRing};
@@ -26,6 +27,7 @@ pub enum Message {
 pub enum Timer {
     Kafka(kafka::Timer),           // system: kafka
     Rabbit(rabbit::broker::Timer), // system: rabbitmq
+    Delay(delay::system::Timer),   // system: delay
 }
 
 /// A stored trace event: the kernel's own or a system's.
@@ -34,6 +36,7 @@ pub enum Event {
     Kernel(KernelEvent),
     Kafka(kafka::trace::Event),   // system: kafka
     Rabbit(rabbit::trace::Event), // system: rabbitmq
+    Delay(delay::trace::Event),   // system: delay
 }
 
 /// An operation of the scenario: one system's (`{"kafka": {"do": ...}}`) or a node fault.
@@ -44,6 +47,7 @@ pub enum Event {
 pub enum Action {
     Kafka(kafka::spec::Action),     // system: kafka
     Rabbitmq(rabbit::spec::Action), // system: rabbitmq
+    Delay(delay::spec::Action),     // system: delay
     Fault(NodeFault),
 }
 
@@ -56,6 +60,7 @@ pub enum Told {
     Kernel(KernelTold),
     Kafka(kafka::trace::Told),   // system: kafka
     Rabbit(rabbit::trace::Told), // system: rabbitmq
+    Delay(delay::trace::Told),   // system: delay
 }
 
 impl Told {
@@ -64,6 +69,7 @@ impl Told {
             Told::Kernel(t) => t.key(),
             Told::Kafka(t) => t.key(),  // system: kafka
             Told::Rabbit(t) => t.key(), // system: rabbitmq
+            Told::Delay(t) => t.key(),  // system: delay
         }
     }
     pub fn sentence(&self, lang: Lang) -> String {
@@ -71,6 +77,7 @@ impl Told {
             Told::Kernel(t) => t.sentence(lang),
             Told::Kafka(t) => t.sentence(lang),  // system: kafka
             Told::Rabbit(t) => t.sentence(lang), // system: rabbitmq
+            Told::Delay(t) => t.sentence(lang),  // system: delay
         }
     }
     /// The sentence for a learner who has not asked for details: the same fact without member
@@ -80,6 +87,7 @@ impl Told {
             Told::Kernel(_) => None,
             Told::Kafka(t) => t.plain_sentence(lang),  // system: kafka
             Told::Rabbit(t) => t.plain_sentence(lang), // system: rabbitmq
+            Told::Delay(t) => t.plain_sentence(lang),  // system: delay
         };
         plain.unwrap_or_else(|| self.sentence(lang))
     }
@@ -114,6 +122,7 @@ pub type Trace = TraceRing<Event>;
 pub struct Systems {
     pub kafka: Option<kafka::system::Kafka>,    // system: kafka
     pub rabbit: Option<rabbit::system::Rabbit>, // system: rabbitmq
+    pub delay: Option<delay::system::Delay>,    // system: delay
 }
 
 impl Systems {
@@ -125,6 +134,7 @@ impl Systems {
                 .rabbitmq
                 .as_ref()
                 .map(|spec| rabbit::system::Rabbit::new(spec, k)), // system: rabbitmq
+            delay: scenario.delay.as_ref().map(|spec| delay::system::Delay::new(spec, k)), // system: delay
         }
     }
 
@@ -162,6 +172,11 @@ impl Systems {
                     s.fire(k, trace, t); // system: rabbitmq
                 }
             }
+            Timer::Delay(t) => {
+                if let Some(s) = self.delay.as_mut() {
+                    s.fire(k, trace, t); // system: delay
+                }
+            }
         }
     }
 
@@ -188,6 +203,11 @@ impl Systems {
             Action::Rabbitmq(a) => {
                 if let Some(s) = self.rabbit.as_mut() {
                     s.apply(k, trace, a); // system: rabbitmq
+                }
+            }
+            Action::Delay(a) => {
+                if let Some(s) = self.delay.as_mut() {
+                    s.apply(k, trace, a); // system: delay
                 }
             }
             Action::Fault(fault) => {
@@ -247,6 +267,11 @@ impl Systems {
                 }),
             },
             Event::Rabbit(told) => Told::Rabbit((**told).clone()), // system: rabbitmq
+            // system: delay (an entry without its system cannot be made; it would be told with "?" names)
+            Event::Delay(e) => Told::Delay(match self.delay.as_ref() {
+                Some(d) => e.tell(d, entry.at_ms()),
+                None => e.tell(&delay::system::Delay::default(), entry.at_ms()),
+            }),
         }
     }
 }

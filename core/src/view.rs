@@ -5,6 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Serialize;
 
+use crate::delay::view::DelayView;
 use crate::kafka::view::KafkaView;
 use crate::rabbit::view::RabbitView;
 use crate::sim::Sim;
@@ -26,6 +27,7 @@ pub struct SimView {
     pub faults: Vec<FaultView>,
     pub kafka: Option<KafkaView>,     // system: kafka
     pub rabbitmq: Option<RabbitView>, // system: rabbitmq
+    pub delay: Option<DelayView>,     // system: delay
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +81,7 @@ impl Sim {
                 .collect(),
             kafka: self.kafka().map(|k| k.view(&self.scenario().actions)), // system: kafka
             rabbitmq: self.rabbit().map(|r| r.view()),                     // system: rabbitmq
+            delay: self.delay().map(|d| d.view(now)),                      // system: delay
         }
     }
 }

@@ -972,3 +972,54 @@ fn runner_runs_a_valid_scenario_and_ends_with_the_summary() {
     let out = mqplay(&["check", f.path()]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// The timer lab's section and actions: each mistake is named at its field, in both languages,
+/// all at once.
+#[test]
+fn bad_timer_documents_are_refused_at_their_fields() {
+    let doc = r#"{"version": 2, "seed": 1, "duration_ms": 1000,
+      "delay": {"wheels": [
+        {"name": "w", "kind": "hierarchical", "wheel_size": 1},
+        {"name": "w", "kind": "simple", "tick_ms": 0, "start_ms": 5000}]},
+      "actions": [
+        {"at_ms": 1, "delay": {"do": "add", "wheel": "nowhere", "task": "a", "delay_ms": 5}},
+        {"at_ms": 1, "delay": {"do": "add", "wheel": "w", "task": "a", "delay_ms": 99999999999}},
+        {"at_ms": 2, "delay": {"do": "add", "wheel": "w", "task": "a", "delay_ms": 5}},
+        {"at_ms": 3, "delay": {"do": "add_many", "wheel": "w", "prefix": "p", "count": 0, "delay_ms_min": 9, "delay_ms_max": 1}},
+        {"at_ms": 4, "delay": {"do": "cancel", "wheel": "w", "task": "ghost"}}]}"#;
+    let e = errors(doc);
+    for (path, mentions) in [
+        ("delay.wheels[0].wheel_size", "between 2 and"),
+        ("delay.wheels[1].name", "names another wheel"),
+        ("delay.wheels[1].tick_ms", "between 1 and"),
+        ("delay.wheels[1].start_ms", "after duration_ms"),
+        ("actions[0].delay.wheel", "no wheel named `nowhere`"),
+        ("actions[1].delay.delay_ms", "between"),
+        ("actions[2].delay.task", "already a task"),
+        ("actions[3].delay.count", "between 1 and"),
+        ("actions[3].delay.delay_ms_min", "must not exceed"),
+        ("actions[4].delay.task", "no task `ghost`"),
+    ] {
+        assert!(
+            e.iter().any(|x| x.path == path && x.reason.contains(mentions)),
+            "expected `{path}` mentioning `{mentions}` in {e:?}"
+        );
+    }
+    for one in &e {
+        let zh = one.reason_in(mqplay_core::Lang::Zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "no Chinese for `{}`",
+            one.reason
+        );
+    }
+    // Over the task limit: refused at the largest add_many's count.
+    let many: Vec<String> = (0..11)
+        .map(|i| format!(r#"{{"at_ms": 0, "delay": {{"do": "add_many", "wheel": "w", "prefix": "p{i}", "count": 100000, "delay_ms_min": 0, "delay_ms_max": 10}}}}"#))
+        .collect();
+    let doc = format!(
+        r#"{{"version": 2, "seed": 1, "duration_ms": 1000, "delay": {{"wheels": [{{"name": "w", "kind": "hierarchical"}}]}}, "actions": [{}]}}"#,
+        many.join(",")
+    );
+    refused_at(&doc, "actions[0].delay.count", "1100000 timer tasks");
+}

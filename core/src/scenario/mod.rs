@@ -1,5 +1,5 @@
 //! The scenario document: a versioned JSON description of a seed, a duration, the network and its
-//! fault rules, one or more systems (`kafka` now; `rabbitmq`, `rocketmq` next) and the timed
+//! fault rules, one or more systems (`kafka`, `rabbitmq`, the `delay` timer lab; `rocketmq` next) and the timed
 //! actions run on them. Loading yields a fully validated `Scenario` or a list of errors that each
 //! name a JSON path and a reason; it never panics and never half-loads.
 //!
@@ -20,6 +20,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::budget::{self, Cost};
+use crate::delay::spec::{DelaySpec, Validator as DelayValidator};
 use crate::kafka::spec::{KafkaSpec, NodeKind, Validator as KafkaValidator};
 use crate::kernel::net::{FaultRule, NetworkSpec, NodeFault, MAX_FAULT_RULES, MAX_LATENCY_MS};
 use crate::rabbit::spec::{RabbitSpec, Validator as RabbitValidator};
@@ -53,6 +54,9 @@ pub struct Scenario {
     /// An AMQP 0-9-1 script against one RabbitMQ node (`rabbit::spec`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rabbitmq: Option<RabbitSpec>,
+    /// Timing wheels for the timer lab (`delay::spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<DelaySpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<TimedAction>,
 }
@@ -85,20 +89,23 @@ pub struct RawTimedAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rabbitmq: Option<crate::rabbit::spec::Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<crate::delay::spec::Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<NodeFault>,
 }
 
 impl TryFrom<RawTimedAction> for TimedAction {
     type Error = String;
     fn try_from(raw: RawTimedAction) -> Result<TimedAction, String> {
-        let action = match (raw.kafka, raw.rabbitmq, raw.fault) {
-            (Some(k), None, None) => Action::Kafka(k),
-            (None, Some(r), None) => Action::Rabbitmq(r),
-            (None, None, Some(f)) => Action::Fault(f),
-            (None, None, None) => {
-                return Err("an action needs one of `kafka`, `rabbitmq` or `fault` beside `at_ms`".into())
+        let action = match (raw.kafka, raw.rabbitmq, raw.delay, raw.fault) {
+            (Some(k), None, None, None) => Action::Kafka(k),
+            (None, Some(r), None, None) => Action::Rabbitmq(r),
+            (None, None, Some(d), None) => Action::Delay(d),
+            (None, None, None, Some(f)) => Action::Fault(f),
+            (None, None, None, None) => {
+                return Err("an action needs one of `kafka`, `rabbitmq`, `delay` or `fault` beside `at_ms`".into())
             }
-            _ => return Err("an action names exactly one of `kafka`, `rabbitmq` or `fault`".into()),
+            _ => return Err("an action names exactly one of `kafka`, `rabbitmq`, `delay` or `fault`".into()),
         };
         Ok(TimedAction {
             at_ms: raw.at_ms,
@@ -113,11 +120,13 @@ impl From<TimedAction> for RawTimedAction {
             at_ms: t.at_ms,
             kafka: None,
             rabbitmq: None,
+            delay: None,
             fault: None,
         };
         match t.action {
             Action::Kafka(k) => raw.kafka = Some(k),
             Action::Rabbitmq(r) => raw.rabbitmq = Some(r),
+            Action::Delay(d) => raw.delay = Some(d),
             Action::Fault(f) => raw.fault = Some(f),
         }
         raw
@@ -278,9 +287,9 @@ impl Scenario {
         );
         check(
             &mut errors,
-            self.kafka.is_some() || self.rabbitmq.is_some(),
+            self.kafka.is_some() || self.rabbitmq.is_some() || self.delay.is_some(),
             "",
-            "a scenario needs at least one system section: `kafka` or `rabbitmq`".into(),
+            "a scenario needs at least one system section: `kafka`, `rabbitmq` or `delay`".into(),
         );
         let mut kafka = self
             .kafka
@@ -290,6 +299,10 @@ impl Scenario {
             .rabbitmq
             .as_ref()
             .map(|r| RabbitValidator::new(r, "rabbitmq", self.duration_ms, &mut errors));
+        let mut delay = self
+            .delay
+            .as_ref()
+            .map(|d| DelayValidator::new(d, "delay", self.duration_ms, &mut errors));
         check(
             &mut errors,
             self.actions.len() <= MAX_ACTIONS,
@@ -317,9 +330,17 @@ impl Scenario {
                     Some(v) => v.action(&format!("{p}.rabbitmq"), i, action, &mut errors),
                     None => errors.push(err(format!("{p}.rabbitmq"), "the scenario has no `rabbitmq` section")),
                 },
+                Action::Delay(action) => match delay.as_mut() {
+                    Some(v) => v.action(&format!("{p}.delay"), i, a.at_ms, action, &mut errors),
+                    None => errors.push(err(format!("{p}.delay"), "the scenario has no `delay` section")),
+                },
                 Action::Fault(fault) => {
                     let path = format!("{p}.fault.node");
                     match node_kind(kafka.as_ref(), fault.node()) {
+                        None if self.delay.is_some() && kafka.is_none() && self.rabbitmq.is_none() => errors.push(err(
+                            path,
+                            format!("`{}`: timers take no fault actions; cancel a task or add one instead", fault.node()),
+                        )),
                         None if self.rabbitmq.is_some() && kafka.is_none() => errors.push(err(
                             path,
                             format!(
@@ -391,7 +412,7 @@ impl Scenario {
             }
         }
         if errors.is_empty() {
-            self.check_budget(kafka.as_ref(), rabbit.as_ref(), &mut errors);
+            self.check_budget(kafka.as_ref(), rabbit.as_ref(), delay.as_ref(), &mut errors);
         }
         if errors.is_empty() {
             Ok(())
@@ -412,18 +433,28 @@ impl Scenario {
             .rabbitmq
             .as_ref()
             .map(|r| RabbitValidator::new(r, "", self.duration_ms, &mut errors));
+        let mut delay = self
+            .delay
+            .as_ref()
+            .map(|d| DelayValidator::new(d, "", self.duration_ms, &mut errors));
         let mut order: Vec<usize> = (0..self.actions.len()).collect();
         order.sort_by_key(|&i| self.actions[i].at_ms);
         for i in order {
             match (&self.actions[i].action, kafka.as_mut(), rabbit.as_mut()) {
                 (Action::Kafka(a), Some(v), _) => v.action("", i, self.actions[i].at_ms, a, &mut errors),
                 (Action::Rabbitmq(a), _, Some(v)) => v.action("", i, a, &mut errors),
+                (Action::Delay(a), _, _) => {
+                    if let Some(v) = delay.as_mut() {
+                        v.action("", i, self.actions[i].at_ms, a, &mut errors)
+                    }
+                }
                 _ => {}
             }
         }
         errors.is_empty().then(|| {
             let k = kafka.map_or(Cost::default(), |k| k.estimate(self.duration_ms));
             k.plus(rabbit.map_or(Cost::default(), |r| r.estimate()))
+                .plus(delay.map_or(Cost::default(), |d| d.estimate()))
         })
     }
 
@@ -433,6 +464,7 @@ impl Scenario {
         &self,
         kafka: Option<&KafkaValidator<'_>>,
         rabbit: Option<&RabbitValidator>,
+        delay: Option<&DelayValidator>,
         errors: &mut Vec<ScenarioError>,
     ) {
         let mut cost = Cost::default();
@@ -443,29 +475,54 @@ impl Scenario {
             records += k.records;
             largest = k.largest_produce();
         }
-        if let Some(r) = rabbit {
-            cost = cost.plus(r.estimate());
-            if r.messages() > crate::rabbit::spec::MAX_MESSAGES {
-                let path = r
-                    .largest_publish()
-                    .map(|(i, _)| format!("actions[{i}].rabbitmq.count"))
+        // A system whose count of things exceeds its document limit is refused at its largest
+        // action's `count`; otherwise its largest action may be the one to shrink.
+        let counted = [
+            rabbit.map(|r| {
+                let why = format!(
+                    "the script publishes {} messages in all; the limit is {}",
+                    r.messages(),
+                    crate::rabbit::spec::MAX_MESSAGES
+                );
+                (
+                    r.estimate(),
+                    r.messages() > crate::rabbit::spec::MAX_MESSAGES,
+                    why,
+                    r.largest_publish(),
+                    "rabbitmq",
+                )
+            }),
+            delay.map(|d| {
+                let why = format!(
+                    "the scenario adds {} timer tasks in all; the limit is {}",
+                    d.tasks(),
+                    crate::delay::spec::MAX_TASKS
+                );
+                (
+                    d.estimate(),
+                    d.tasks() > crate::delay::spec::MAX_TASKS,
+                    why,
+                    d.largest_add(),
+                    "delay",
+                )
+            }),
+        ];
+        for (estimate, over, why, system_largest, key) in counted.into_iter().flatten() {
+            cost = cost.plus(estimate);
+            if over {
+                let path = system_largest
+                    .map(|(i, _)| format!("actions[{i}].{key}.count"))
                     .unwrap_or_else(|| "actions".into());
-                errors.push(err(
-                    path,
-                    format!(
-                        "the script publishes {} messages in all; the limit is {}",
-                        r.messages(),
-                        crate::rabbit::spec::MAX_MESSAGES
-                    ),
-                ));
+                errors.push(err(path, why));
                 return;
             }
-            if largest.is_none_or(|(_, n)| r.largest_publish().is_some_and(|(_, m)| m > n)) {
-                largest = r.largest_publish().or(largest);
+            if largest.is_none_or(|(_, n)| system_largest.is_some_and(|(_, m)| m > n)) {
+                largest = system_largest.or(largest);
             }
         }
         let count_path = |(i, _): (usize, u64)| match &self.actions[i].action {
             Action::Rabbitmq(_) => format!("actions[{i}].rabbitmq.count"),
+            Action::Delay(_) => format!("actions[{i}].delay.count"),
             _ => format!("actions[{i}].kafka.count"),
         };
         if records > budget::MAX_RECORDS {

@@ -121,6 +121,7 @@ impl Scenario {
             faults: Vec::new(),
             kafka: Some(self.kafka),
             rabbitmq: None,
+            delay: None,
             actions,
         };
         (scenario, origins)

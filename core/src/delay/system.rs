@@ -1,0 +1,494 @@
+//! The timer lab as the kernel sees it: a node per wheel (named as the scenario names it), the
+//! tasks in an arena, and kernel timers standing for the threads that drive the wheels — Kafka's
+//! reaper wakes when the delay queue's first bucket is due, Netty's worker at the end of each tick
+//! that has work. At one instant the scenario's actions come first, then the threads.
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::hashed::HashedWheel;
+use super::spec::{Action, DelaySpec, WheelKind, ADD_SLICE};
+use super::trace::{Event, TaskTold};
+use super::wheel::HierarchicalWheel;
+use super::{TaskId, SYSTEM};
+use crate::kernel::chunked::ChunkVec;
+use crate::kernel::time::Instant;
+use crate::kernel::NodeId;
+use crate::systems::{Event as SimEvent, SimKernel as K, Timer as SimTimer, Trace as Ring};
+
+/// Tasks whose outcome is kept one by one (named tasks always): the rest are counted.
+pub const TRACKED_TASKS: u32 = 256;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timer {
+    /// Kafka's reaper wakes: the delay queue's first bucket is due.
+    Reap { wheel: u8 },
+    /// Netty's worker ends tick `tick`.
+    Tick { wheel: u8, tick: u64 },
+    /// The next slice of an `add_many`.
+    AddSlice { many: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Label {
+    Named(u32),
+    Many { many: u32, ordinal: u32 },
+}
+
+/// What never changes once a task is added (24 bytes, in a shared arena).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskInfo {
+    pub label: Label,
+    pub wheel: u8,
+    pub added_at_ms: u64,
+    /// `delayMs + now` (Kafka's `expirationMs`); for Netty the deadline is this minus `startTime`.
+    pub expiration_ms: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Waiting,
+    Ran { at_ms: u64 },
+    Cancelled { at_ms: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tracked {
+    pub outcome: Outcome,
+    /// Re-insertions (Kafka) or rounds passed (Netty).
+    pub moves: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum Engine {
+    Hierarchical(HierarchicalWheel),
+    Simple(HashedWheel),
+}
+
+#[derive(Debug, Clone)]
+pub struct WheelState {
+    pub name: String,
+    pub kind: WheelKind,
+    pub configured_size: u32,
+    pub start_ms: u64,
+    pub node: NodeId,
+    pub engine: Engine,
+    /// When the driving thread is next woken (a kernel timer is set for it).
+    armed: Option<u64>,
+    pub stats: Stats,
+}
+
+/// Counts over every task of a wheel, whatever is tracked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub added: u64,
+    pub ran: u64,
+    pub cancelled: u64,
+    pub moves: u64,
+    /// Times the driving thread woke with work (Kafka: reaper polls that got a bucket; Netty:
+    /// busy ticks).
+    pub wakeups: u64,
+    /// Run time minus expiration, smallest and largest.
+    pub earliest_offset_ms: Option<i64>,
+    pub latest_offset_ms: Option<i64>,
+    /// Runs outside the wheel's promise (Kafka: at most one tick early, never late; Netty: never
+    /// early, at most one tick late), with the first one.
+    pub outside_bound: u64,
+    #[serde(skip)]
+    pub first_outside: Option<TaskId>,
+}
+
+#[derive(Debug, Clone)]
+struct Many {
+    wheel: u8,
+    prefix: Rc<str>,
+    count: u32,
+    added: u32,
+    min_ms: i64,
+    max_ms: i64,
+    at_ms: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Delay {
+    pub wheels: Vec<WheelState>,
+    tasks: ChunkVec<TaskInfo>,
+    names: Vec<Rc<str>>,
+    by_name: BTreeMap<(u8, Rc<str>), TaskId>,
+    many: Vec<Many>,
+    pub tracked: BTreeMap<TaskId, Tracked>,
+}
+
+impl Delay {
+    pub fn new(spec: &DelaySpec, k: &mut K) -> Delay {
+        let wheels = spec
+            .wheels
+            .iter()
+            .enumerate()
+            .map(|(i, w)| WheelState {
+                name: w.name.clone(),
+                kind: w.kind,
+                configured_size: w.wheel_size(),
+                start_ms: w.start_ms,
+                node: k.add_node(SYSTEM, w.name.clone()),
+                engine: match w.kind {
+                    WheelKind::Hierarchical => {
+                        Engine::Hierarchical(HierarchicalWheel::new(i as u8, w.tick_ms(), w.wheel_size(), w.start_ms))
+                    }
+                    WheelKind::Simple => Engine::Simple(HashedWheel::new(i as u8, w.tick_ms(), w.wheel_size())),
+                },
+                armed: None,
+                stats: Stats::default(),
+            })
+            .collect();
+        Delay {
+            wheels,
+            tasks: ChunkVec::new(),
+            names: Vec::new(),
+            by_name: BTreeMap::new(),
+            many: Vec::new(),
+            tracked: BTreeMap::new(),
+        }
+    }
+
+    pub fn task(&self, t: TaskId) -> TaskInfo {
+        self.tasks.get(t as usize).copied().unwrap_or(TaskInfo {
+            label: Label::Named(0),
+            wheel: 0,
+            added_at_ms: 0,
+            expiration_ms: 0,
+        })
+    }
+    pub fn task_count(&self) -> usize {
+        self.tasks.len()
+    }
+    pub fn task_wheel(&self, t: TaskId) -> u8 {
+        self.task(t).wheel
+    }
+    pub fn task_name(&self, t: TaskId) -> String {
+        match self.task(t).label {
+            Label::Named(i) => self
+                .names
+                .get(i as usize)
+                .map_or_else(String::new, |n| String::from(&**n)),
+            Label::Many { many, ordinal } => {
+                alloc::format!("{}-{ordinal}", self.many.get(many as usize).map_or("?", |m| &*m.prefix))
+            }
+        }
+    }
+    pub fn task_told(&self, t: TaskId) -> TaskTold {
+        let info = self.task(t);
+        TaskTold {
+            wheel: self.wheel_name(info.wheel),
+            task: self.task_name(t),
+            added_at_ms: info.added_at_ms,
+            delay_ms: info.expiration_ms - info.added_at_ms as i64,
+            expiration_ms: info.expiration_ms,
+        }
+    }
+    pub fn wheel_name(&self, w: u8) -> String {
+        self.wheels
+            .get(w as usize)
+            .map_or_else(|| "?".into(), |w| w.name.clone())
+    }
+    /// A level's tick and bucket count.
+    pub fn level_shape(&self, w: u8, level: u8) -> (u64, u32) {
+        match self.wheels.get(w as usize).map(|w| &w.engine) {
+            Some(Engine::Hierarchical(h)) => (h.levels.get(level as usize).map_or(1, |l| l.tick_ms), h.wheel_size),
+            Some(Engine::Simple(s)) => (s.tick_ms, s.wheel_len),
+            None => (1, 1),
+        }
+    }
+    /// A level's tick and the expiration of the bucket a task with `expiration_ms` has there.
+    pub fn level_of(&self, w: u8, level: u8, _bucket: u16, expiration_ms: i64) -> (u64, i64) {
+        let (tick, _) = self.level_shape(w, level);
+        (tick, expiration_ms.max(0) / tick as i64 * tick as i64)
+    }
+    pub fn is_simple(&self, w: u8) -> bool {
+        self.wheels.get(w as usize).is_some_and(|w| w.kind == WheelKind::Simple)
+    }
+    pub fn hashed_start(&self, w: u8) -> u64 {
+        match self.wheels.get(w as usize).map(|w| &w.engine) {
+            Some(Engine::Simple(s)) => s.start_ms.unwrap_or(0),
+            _ => 0,
+        }
+    }
+    /// Netty's `deadline` (from `startTime`), or Kafka's expiration.
+    pub fn deadline_of(&self, t: TaskId) -> i64 {
+        let info = self.task(t);
+        info.expiration_ms - self.hashed_start(info.wheel) as i64
+    }
+    pub fn outcome(&self, t: TaskId) -> Option<Tracked> {
+        self.tracked.get(&t).copied()
+    }
+
+    pub fn apply(&mut self, k: &mut K, trace: &mut Ring, action: &Action) {
+        let now = k.now().ms();
+        match action {
+            Action::Add { wheel, task, delay_ms } => {
+                let Some(w) = self.wheel_index(wheel) else {
+                    return;
+                };
+                let name: Rc<str> = Rc::from(task.as_str());
+                self.names.push(name.clone());
+                let label = Label::Named((self.names.len() - 1) as u32);
+                let id = self.push_task(label, w, now, *delay_ms);
+                self.by_name.insert((w, name), id);
+                self.tracked.insert(
+                    id,
+                    Tracked {
+                        outcome: Outcome::Waiting,
+                        moves: 0,
+                    },
+                );
+                let mut out = Vec::new();
+                self.add_to_wheel(w, id, now, &mut out);
+                self.emit(k, trace, w, out);
+            }
+            Action::AddMany {
+                wheel,
+                prefix,
+                count,
+                delay_ms_min,
+                delay_ms_max,
+            } => {
+                let Some(w) = self.wheel_index(wheel) else {
+                    return;
+                };
+                self.many.push(Many {
+                    wheel: w,
+                    prefix: Rc::from(prefix.as_str()),
+                    count: *count,
+                    added: 0,
+                    min_ms: *delay_ms_min,
+                    max_ms: *delay_ms_max,
+                    at_ms: now,
+                });
+                self.add_slice(k, trace, (self.many.len() - 1) as u32);
+            }
+            Action::Cancel { wheel, task } => {
+                let Some(w) = self.wheel_index(wheel) else {
+                    return;
+                };
+                let Some(&id) = self.by_name.get(&(w, Rc::from(task.as_str()))) else {
+                    return;
+                };
+                let waiting = self.tracked.get(&id).is_some_and(|t| t.outcome == Outcome::Waiting);
+                let expiration = self.task(id).expiration_ms;
+                let event = match &mut self.wheels[w as usize].engine {
+                    _ if !waiting => Event::CancelTooLate { task: id },
+                    Engine::Hierarchical(h) => Event::Cancelled {
+                        task: id,
+                        left: h.cancel(id, expiration),
+                    },
+                    Engine::Simple(s) => {
+                        s.cancel(id, false);
+                        Event::Cancelled { task: id, left: None }
+                    }
+                };
+                if let Event::Cancelled { .. } = event {
+                    self.wheels[w as usize].stats.cancelled += 1;
+                    if let Some(t) = self.tracked.get_mut(&id) {
+                        t.outcome = Outcome::Cancelled { at_ms: now };
+                    }
+                }
+                self.emit(k, trace, w, alloc::vec![event]);
+            }
+        }
+    }
+
+    fn wheel_index(&self, name: &str) -> Option<u8> {
+        self.wheels.iter().position(|w| w.name == name).map(|i| i as u8)
+    }
+
+    fn push_task(&mut self, label: Label, w: u8, now: u64, delay_ms: i64) -> TaskId {
+        let id = self.tasks.len() as TaskId;
+        self.tasks.push(TaskInfo {
+            label,
+            wheel: w,
+            added_at_ms: now,
+            expiration_ms: now as i64 + delay_ms,
+        });
+        self.wheels[w as usize].stats.added += 1;
+        if id < TRACKED_TASKS {
+            self.tracked.entry(id).or_insert(Tracked {
+                outcome: Outcome::Waiting,
+                moves: 0,
+            });
+        }
+        id
+    }
+
+    fn add_to_wheel(&mut self, w: u8, id: TaskId, now: u64, out: &mut Vec<Event>) {
+        let expiration = self.task(id).expiration_ms;
+        match &mut self.wheels[w as usize].engine {
+            Engine::Hierarchical(h) => h.add(id, expiration, false, out),
+            Engine::Simple(s) => s.new_timeout(id, now, out),
+        }
+    }
+
+    /// True while the wheel's reaper is mid-flush (it holds `SystemTimer`'s write lock).
+    fn locked(&self, w: u8) -> bool {
+        matches!(&self.wheels[w as usize].engine, Engine::Hierarchical(h) if h.flushing.is_some())
+    }
+
+    fn add_slice(&mut self, k: &mut K, trace: &mut Ring, many: u32) {
+        let Some(m) = self.many.get(many as usize).cloned() else {
+            return;
+        };
+        if self.locked(m.wheel) {
+            // `SystemTimer.add` waits for the read lock: try again after the flush's next slice.
+            let node = self.wheels[m.wheel as usize].node;
+            k.timer(node, k.now(), SimTimer::Delay(Timer::AddSlice { many }));
+            return;
+        }
+        let now = k.now().ms();
+        let n = (m.count - m.added).min(ADD_SLICE);
+        let mut out = Vec::new();
+        let span = (m.max_ms - m.min_ms) as u64;
+        for i in 0..n {
+            let delay = m.min_ms + k.rng.below(span + 1) as i64;
+            let id = self.push_task(
+                Label::Many {
+                    many,
+                    ordinal: m.added + i,
+                },
+                m.wheel,
+                m.at_ms,
+                delay,
+            );
+            self.add_to_wheel(m.wheel, id, now, &mut out);
+        }
+        self.many[many as usize].added += n;
+        self.emit(k, trace, m.wheel, out);
+        if self.many[many as usize].added < m.count {
+            let node = self.wheels[m.wheel as usize].node;
+            k.timer(node, k.now(), SimTimer::Delay(Timer::AddSlice { many }));
+        }
+    }
+
+    pub fn fire(&mut self, k: &mut K, trace: &mut Ring, timer: Timer) {
+        let now = k.now().ms();
+        match timer {
+            Timer::AddSlice { many } => self.add_slice(k, trace, many),
+            Timer::Reap { wheel } => {
+                let ws = &mut self.wheels[wheel as usize];
+                if ws.armed == Some(now) {
+                    ws.armed = None;
+                }
+                let tasks = &self.tasks;
+                let expiration_of = |t: TaskId| tasks.get(t as usize).map_or(0, |i| i.expiration_ms);
+                let mut out = Vec::new();
+                let mut more = false;
+                if let Engine::Hierarchical(h) = &mut ws.engine {
+                    let continuing = h.flushing.is_some();
+                    if h.reap(now, &expiration_of, &mut out) > 0 && !continuing {
+                        ws.stats.wakeups += 1;
+                    }
+                    more = h.flushing.is_some();
+                }
+                if more {
+                    // The rest of this flush, at the same instant, in the next step.
+                    ws.armed = Some(now);
+                    let node = ws.node;
+                    k.timer(node, k.now(), SimTimer::Delay(Timer::Reap { wheel }));
+                }
+                self.emit(k, trace, wheel, out);
+            }
+            Timer::Tick { wheel, tick } => {
+                let ws = &mut self.wheels[wheel as usize];
+                if ws.armed != Some(now) {
+                    return;
+                }
+                ws.armed = None;
+                let start = match &ws.engine {
+                    Engine::Simple(s) => s.start_ms.unwrap_or(0) as i64,
+                    Engine::Hierarchical(_) => 0,
+                };
+                let tasks = &self.tasks;
+                let deadline_of = |t: TaskId| tasks.get(t as usize).map_or(0, |i| i.expiration_ms - start);
+                let mut out = Vec::new();
+                if let Engine::Simple(s) = &mut ws.engine {
+                    s.process_tick(tick, &deadline_of, &mut out);
+                    ws.stats.wakeups += 1;
+                }
+                self.emit(k, trace, wheel, out);
+            }
+        }
+    }
+
+    /// Records `out` on the wheel's node, keeps the counts, and wakes the driving thread when
+    /// its next work is earlier than planned.
+    fn emit(&mut self, k: &mut K, trace: &mut Ring, w: u8, out: Vec<Event>) {
+        let now = k.now().ms();
+        let node = self.wheels[w as usize].node;
+        for e in out {
+            match e {
+                Event::Ran { task, .. } => self.ran(w, task, now),
+                Event::Placed {
+                    task, reinsert: true, ..
+                }
+                | Event::RoundPassed { task, .. } => {
+                    self.wheels[w as usize].stats.moves += 1;
+                    if let Some(t) = self.tracked.get_mut(&task) {
+                        t.moves += 1;
+                    }
+                }
+                _ => {}
+            }
+            k.record(trace, node, SimEvent::Delay(e));
+        }
+        let ws = &mut self.wheels[w as usize];
+        let next = match &ws.engine {
+            Engine::Hierarchical(h) => h.next_expiration().map(|e| (e.max(now), None)),
+            Engine::Simple(s) => s
+                .next_busy_tick(s.tick_at(now))
+                .map(|tick| (s.tick_end_ms(tick), Some(tick))),
+        };
+        if let Some((at, tick)) = next {
+            if ws.armed.is_none_or(|armed| at < armed) {
+                ws.armed = Some(at);
+                let timer = match tick {
+                    None => Timer::Reap { wheel: w },
+                    Some(tick) => Timer::Tick { wheel: w, tick },
+                };
+                k.timer(ws.node, Instant(at), SimTimer::Delay(timer));
+            }
+        }
+    }
+
+    fn ran(&mut self, w: u8, task: TaskId, now: u64) {
+        let info = self.task(task);
+        let offset = now as i64 - info.expiration_ms;
+        let ws = &mut self.wheels[w as usize];
+        let tick = match &ws.engine {
+            Engine::Hierarchical(h) => h.levels[0].tick_ms as i64,
+            Engine::Simple(s) => s.tick_ms as i64,
+        };
+        // The promise each design makes: Kafka runs a task when its bucket (its expiration
+        // rounded down to a tick) is due, or at once if that has passed; Netty at the end of the
+        // tick holding its deadline.
+        let within = match ws.kind {
+            WheelKind::Hierarchical => {
+                let due = info.expiration_ms - info.expiration_ms.rem_euclid(tick);
+                now as i64 == due.max(info.added_at_ms as i64)
+            }
+            WheelKind::Simple => {
+                let since = now as i64 - info.expiration_ms.max(info.added_at_ms as i64);
+                offset > 0 && since <= tick
+            }
+        };
+        let s = &mut ws.stats;
+        s.ran += 1;
+        s.earliest_offset_ms = Some(s.earliest_offset_ms.map_or(offset, |o| o.min(offset)));
+        s.latest_offset_ms = Some(s.latest_offset_ms.map_or(offset, |o| o.max(offset)));
+        if !within {
+            s.outside_bound += 1;
+            s.first_outside.get_or_insert(task);
+        }
+        if let Some(t) = self.tracked.get_mut(&task) {
+            t.outcome = Outcome::Ran { at_ms: now };
+        }
+    }
+}

@@ -1,0 +1,484 @@
+//! The timer labs' trace entries and their sentences. A stored event holds ids only (a task, a
+//! level, a bucket); names, delays and expirations are read from the system when it is told, so a
+//! run of 10⁶ tasks keeps small entries. The `kind`s name what the upstream class does:
+//! `TimingWheel.add`, `SystemTimer` running a task, the reaper flushing a bucket, Netty's
+//! `newTimeout` and `transferTimeoutsToBuckets`.
+use alloc::format;
+use alloc::string::String;
+use serde::Serialize;
+
+use super::system::Delay;
+use super::TaskId;
+use crate::kernel::trace::Lang;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// `TimingWheel.add` put the task in a bucket; `offered` when the bucket entered the delay
+    /// queue; `reinsert` when it came down from an expired bucket.
+    Placed {
+        task: TaskId,
+        level: u8,
+        bucket: u16,
+        offered: bool,
+        reinsert: bool,
+    },
+    /// The task ran (was handed to the timer's executor).
+    Ran { task: TaskId, reinsert: bool },
+    /// The reaper took a due bucket from the delay queue, advanced the clocks to its expiration
+    /// and flushed it.
+    BucketFlushed {
+        wheel: u8,
+        level: u8,
+        bucket: u16,
+        expiration_ms: u32,
+        tasks: u32,
+    },
+    /// An overflow wheel was created on demand.
+    OverflowCreated { wheel: u8, level: u8, current_ms: u64 },
+    /// `cancel()`: `left` is the level and bucket the task left (Kafka), or none.
+    Cancelled { task: TaskId, left: Option<(u8, u16)> },
+    /// `cancel()` after the task ran: nothing to do.
+    CancelTooLate { task: TaskId },
+    /// Netty: the first `newTimeout` started the worker.
+    WorkerStarted { wheel: u8 },
+    /// Netty: `newTimeout` queued the timeout for the next tick.
+    Queued { task: TaskId },
+    /// Netty: the worker processed a tick that had work.
+    Tick { wheel: u8, tick: u32, bucket: u16 },
+    /// Netty: a queued timeout moved to its bucket with its round count.
+    Transferred { task: TaskId, bucket: u16, rounds: i32 },
+    /// Netty: the pointer passed a timeout that has rounds left.
+    RoundPassed { task: TaskId, rounds_left: u32 },
+}
+
+impl Event {
+    /// The entry told; `at_ms` is when it was made.
+    pub fn tell(&self, d: &Delay, at_ms: u64) -> Told {
+        let task = |t: TaskId| d.task_told(t);
+        match *self {
+            Event::Placed {
+                task: t,
+                level,
+                bucket,
+                offered,
+                reinsert,
+            } => {
+                let (tick_ms, bucket_expiration_ms) =
+                    d.level_of(d.task_wheel(t), level, bucket, d.task(t).expiration_ms);
+                Told::Placed {
+                    task: task(t),
+                    level,
+                    level_tick_ms: tick_ms,
+                    wheel_size: d.level_shape(d.task_wheel(t), level).1,
+                    bucket,
+                    bucket_expiration_ms,
+                    offered,
+                    reinsert,
+                }
+            }
+            Event::Ran { task: t, reinsert } => Told::Ran {
+                simple: d.is_simple(d.task_wheel(t)),
+                offset_ms: at_ms as i64 - d.task(t).expiration_ms,
+                task: task(t),
+                at_once: !reinsert,
+            },
+            Event::BucketFlushed {
+                wheel,
+                level,
+                bucket,
+                expiration_ms,
+                tasks,
+            } => Told::BucketExpired {
+                wheel: d.wheel_name(wheel),
+                level,
+                bucket,
+                expiration_ms: u64::from(expiration_ms),
+                tasks,
+            },
+            Event::OverflowCreated {
+                wheel,
+                level,
+                current_ms,
+            } => {
+                let (tick_ms, wheel_size) = d.level_shape(wheel, level);
+                Told::OverflowWheel {
+                    wheel: d.wheel_name(wheel),
+                    level,
+                    tick_ms,
+                    wheel_size,
+                    interval_ms: tick_ms.saturating_mul(u64::from(wheel_size)),
+                    current_ms,
+                }
+            }
+            Event::Cancelled { task: t, left } => Told::Cancelled {
+                task: task(t),
+                level: left.map(|l| l.0),
+                bucket: left.map(|l| l.1),
+            },
+            Event::CancelTooLate { task: t } => Told::CancelTooLate { task: task(t) },
+            Event::WorkerStarted { wheel } => {
+                let (tick_ms, wheel_size) = d.level_shape(wheel, 0);
+                Told::WorkerStarted {
+                    wheel: d.wheel_name(wheel),
+                    tick_ms,
+                    wheel_size,
+                    start_ms: d.hashed_start(wheel),
+                }
+            }
+            Event::Queued { task: t } => Told::NewTimeout {
+                deadline_ms: d.deadline_of(t),
+                task: task(t),
+            },
+            Event::Tick { wheel, tick, bucket } => Told::Tick {
+                wheel: d.wheel_name(wheel),
+                tick,
+                bucket,
+            },
+            Event::Transferred {
+                task: t,
+                bucket,
+                rounds,
+            } => {
+                let (tick_ms, _) = d.level_shape(d.task_wheel(t), 0);
+                Told::Transfer {
+                    calculated: d.deadline_of(t) / tick_ms as i64,
+                    task: task(t),
+                    bucket,
+                    remaining_rounds: rounds,
+                }
+            }
+            Event::RoundPassed { task: t, rounds_left } => Told::Round {
+                task: task(t),
+                remaining_rounds: rounds_left,
+            },
+        }
+    }
+}
+
+/// A task as an entry names it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskTold {
+    pub wheel: String,
+    pub task: String,
+    pub added_at_ms: u64,
+    pub delay_ms: i64,
+    pub expiration_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind")]
+pub enum Told {
+    #[serde(rename = "timing-wheel.add")]
+    Placed {
+        #[serde(flatten)]
+        task: TaskTold,
+        level: u8,
+        level_tick_ms: u64,
+        wheel_size: u32,
+        bucket: u16,
+        bucket_expiration_ms: i64,
+        /// The bucket entered the delay queue (its expiration changed).
+        offered: bool,
+        /// Came down from an expired bucket of a coarser wheel.
+        reinsert: bool,
+    },
+    #[serde(rename = "timer.run")]
+    Ran {
+        #[serde(flatten)]
+        task: TaskTold,
+        /// Already expired when added: run without entering a bucket.
+        at_once: bool,
+        /// Run time minus expiration: negative is early.
+        offset_ms: i64,
+        /// Netty's wheel (the reason differs).
+        #[serde(skip)]
+        simple: bool,
+    },
+    #[serde(rename = "timing-wheel.bucket-expired")]
+    BucketExpired {
+        wheel: String,
+        level: u8,
+        bucket: u16,
+        expiration_ms: u64,
+        tasks: u32,
+    },
+    #[serde(rename = "timing-wheel.overflow-wheel")]
+    OverflowWheel {
+        wheel: String,
+        level: u8,
+        tick_ms: u64,
+        wheel_size: u32,
+        interval_ms: u64,
+        current_ms: u64,
+    },
+    #[serde(rename = "timer.cancel")]
+    Cancelled {
+        #[serde(flatten)]
+        task: TaskTold,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        level: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        bucket: Option<u16>,
+    },
+    #[serde(rename = "timer.cancel-too-late")]
+    CancelTooLate {
+        #[serde(flatten)]
+        task: TaskTold,
+    },
+    #[serde(rename = "hashed-wheel.worker-start")]
+    WorkerStarted {
+        wheel: String,
+        tick_ms: u64,
+        wheel_size: u32,
+        start_ms: u64,
+    },
+    #[serde(rename = "hashed-wheel.new-timeout")]
+    NewTimeout {
+        #[serde(flatten)]
+        task: TaskTold,
+        /// `deadline`, measured from `startTime`.
+        deadline_ms: i64,
+    },
+    #[serde(rename = "hashed-wheel.tick")]
+    Tick { wheel: String, tick: u32, bucket: u16 },
+    #[serde(rename = "hashed-wheel.transfer")]
+    Transfer {
+        #[serde(flatten)]
+        task: TaskTold,
+        /// `deadline / tickDuration`.
+        calculated: i64,
+        bucket: u16,
+        remaining_rounds: i32,
+    },
+    #[serde(rename = "hashed-wheel.round")]
+    Round {
+        #[serde(flatten)]
+        task: TaskTold,
+        remaining_rounds: u32,
+    },
+}
+
+fn signed_ms(ms: i64, lang: Lang) -> String {
+    match (ms, lang) {
+        (0, Lang::En) => "on time".into(),
+        (0, Lang::Zh) => "准时".into(),
+        (m, Lang::En) if m < 0 => format!("{} ms early", -m),
+        (m, Lang::Zh) if m < 0 => format!("提前 {} ms", -m),
+        (m, Lang::En) => format!("{m} ms late"),
+        (m, Lang::Zh) => format!("晚 {m} ms"),
+    }
+}
+
+impl Told {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Told::Placed { reinsert: false, .. } => "timing-wheel.add",
+            Told::Placed { reinsert: true, .. } => "timing-wheel.reinsert",
+            Told::Ran { .. } => "timer.run",
+            Told::BucketExpired { .. } => "timing-wheel.bucket-expired",
+            Told::OverflowWheel { .. } => "timing-wheel.overflow-wheel",
+            Told::Cancelled { .. } => "timer.cancel",
+            Told::CancelTooLate { .. } => "timer.cancel-too-late",
+            Told::WorkerStarted { .. } => "hashed-wheel.worker-start",
+            Told::NewTimeout { .. } => "hashed-wheel.new-timeout",
+            Told::Tick { .. } => "hashed-wheel.tick",
+            Told::Transfer { .. } => "hashed-wheel.transfer",
+            Told::Round { .. } => "hashed-wheel.round",
+        }
+    }
+
+    /// The plain sentence leaves out the bucket arithmetic.
+    pub fn plain_sentence(&self, lang: Lang) -> Option<String> {
+        use Lang::{En, Zh};
+        Some(match (self, lang) {
+            (
+                Told::Placed {
+                    task,
+                    level,
+                    reinsert: false,
+                    ..
+                },
+                En,
+            ) => format!(
+                "{}: task {} (delay {} ms) goes into a bucket of level {level}",
+                task.wheel, task.task, task.delay_ms
+            ),
+            (
+                Told::Placed {
+                    task,
+                    level,
+                    reinsert: false,
+                    ..
+                },
+                Zh,
+            ) => format!(
+                "{}：任务 {}（延迟 {} ms）放进第 {level} 层的一个桶",
+                task.wheel, task.task, task.delay_ms
+            ),
+            (
+                Told::Placed {
+                    task,
+                    level,
+                    reinsert: true,
+                    ..
+                },
+                En,
+            ) => {
+                format!("{}: task {} moves down to level {level}", task.wheel, task.task)
+            }
+            (
+                Told::Placed {
+                    task,
+                    level,
+                    reinsert: true,
+                    ..
+                },
+                Zh,
+            ) => {
+                format!("{}：任务 {} 降到第 {level} 层", task.wheel, task.task)
+            }
+            (Told::Transfer { task, bucket, .. }, En) => {
+                format!("{}: task {} is placed in slot {bucket}", task.wheel, task.task)
+            }
+            (Told::Transfer { task, bucket, .. }, Zh) => {
+                format!("{}：任务 {} 放进第 {bucket} 格", task.wheel, task.task)
+            }
+            _ => return None,
+        })
+    }
+
+    pub fn sentence(&self, lang: Lang) -> String {
+        use Lang::{En, Zh};
+        match (self, lang) {
+            (Told::Placed { task: t, level, level_tick_ms, wheel_size, bucket, bucket_expiration_ms, offered, reinsert }, En) => {
+                let queued = if *offered {
+                    "the bucket enters the delay queue"
+                } else {
+                    "the bucket is already in the delay queue"
+                };
+                let what = if *reinsert {
+                    format!("{} comes down from an expired bucket", t.task)
+                } else {
+                    format!("{} (delay {} ms, expires at {} ms)", t.task, t.delay_ms, t.expiration_ms)
+                };
+                format!(
+                    "{}: TimingWheel.add: {what} → level {level} (tick {level_tick_ms} ms), bucket {bucket} = ⌊{}/{level_tick_ms}⌋ mod {wheel_size}, which expires at {bucket_expiration_ms} ms; {queued}",
+                    t.wheel, t.expiration_ms
+                )
+            }
+            (Told::Placed { task: t, level, level_tick_ms, wheel_size, bucket, bucket_expiration_ms, offered, reinsert }, Zh) => {
+                let queued = if *offered { "该桶进入 DelayQueue" } else { "该桶已在 DelayQueue 中" };
+                let what = if *reinsert {
+                    format!("{} 从到期的桶降下来", t.task)
+                } else {
+                    format!("{}（延迟 {} ms，{} ms 到期）", t.task, t.delay_ms, t.expiration_ms)
+                };
+                format!(
+                    "{}：TimingWheel.add：{what} → 第 {level} 层（tick {level_tick_ms} ms）第 {bucket} 个桶 = ⌊{}/{level_tick_ms}⌋ mod {wheel_size}，桶在 {bucket_expiration_ms} ms 到期；{queued}",
+                    t.wheel, t.expiration_ms
+                )
+            }
+            (Told::Ran { task: t, at_once, offset_ms, simple }, En) => {
+                let why = if *simple {
+                    "the pointer reached its bucket with no rounds left"
+                } else if *at_once {
+                    "already expired when added (expiration before the wheel's current tick ends), so it runs at once"
+                } else {
+                    "its bucket expired"
+                };
+                format!(
+                    "{}: task {} runs, {} (expiration {} ms): {why}",
+                    t.wheel,
+                    t.task,
+                    signed_ms(*offset_ms, En),
+                    t.expiration_ms
+                )
+            }
+            (Told::Ran { task: t, at_once, offset_ms, simple }, Zh) => {
+                let why = if *simple {
+                    "指针走到它的格子且剩余圈数为 0"
+                } else if *at_once {
+                    "加入时已过期（到期时间早于当前 tick 结束），立即执行"
+                } else {
+                    "所在的桶到期"
+                };
+                format!(
+                    "{}：任务 {} 执行，{}（到期 {} ms）：{why}",
+                    t.wheel,
+                    t.task,
+                    signed_ms(*offset_ms, Zh),
+                    t.expiration_ms
+                )
+            }
+            (Told::BucketExpired { wheel, level, bucket, expiration_ms, tasks }, En) => format!(
+                "{wheel}: the reaper takes level {level} bucket {bucket} (expiration {expiration_ms} ms) from the delay queue, moves the clocks to {expiration_ms} ms and re-adds its {tasks} task(s)"
+            ),
+            (Told::BucketExpired { wheel, level, bucket, expiration_ms, tasks }, Zh) => format!(
+                "{wheel}：收割线程从 DelayQueue 取出第 {level} 层第 {bucket} 个桶（到期 {expiration_ms} ms），把时钟推进到 {expiration_ms} ms，重新插入其中 {tasks} 个任务"
+            ),
+            (Told::OverflowWheel { wheel, level, tick_ms, wheel_size, interval_ms, current_ms }, En) => format!(
+                "{wheel}: a task is beyond level {}'s span, so overflow wheel level {level} is created: tick {tick_ms} ms (the lower wheel's interval), {wheel_size} buckets, span {interval_ms} ms, clock at {current_ms} ms",
+                level - 1
+            ),
+            (Told::OverflowWheel { wheel, level, tick_ms, wheel_size, interval_ms, current_ms }, Zh) => format!(
+                "{wheel}：任务超出第 {} 层的范围，按需创建上层时间轮第 {level} 层：tick {tick_ms} ms（即下层的总跨度），{wheel_size} 个桶，跨度 {interval_ms} ms，时钟在 {current_ms} ms",
+                level - 1
+            ),
+            (Told::Cancelled { task: t, level, bucket }, En) => match (level, bucket) {
+                (Some(l), Some(b)) => format!(
+                    "{}: task {} cancelled: removed from level {l} bucket {b}; the bucket stays in the delay queue",
+                    t.wheel, t.task
+                ),
+                _ => format!(
+                    "{}: task {} cancelled: it will be dropped from its bucket on the next tick and never runs",
+                    t.wheel, t.task
+                ),
+            },
+            (Told::Cancelled { task: t, level, bucket }, Zh) => match (level, bucket) {
+                (Some(l), Some(b)) => format!(
+                    "{}：任务 {} 被取消：从第 {l} 层第 {b} 个桶移除；该桶仍留在 DelayQueue 中",
+                    t.wheel, t.task
+                ),
+                _ => format!("{}：任务 {} 被取消：下一个 tick 时从桶里移除，永不执行", t.wheel, t.task),
+            },
+            (Told::CancelTooLate { task: t }, En) => {
+                format!("{}: cancel of {} does nothing: it already ran", t.wheel, t.task)
+            }
+            (Told::CancelTooLate { task: t }, Zh) => format!("{}：取消 {} 无效：它已经执行过了", t.wheel, t.task),
+            (Told::WorkerStarted { wheel, tick_ms, wheel_size, start_ms }, En) => format!(
+                "{wheel}: the first newTimeout starts the worker thread: startTime = {start_ms} ms; {wheel_size} buckets, tick k ends at startTime + (k+1)×{tick_ms} ms"
+            ),
+            (Told::WorkerStarted { wheel, tick_ms, wheel_size, start_ms }, Zh) => format!(
+                "{wheel}：第一次 newTimeout 启动工作线程：startTime = {start_ms} ms；{wheel_size} 个格子，第 k 个 tick 在 startTime + (k+1)×{tick_ms} ms 结束"
+            ),
+            (Told::NewTimeout { task: t, deadline_ms }, En) => format!(
+                "{}: newTimeout({}, {} ms): deadline {deadline_ms} ms after startTime; it waits in the timeouts queue for the next tick",
+                t.wheel, t.task, t.delay_ms
+            ),
+            (Told::NewTimeout { task: t, deadline_ms }, Zh) => format!(
+                "{}：newTimeout({}, {} ms)：deadline 为 startTime 之后 {deadline_ms} ms；先进入 timeouts 队列，等下一个 tick",
+                t.wheel, t.task, t.delay_ms
+            ),
+            (Told::Tick { wheel, tick, bucket }, En) => {
+                format!("{wheel}: tick {tick}: the pointer is at bucket {bucket}")
+            }
+            (Told::Tick { wheel, tick, bucket }, Zh) => format!("{wheel}：第 {tick} 个 tick：指针指向第 {bucket} 格"),
+            (Told::Transfer { task: t, calculated, bucket, remaining_rounds }, En) => format!(
+                "{}: {} moves from the queue to bucket {bucket} (deadline/tick = {calculated}), remainingRounds {remaining_rounds}",
+                t.wheel, t.task
+            ),
+            (Told::Transfer { task: t, calculated, bucket, remaining_rounds }, Zh) => format!(
+                "{}：{} 从队列移到第 {bucket} 格（deadline/tick = {calculated}），remainingRounds = {remaining_rounds}",
+                t.wheel, t.task
+            ),
+            (Told::Round { task: t, remaining_rounds }, En) => format!(
+                "{}: the pointer passes {}: not this revolution, remainingRounds now {remaining_rounds}",
+                t.wheel, t.task
+            ),
+            (Told::Round { task: t, remaining_rounds }, Zh) => format!(
+                "{}：指针经过 {}：还不到这一圈，remainingRounds 减为 {remaining_rounds}",
+                t.wheel, t.task
+            ),
+        }
+    }
+}
