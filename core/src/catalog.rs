@@ -55,6 +55,14 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
         "rabbit-dlx-ttl",
         include_str!("../../tests/golden/rabbit-dlx-ttl.scenario.json"),
     ),
+    (
+        "delay-kafka-purgatory",
+        include_str!("../../tests/golden/delay-kafka-purgatory.scenario.json"),
+    ),
+    (
+        "delay-coarse-tick",
+        include_str!("../../tests/golden/delay-coarse-tick.scenario.json"),
+    ),
 ];
 
 /// The examples that load, with their ids (a broken file is caught by the catalog test).

@@ -309,7 +309,10 @@ pub fn t(lang: Lang, key: &'static str) -> &'static str {
 
 /// The shell's strings, then each system's own.
 fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    STRINGS.iter().chain(crate::rabbit::strings::STRINGS) // system: rabbitmq
+    STRINGS
+        .iter()
+        .chain(crate::rabbit::strings::STRINGS) // system: rabbitmq
+        .chain(crate::delay::strings::STRINGS) // system: delay
 }
 
 /// A string with one `{}` filled in (word order differs between the languages).
@@ -431,6 +434,9 @@ mod tests {
             include_str!("rabbit/mod.rs"),
             include_str!("rabbit/tester.rs"),
             include_str!("rabbit/code_view.rs"),
+            include_str!("delay/actions.rs"),
+            include_str!("delay/dial.rs"),
+            include_str!("delay/mod.rs"),
             include_str!("state.rs"),
         ];
         let mut missing = Vec::new();

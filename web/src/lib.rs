@@ -1,6 +1,7 @@
 //! mqplay-web: the playground page. One store (`state`) owns the simulation from `mqplay_core`;
 //! components render plain view data and send messages. See `ARCHITECTURE.md`.
 pub mod browser;
+pub mod delay;
 pub mod i18n;
 pub mod kafka;
 pub mod rabbit;

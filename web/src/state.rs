@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use mqplay_core::delay::view::DelayView;
 use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::lesson::Lesson;
 use mqplay_core::rabbit::view::RabbitView;
@@ -126,6 +127,7 @@ pub enum Msg {
     /// A system's control was used.
     Kafka(crate::kafka::Intent),
     Rabbit(crate::rabbit::Intent),
+    Delay(crate::delay::Intent),
     /// Continue the current job by one frame of work.
     Work,
     /// Stop the current job where it is.
@@ -156,6 +158,7 @@ pub struct Store {
     pub view: Rc<SimView>,
     pub kafka: Option<Rc<KafkaView>>,
     pub rabbit: Option<Rc<RabbitView>>,
+    pub delay: Option<Rc<DelayView>>,
     /// The pattern tester's last answer.
     pub rabbit_trial: Option<Rc<mqplay_core::rabbit::explain::RouteTrial>>,
     /// Key colours, learned in the order keys appear (stable while the page is open).
@@ -211,6 +214,7 @@ impl Store {
             view: Rc::default(),
             kafka: None,
             rabbit: None,
+            delay: None,
             rabbit_trial: None,
             palette: Rc::default(),
             log: Rc::default(),
@@ -320,6 +324,11 @@ impl Store {
         match (view.rabbitmq.take(), &self.rabbit) {
             (Some(new), Some(old)) if **old == new => {}
             (new, _) => self.rabbit = new.map(Rc::new),
+        }
+        // system: delay
+        match (view.delay.take(), &self.delay) {
+            (Some(new), Some(old)) if **old == new => {}
+            (new, _) => self.delay = new.map(Rc::new),
         }
         if let Some(kafka) = &self.kafka {
             // system: kafka
@@ -671,6 +680,16 @@ impl Store {
             Msg::Rabbit(intent) => {
                 self.leave_home();
                 match crate::rabbit::intent(&intent, &self.scenario, self.lang) {
+                    Ok(action) => self.push(action),
+                    Err(errors) => {
+                        self.errors = errors;
+                        self.error_intro = "scn.invalid";
+                    }
+                }
+            }
+            Msg::Delay(intent) => {
+                self.leave_home();
+                match crate::delay::intent(&intent, &self.scenario, self.lang) {
                     Ok(action) => self.push(action),
                     Err(errors) => {
                         self.errors = errors;

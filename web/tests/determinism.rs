@@ -50,3 +50,26 @@ fn rabbit_goldens_match_native_output() {
         assert_eq!(mqplay_core::summary::render(&mut sim, None), expected);
     }
 }
+
+/// The timer-lab goldens (Kafka's and Netty's wheels) give in wasm exactly the native output.
+#[wasm_bindgen_test]
+fn delay_goldens_match_native_output() {
+    let goldens = [
+        (
+            include_str!("../../tests/golden/delay-kafka-timer-test.scenario.json"),
+            include_str!("../../tests/golden/delay-kafka-timer-test.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/delay-kafka-purgatory.scenario.json"),
+            include_str!("../../tests/golden/delay-kafka-purgatory.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/delay-coarse-tick.scenario.json"),
+            include_str!("../../tests/golden/delay-coarse-tick.expected.txt"),
+        ),
+    ];
+    for (scenario, expected) in goldens {
+        let mut sim = Sim::new(mqplay_core::Scenario::from_json(scenario).expect("valid")).expect("runs");
+        assert_eq!(mqplay_core::summary::render(&mut sim, None), expected);
+    }
+}

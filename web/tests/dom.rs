@@ -158,3 +158,22 @@ async fn a_ready_rabbitmq_scenario_draws_its_broker_and_the_tester_answers() {
     .await;
     assert!(m.text(".rq-trial").contains("format=pdf ✓"), "{}", m.text(".rq-trial"));
 }
+
+#[wasm_bindgen_test]
+async fn a_ready_timer_scenario_draws_a_dial_per_wheel_and_the_buckets_fill() {
+    let m = mount().await;
+    m.click("#example-delay-kafka-purgatory");
+    wait_for("the dial", || m.query("svg.dial").is_some()).await;
+    assert_eq!(m.count("svg.dial"), 1);
+    for _ in 0..3 {
+        m.click("#btn-step");
+        TimeoutFuture::new(30).await;
+    }
+    wait_for("three levels", || m.count("#wheel-purgatory g.ring") == 3).await;
+    assert_eq!(m.count("#wheel-purgatory g.bucket"), 3);
+    assert!(
+        m.text("#event-log").contains("overflow wheel"),
+        "{}",
+        m.text("#event-log")
+    );
+}

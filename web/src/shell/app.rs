@@ -229,6 +229,12 @@ pub fn app() -> Html {
                             motion_ms={motion_ms} reduced_motion={*reduced_motion} on={on.clone()} />
                     </section>
                 }
+                if let Some(delay) = store.delay.clone() {
+                    <section class="panel diagram-panel delay-panel" aria-label={t(lang, "dl.title")}>
+                        <crate::delay::dial::Dials view={delay} lang={lang} log={store.log.clone()} fresh_from={store.fresh_from}
+                            reduced_motion={*reduced_motion} />
+                    </section>
+                }
                 <div class="stage-controls">
                     <Controls lang={lang} playing={store.playing} finished={store.view.finished} speed={store.speed}
                         steps={store.steps()} horizon={store.horizon} now_ms={store.view.now_ms} on={on.clone()} />
@@ -254,6 +260,9 @@ pub fn app() -> Html {
                         <crate::rabbit::actions::Actions lang={lang} view={rabbit.clone()} on={on.clone()} />
                         <crate::rabbit::tester::Tester lang={lang} view={rabbit} trial={store.rabbit_trial.clone()} on={on.clone()} />
                         <crate::rabbit::code_view::CodeView lang={lang} scenario={store.scenario.clone()} />
+                    }
+                    if let Some(delay) = store.delay.clone() {
+                        <crate::delay::actions::Actions lang={lang} view={delay} on={on.clone()} />
                     }
                     <Inspector lang={lang} kafka={store.kafka.clone()} rabbit={store.rabbit.clone()} selected={store.selected.clone()}
                         palette={store.palette.clone()} details={store.details} on={on.clone()} />

@@ -1,0 +1,79 @@
+// The timer lab: a shared link opens one dial per wheel (rings for Kafka's levels, one ring for
+// Netty's), buckets fill and empty as the clock moves, a task added from the controls lands in
+// its bucket and is told in the classes' terms, a cancel strikes it out; both languages; axe.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, logRow, linkTo, readJson, shot } from '../fixtures.mjs';
+
+const purgatory = readJson('tests/golden/delay-kafka-purgatory.scenario.json');
+const coarse = readJson('tests/golden/delay-coarse-tick.scenario.json');
+
+async function openLab(page, doc, step) {
+  await page.goto(linkTo(doc, step));
+  await page.locator('svg.dial').first().waitFor({ timeout: 20_000 });
+}
+
+test('a link shows Kafka wheel levels as rings with their buckets and the delay queue', async ({ page }) => {
+  await openLab(page, purgatory, 3);
+  const wheel = page.locator('#wheel-purgatory');
+  // produce-1 on level 0, fetch-1 on the 20 ms level, join-1 on the 400 ms level.
+  await expect(wheel.locator('g.ring')).toHaveCount(3);
+  await expect(wheel.locator('g.bucket')).toHaveCount(3);
+  await expect(wheel).toContainText('15 ms · 20 ms · 400 ms');
+  await expect(logRow(page, 'overflow wheel level 2 is created')).toBeVisible();
+  await page.screenshot({ path: shot('delay-purgatory.png'), fullPage: true });
+});
+
+test('a cascade re-inserts a task ring by ring until it runs, and the table says when', async ({ page }) => {
+  await openLab(page, purgatory, 14);
+  await expect(logRow(page, 'join-1 comes down from an expired bucket → level 1')).toBeVisible();
+  await expect(page.locator('#wheel-purgatory g.bucket.lit')).not.toHaveCount(0);
+  await page.click('#btn-step');
+  await expect(logRow(page, 'join-1 comes down from an expired bucket → level 0')).toBeVisible();
+  await page.click('#btn-step');
+  await expect(logRow(page, 'task join-1 runs, on time')).toBeVisible();
+  await expect(page.locator('tr.task-row.ran', { hasText: 'purgatory/join-1' })).toContainText('450');
+});
+
+test('a task added from the controls is placed, runs, and a cancel strikes another out', async ({ page }) => {
+  await openLab(page, coarse, 2);
+  await page.selectOption('#dl-wheel', 'kafka-coarse');
+  await page.fill('#dl-task', 'mine-1');
+  await page.fill('#dl-delay', '420');
+  await page.click('#dl-add');
+  await expect(logRow(page, 'mine-1 (delay 420 ms')).toBeVisible();
+  await page.selectOption('#dl-wheel', 'netty-small');
+  await page.fill('#dl-task', 'mine-2');
+  await page.fill('#dl-delay', '5000');
+  await page.click('#dl-add');
+  await expect(logRow(page, 'newTimeout(mine-2, 5000 ms)')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel netty-small/mine-2' }).click();
+  await expect(logRow(page, 'task mine-2 cancelled')).toBeVisible();
+  await expect(page.locator('tr.task-row.cancelled', { hasText: 'netty-small/mine-2' })).toBeVisible();
+  // A bad delay is refused with the field named, nothing added.
+  await page.fill('#dl-task', 'mine-3');
+  await page.fill('#dl-delay', 'soon');
+  await page.click('#dl-add');
+  await expect(page.locator('[role=alert]').first()).toContainText('delay_ms');
+  await page.screenshot({ path: shot('delay-controls.png'), fullPage: true });
+});
+
+test('the same tasks run a tick early on Kafka and a tick late on Netty, in Chinese too', async ({ page }) => {
+  await openLab(page, coarse, 40);
+  await expect(page.locator('tr.task-row', { hasText: 'kafka-coarse/a' })).toContainText('-80');
+  await expect(page.locator('tr.task-row', { hasText: 'netty-small/a' })).toContainText('+50');
+  await page.click('#lang-toggle');
+  await expect(page.locator('#wheel-netty-small')).toContainText('已执行');
+  await expect(logRow(page, '指针')).toBeVisible();
+  await page.screenshot({ path: shot('delay-coarse-zh.png'), fullPage: true });
+});
+
+for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', { width: 390, height: 844 }]]) {
+  test(`the timer lab has no axe violations (${scheme}, ${size.width}px)`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize(size);
+    await openLab(page, coarse, 20);
+    const results = await new AxeBuilder({ page }).analyze();
+    expect(results.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(' ')}`)).toEqual([]);
+    await page.screenshot({ path: shot(`delay-${scheme}-${size.width}.png`), fullPage: true });
+  });
+}
