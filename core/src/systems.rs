@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 /// A message between two nodes of one system.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    Kafka(kafka::Wire), // system: kafka
+    Kafka(kafka::Wire),       // system: kafka
+    Delay(delay::zset::Wire), // system: delay
 }
 
 /// A timer a node set.
@@ -146,14 +147,27 @@ impl Systems {
         if let Some(s) = self.rabbit.as_mut() {
             s.start(k, trace); // system: rabbitmq
         }
+        if let Some(s) = self.delay.as_mut() {
+            s.start(k, trace); // system: delay
+        }
     }
 
     pub fn deliver(&mut self, k: &mut SimKernel, trace: &mut Trace, to: NodeId, from: NodeId, d: Delivery<Message>) {
         let system = k.node(to).map(|n| n.system);
         match system {
             Some(kafka::SYSTEM) => {
-                if let (Some(s), Some(d)) = (self.kafka.as_mut(), d.try_map(|Message::Kafka(w)| Some(w))) {
+                let wire = d.try_map(|m| match m {
+                    Message::Kafka(w) => Some(w),
+                    _ => None,
+                });
+                if let (Some(s), Some(d)) = (self.kafka.as_mut(), wire) {
                     s.deliver(k, trace, to, from, d); // system: kafka
+                }
+            }
+            Some(delay::SYSTEM) => {
+                // system: delay (one-way messages only)
+                if let (Some(s), Delivery::Message(Message::Delay(w))) = (self.delay.as_mut(), d) {
+                    s.deliver(k, trace, to, from, w);
                 }
             }
             _ => {}

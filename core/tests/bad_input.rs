@@ -1023,3 +1023,43 @@ fn bad_timer_documents_are_refused_at_their_fields() {
     );
     refused_at(&doc, "actions[0].delay.count", "1100000 timer tasks");
 }
+
+/// The Redis delay queue's section and its ZADDs: mistakes named at their fields, in Chinese too.
+#[test]
+fn bad_redis_delay_queues_are_refused_at_their_fields() {
+    let doc = r#"{"version": 2, "seed": 1, "duration_ms": 1000,
+      "delay": {"redis": {"pollers": [
+        {"name": "redis", "interval_ms": 0},
+        {"name": "p", "limit": 5000}]}},
+      "actions": [
+        {"at_ms": 1, "delay": {"do": "zadd", "member": "", "delay_ms": 5}},
+        {"at_ms": 2, "delay": {"do": "zadd_many", "prefix": "m", "count": 5000, "delay_ms_min": 0, "delay_ms_max": 1}}]}"#;
+    let e = errors(doc);
+    for (path, mentions) in [
+        ("delay.redis.pollers[0].name", "names another node"),
+        ("delay.redis.pollers[0].interval_ms", "between 1 and 60000"),
+        ("delay.redis.pollers[1].limit", "between 1 and 1000"),
+        ("actions[0].delay.member", "1 to 64 bytes"),
+        ("actions[1].delay.count", "between 1 and 1000"),
+    ] {
+        assert!(
+            e.iter().any(|x| x.path == path && x.reason.contains(mentions)),
+            "expected `{path}` mentioning `{mentions}` in {e:?}"
+        );
+    }
+    for one in &e {
+        let zh = one.reason_in(mqplay_core::Lang::Zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "no Chinese for `{}`",
+            one.reason
+        );
+    }
+    // A ZADD without a `redis` section is refused at the action.
+    refused_at(
+        r#"{"version": 2, "seed": 1, "duration_ms": 1000, "delay": {"wheels": [{"name": "w", "kind": "simple"}]},
+            "actions": [{"at_ms": 1, "delay": {"do": "zadd", "member": "m", "delay_ms": 5}}]}"#,
+        "actions[0].delay.do",
+        "no `redis`",
+    );
+}

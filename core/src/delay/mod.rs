@@ -11,6 +11,7 @@ pub mod system;
 pub mod trace;
 pub mod view;
 pub mod wheel;
+pub mod zset;
 
 /// The system's name in node tables.
 pub const SYSTEM: &str = "delay";

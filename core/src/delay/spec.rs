@@ -31,8 +31,57 @@ pub const MAX_DELAY_MS: i64 = 30 * 86_400_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DelaySpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub wheels: Vec<WheelSpec>,
+    /// A Redis sorted set used as a delay queue, with its pollers (`zset.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<RedisSpec>,
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisSpec {
+    /// The sorted set's key (the seed's `delay_queue`).
+    #[serde(default = "default_key")]
+    pub key: String,
+    pub pollers: Vec<PollerSpec>,
+}
+
+fn default_key() -> String {
+    "delay_queue".into()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PollerSpec {
+    pub name: String,
+    /// Sleep between polls that found less than a full batch.
+    #[serde(default = "default_interval")]
+    pub interval_ms: u64,
+    /// `LIMIT 0 <limit>` of each range.
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+    #[serde(default = "default_claim")]
+    pub claim: super::zset::Claim,
+}
+
+fn default_interval() -> u64 {
+    100
+}
+fn default_limit() -> u32 {
+    100
+}
+fn default_claim() -> super::zset::Claim {
+    super::zset::Claim::Zrem
+}
+
+/// Node names the Redis lab takes.
+pub const REDIS_NODE: &str = "redis";
+pub const PRODUCER_NODE: &str = "producer";
+pub const MAX_POLLERS: usize = 4;
+/// Members a document may add (ZADD sums).
+pub const MAX_MEMBERS: u64 = 10_000;
+pub const MAX_ZADD_MANY: u32 = 1_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,6 +145,15 @@ pub enum Action {
     /// `TimerTask.cancel()` / `Timeout.cancel()` of a task added by `add` (in Kafka, what a
     /// delayed operation does when it completes before its timeout).
     Cancel { wheel: String, task: String },
+    /// The producer's `ZADD <key> <now + delay_ms> <member>`.
+    Zadd { member: String, delay_ms: i64 },
+    /// `count` ZADDs of `{prefix}-{i}`, delays drawn uniformly (seeded) from the range.
+    ZaddMany {
+        prefix: String,
+        count: u32,
+        delay_ms_min: i64,
+        delay_ms_max: i64,
+    },
 }
 
 /// Checks the section and each action in run order, and estimates the cost.
@@ -107,6 +165,8 @@ pub struct Validator {
     duration_ms: u64,
     units: u64,
     largest: Option<(usize, u64)>,
+    redis: bool,
+    members: u64,
 }
 
 fn name_ok(name: &str) -> bool {
@@ -123,9 +183,56 @@ impl Validator {
             duration_ms,
             units: 0,
             largest: None,
+            redis: spec.redis.is_some(),
+            members: 0,
         };
-        if spec.wheels.is_empty() || spec.wheels.len() > MAX_WHEELS {
-            errors.push(err(format!("{p}.wheels"), format!("between 1 and {MAX_WHEELS} wheels")));
+        if spec.wheels.len() > MAX_WHEELS || spec.wheels.is_empty() && spec.redis.is_none() {
+            errors.push(err(
+                format!("{p}.wheels"),
+                format!("between 1 and {MAX_WHEELS} wheels (or none beside a `redis` section)"),
+            ));
+        }
+        let mut names: Vec<&str> = spec.wheels.iter().map(|w| w.name.as_str()).collect();
+        if let Some(r) = &spec.redis {
+            if !name_ok(&r.key) {
+                errors.push(err(
+                    format!("{p}.redis.key"),
+                    format!("1 to {MAX_NAME_BYTES} bytes, no control characters"),
+                ));
+            }
+            if r.pollers.is_empty() || r.pollers.len() > MAX_POLLERS {
+                errors.push(err(
+                    format!("{p}.redis.pollers"),
+                    format!("between 1 and {MAX_POLLERS} pollers"),
+                ));
+            }
+            for (i, poller) in r.pollers.iter().enumerate() {
+                let q = format!("{p}.redis.pollers[{i}]");
+                if !name_ok(&poller.name) {
+                    errors.push(err(
+                        format!("{q}.name"),
+                        format!("1 to {MAX_NAME_BYTES} bytes, no control characters"),
+                    ));
+                }
+                if names.contains(&poller.name.as_str()) || [REDIS_NODE, PRODUCER_NODE].contains(&poller.name.as_str())
+                {
+                    errors.push(err(
+                        format!("{q}.name"),
+                        format!("`{}` names another node", poller.name),
+                    ));
+                }
+                names.push(&poller.name);
+                if !(1..=60_000).contains(&poller.interval_ms) {
+                    errors.push(err(format!("{q}.interval_ms"), "between 1 and 60000".to_string()));
+                }
+                if !(1..=1000).contains(&poller.limit) {
+                    errors.push(err(format!("{q}.limit"), "between 1 and 1000".to_string()));
+                }
+                // Each poll is a command, a reply and their entries, all run long.
+                v.units = v
+                    .units
+                    .saturating_add((duration_ms / poller.interval_ms.max(1) + 1).saturating_mul(6));
+            }
         }
         for (i, w) in spec.wheels.iter().enumerate() {
             let q = format!("{p}.wheels[{i}]");
@@ -242,6 +349,38 @@ impl Validator {
                     self.count(w, at_ms, u64::from(*count), (*delay_ms_max).max(*delay_ms_min), index);
                 }
             }
+            Action::Zadd { member, delay_ms } => {
+                self.zadd(p, index, 1, errors);
+                if !name_ok(member) {
+                    errors.push(err(
+                        format!("{p}.member"),
+                        format!("1 to {MAX_NAME_BYTES} bytes, no control characters"),
+                    ));
+                }
+                self.delay(&format!("{p}.delay_ms"), *delay_ms, errors);
+            }
+            Action::ZaddMany {
+                prefix,
+                count,
+                delay_ms_min,
+                delay_ms_max,
+            } => {
+                self.zadd(p, index, u64::from(*count), errors);
+                if !name_ok(prefix) || prefix.len() > MAX_NAME_BYTES - 8 {
+                    errors.push(err(
+                        format!("{p}.prefix"),
+                        format!("1 to {} bytes, no control characters", MAX_NAME_BYTES - 8),
+                    ));
+                }
+                if !(1..=MAX_ZADD_MANY).contains(count) {
+                    errors.push(err(format!("{p}.count"), format!("between 1 and {MAX_ZADD_MANY}")));
+                }
+                self.delay(&format!("{p}.delay_ms_min"), *delay_ms_min, errors);
+                self.delay(&format!("{p}.delay_ms_max"), *delay_ms_max, errors);
+                if delay_ms_min > delay_ms_max {
+                    errors.push(err(format!("{p}.delay_ms_min"), "must not exceed delay_ms_max"));
+                }
+            }
             Action::Cancel { wheel, task } => {
                 if let Some(w) = self.wheel(p, wheel, at_ms, errors) {
                     if !self.named.contains(&(w, task.clone())) {
@@ -254,6 +393,24 @@ impl Validator {
                 }
             }
         }
+    }
+
+    fn zadd(&mut self, p: &str, index: usize, n: u64, errors: &mut Errors) {
+        if !self.redis {
+            errors.push(err(format!("{p}.do"), "the `delay` section has no `redis` to ZADD to"));
+        }
+        self.members = self.members.saturating_add(n);
+        // Each member: a ZADD and its reply, one range reply per poller that sees it, a ZREM
+        // each and a publish, with their entries.
+        self.units = self.units.saturating_add(n.saturating_mul(40));
+        if self.largest.is_none_or(|(_, m)| n > m) {
+            self.largest = Some((index, n));
+        }
+    }
+
+    /// ZADDs in all (`MAX_MEMBERS` bounds them).
+    pub fn members(&self) -> u64 {
+        self.members
     }
 
     fn delay(&self, p: &str, delay_ms: i64, errors: &mut Errors) {

@@ -16,6 +16,35 @@ pub struct DelaySummary {
     /// Tracked tasks (named ones and the first added) as `wheel/task`.
     pub tasks: BTreeMap<String, TaskSummary>,
     pub task_total: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redis: Option<RedisSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedisSummary {
+    pub key: String,
+    pub left_in_set: u64,
+    /// Per poller: polls, empty polls, ZREMs won and lost, published.
+    pub pollers: BTreeMap<String, [u64; 5]>,
+    /// Per member: due, published at, late by, claimed by, publishes, lost races.
+    pub members: BTreeMap<String, MemberSummary>,
+    pub published: u64,
+    pub duplicates: u64,
+    pub early: u64,
+    pub max_late_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberSummary {
+    pub due_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<String>,
+    pub published: u32,
+    pub lost_races: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,6 +142,36 @@ impl DelaySummary {
                 })
                 .collect(),
             task_total: v.task_total,
+            redis: v.redis.as_ref().map(|r| RedisSummary {
+                key: r.key.clone(),
+                left_in_set: r.set_size,
+                pollers: r
+                    .pollers
+                    .iter()
+                    .map(|p| (p.name.clone(), [p.polls, p.empty_polls, p.won, p.lost, p.published]))
+                    .collect(),
+                members: r
+                    .members
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.member.clone(),
+                            MemberSummary {
+                                due_ms: m.due_ms,
+                                published_at_ms: m.published_at_ms,
+                                late_ms: m.late_ms,
+                                claimed_by: m.claimed_by.clone(),
+                                published: m.published,
+                                lost_races: m.lost_races,
+                            },
+                        )
+                    })
+                    .collect(),
+                published: r.published,
+                duplicates: r.duplicates,
+                early: r.early,
+                max_late_ms: r.max_late_ms,
+            }),
         }
     }
 }

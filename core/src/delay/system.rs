@@ -9,13 +9,16 @@ use alloc::vec::Vec;
 
 use super::hashed::HashedWheel;
 use super::spec::{Action, DelaySpec, WheelKind, ADD_SLICE};
+use super::spec::{PRODUCER_NODE, REDIS_NODE};
 use super::trace::{Event, TaskTold};
 use super::wheel::HierarchicalWheel;
+use super::zset::{Claim, Out, Peer, Poller, RedisLab, Wire};
 use super::{TaskId, SYSTEM};
 use crate::kernel::chunked::ChunkVec;
 use crate::kernel::time::Instant;
+use crate::kernel::Delivery;
 use crate::kernel::NodeId;
-use crate::systems::{Event as SimEvent, SimKernel as K, Timer as SimTimer, Trace as Ring};
+use crate::systems::{Event as SimEvent, Message as SimMessage, SimKernel as K, Timer as SimTimer, Trace as Ring};
 
 /// Tasks whose outcome is kept one by one (named tasks always): the rest are counted.
 pub const TRACKED_TASKS: u32 = 256;
@@ -28,6 +31,8 @@ pub enum Timer {
     Tick { wheel: u8, tick: u64 },
     /// The next slice of an `add_many`.
     AddSlice { many: u32 },
+    /// A Redis poller wakes from its sleep.
+    Poll { poller: u8 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +123,10 @@ pub struct Delay {
     by_name: BTreeMap<(u8, Rc<str>), TaskId>,
     many: Vec<Many>,
     pub tracked: BTreeMap<TaskId, Tracked>,
+    /// The Redis sorted-set delay queue, if the section has one.
+    pub redis: Option<RedisLab>,
+    /// Its nodes: Redis, the producer, the pollers.
+    redis_nodes: Option<(NodeId, NodeId, Vec<NodeId>)>,
 }
 
 impl Delay {
@@ -142,6 +151,24 @@ impl Delay {
                 stats: Stats::default(),
             })
             .collect();
+        let (redis, redis_nodes) = match &spec.redis {
+            None => (None, None),
+            Some(r) => {
+                let lab = RedisLab::new(
+                    r.key.clone(),
+                    r.pollers
+                        .iter()
+                        .map(|p| Poller::new(p.name.clone(), p.interval_ms, p.limit, p.claim))
+                        .collect(),
+                );
+                let nodes = (
+                    k.add_node(SYSTEM, REDIS_NODE.into()),
+                    k.add_node(SYSTEM, PRODUCER_NODE.into()),
+                    r.pollers.iter().map(|p| k.add_node(SYSTEM, p.name.clone())).collect(),
+                );
+                (Some(lab), Some(nodes))
+            }
+        };
         Delay {
             wheels,
             tasks: ChunkVec::new(),
@@ -149,6 +176,107 @@ impl Delay {
             by_name: BTreeMap::new(),
             many: Vec::new(),
             tracked: BTreeMap::new(),
+            redis,
+            redis_nodes,
+        }
+    }
+
+    /// At time 0 every poller makes its first poll.
+    pub fn start(&mut self, k: &mut K, trace: &mut Ring) {
+        let pollers = self.redis.as_ref().map_or(0, |r| r.pollers.len());
+        for p in 0..pollers {
+            self.redis_run(k, trace, |lab, now, out| lab.poll(p as u8, now, out));
+        }
+    }
+
+    /// A command or reply arrived at `to`.
+    pub fn deliver(&mut self, k: &mut K, trace: &mut Ring, to: NodeId, from: NodeId, wire: Wire) {
+        let (Some(to), Some(from)) = (self.peer(to), self.peer(from)) else {
+            return;
+        };
+        self.redis_run(k, trace, |lab, now, out| match to {
+            Peer::Redis => lab.redis(now, from, wire, out),
+            _ => lab.reply(now, to, wire, out),
+        });
+    }
+
+    fn peer(&self, node: NodeId) -> Option<Peer> {
+        let (redis, producer, pollers) = self.redis_nodes.as_ref()?;
+        if node == *redis {
+            Some(Peer::Redis)
+        } else if node == *producer {
+            Some(Peer::Producer)
+        } else {
+            pollers.iter().position(|n| *n == node).map(|p| Peer::Poller(p as u8))
+        }
+    }
+
+    fn node_of(&self, peer: Peer) -> Option<NodeId> {
+        let (redis, producer, pollers) = self.redis_nodes.as_ref()?;
+        match peer {
+            Peer::Redis => Some(*redis),
+            Peer::Producer => Some(*producer),
+            Peer::Poller(p) => pollers.get(p as usize).copied(),
+        }
+    }
+
+    /// Runs a Redis-lab handler and does what it asks: entries, sends over the network, wakes.
+    fn redis_run(&mut self, k: &mut K, trace: &mut Ring, f: impl FnOnce(&mut RedisLab, u64, &mut Out)) {
+        let now = k.now().ms();
+        let Some(lab) = self.redis.as_mut() else {
+            return;
+        };
+        let mut out = Out::default();
+        f(lab, now, &mut out);
+        for (peer, event) in out.events {
+            if let Some(node) = self.node_of(peer) {
+                k.record(trace, node, SimEvent::Delay(event));
+            }
+        }
+        for (from, to, wire) in out.send {
+            if let (Some(from), Some(to)) = (self.node_of(from), self.node_of(to)) {
+                k.send(trace, from, to, Delivery::Message(SimMessage::Delay(wire)), None);
+            }
+        }
+        for (p, after_ms) in out.wake {
+            if let Some(node) = self.node_of(Peer::Poller(p)) {
+                k.timer(
+                    node,
+                    k.now().after_ms(after_ms),
+                    SimTimer::Delay(Timer::Poll { poller: p }),
+                );
+            }
+        }
+    }
+
+    pub fn redis_key(&self) -> String {
+        self.redis.as_ref().map_or_else(String::new, |r| r.key.clone())
+    }
+    pub fn member_name(&self, m: u32) -> String {
+        self.redis.as_ref().map_or_else(String::new, |r| r.name(m).into())
+    }
+    pub fn member_due(&self, m: u32) -> i64 {
+        self.redis
+            .as_ref()
+            .and_then(|r| r.fates.get(m as usize))
+            .map_or(0, |f| f.due_ms)
+    }
+    pub fn poller_name(&self, p: u8) -> String {
+        self.redis
+            .as_ref()
+            .and_then(|r| r.pollers.get(p as usize))
+            .map_or_else(|| "?".into(), |p| p.name.clone())
+    }
+    /// The command a poller sends, as redis-cli would show it.
+    pub fn range_command(&self, p: u8, max_ms: i64) -> String {
+        let key = self.redis_key();
+        match self.redis.as_ref().and_then(|r| r.pollers.get(p as usize)) {
+            Some(poller) if poller.claim == Claim::Lua => alloc::format!(
+                "EVAL \"local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) for _, v in ipairs(m) do redis.call('ZREM', KEYS[1], v) end return m\" 1 {key} {max_ms} {}",
+                poller.limit
+            ),
+            Some(poller) => alloc::format!("ZRANGEBYSCORE {key} -inf {max_ms} LIMIT 0 {}", poller.limit),
+            None => String::new(),
         }
     }
 
@@ -267,6 +395,25 @@ impl Delay {
                 });
                 self.add_slice(k, trace, (self.many.len() - 1) as u32);
             }
+            Action::Zadd { member, delay_ms } => {
+                self.redis_run(k, trace, |lab, now, out| lab.zadd(now, member, *delay_ms, out));
+            }
+            Action::ZaddMany {
+                prefix,
+                count,
+                delay_ms_min,
+                delay_ms_max,
+            } => {
+                let span = (delay_ms_max - delay_ms_min) as u64;
+                let delays: Vec<i64> = (0..*count)
+                    .map(|_| delay_ms_min + k.rng.below(span + 1) as i64)
+                    .collect();
+                self.redis_run(k, trace, |lab, now, out| {
+                    for (i, delay) in delays.iter().enumerate() {
+                        lab.zadd(now, &alloc::format!("{prefix}-{i}"), *delay, out);
+                    }
+                });
+            }
             Action::Cancel { wheel, task } => {
                 let Some(w) = self.wheel_index(wheel) else {
                     return;
@@ -372,6 +519,7 @@ impl Delay {
         let now = k.now().ms();
         match timer {
             Timer::AddSlice { many } => self.add_slice(k, trace, many),
+            Timer::Poll { poller } => self.redis_run(k, trace, |lab, now, out| lab.poll(poller, now, out)),
             Timer::Reap { wheel } => {
                 let ws = &mut self.wheels[wheel as usize];
                 if ws.armed == Some(now) {

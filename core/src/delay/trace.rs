@@ -49,6 +49,31 @@ pub enum Event {
     Transferred { task: TaskId, bucket: u16, rounds: i32 },
     /// Netty: the pointer passed a timeout that has rounds left.
     RoundPassed { task: TaskId, rounds_left: u32 },
+    /// Redis: the producer sent ZADD.
+    ZAddSent { member: u32, score: i64 },
+    /// Redis ran ZADD (`new`: answered 1).
+    ZAddDone { member: u32, new: bool, score: i64 },
+    /// A poller sent ZRANGEBYSCORE (or the claiming EVAL) up to `max_ms`.
+    Poll { poller: u8, max_ms: i64 },
+    /// Redis answered the range (and, for EVAL, removed what it returned).
+    RangeDone {
+        poller: u8,
+        max_ms: i64,
+        claimed: bool,
+        members: alloc::boxed::Box<[u32]>,
+    },
+    /// Redis ran a poller's ZREM.
+    ZRemDone {
+        poller: u8,
+        member: u32,
+        removed: bool,
+        score_ms: i64,
+        now_ms: u64,
+    },
+    /// The poller that claimed a member published it.
+    Published { poller: u8, member: u32, due_ms: i64 },
+    /// A poller's ZREM answered 0: another poller took the member first.
+    LostRace { poller: u8, member: u32 },
 }
 
 impl Event {
@@ -150,6 +175,56 @@ impl Event {
             Event::RoundPassed { task: t, rounds_left } => Told::Round {
                 task: task(t),
                 remaining_rounds: rounds_left,
+            },
+            Event::ZAddSent { member, score } => Told::ZAddSent {
+                key: d.redis_key(),
+                member: d.member_name(member),
+                score,
+            },
+            Event::ZAddDone { member, new, score } => Told::ZAdd {
+                key: d.redis_key(),
+                member: d.member_name(member),
+                score,
+                reply: i64::from(new),
+            },
+            Event::Poll { poller, max_ms } => Told::Poll {
+                poller: d.poller_name(poller),
+                command: d.range_command(poller, max_ms),
+            },
+            Event::RangeDone {
+                poller,
+                max_ms,
+                claimed,
+                ref members,
+            } => Told::Range {
+                poller: d.poller_name(poller),
+                command: d.range_command(poller, max_ms),
+                claimed,
+                members: members.iter().map(|&m| d.member_name(m)).collect(),
+            },
+            Event::ZRemDone {
+                poller,
+                member,
+                removed,
+                score_ms,
+                now_ms,
+            } => Told::ZRem {
+                poller: d.poller_name(poller),
+                key: d.redis_key(),
+                member: d.member_name(member),
+                reply: i64::from(removed),
+                score: score_ms,
+                not_yet_due: removed && score_ms > now_ms as i64,
+            },
+            Event::Published { poller, member, due_ms } => Told::Published {
+                poller: d.poller_name(poller),
+                member: d.member_name(member),
+                score: due_ms,
+                late_ms: at_ms as i64 - due_ms,
+            },
+            Event::LostRace { poller, member } => Told::LostRace {
+                poller: d.poller_name(poller),
+                member: d.member_name(member),
             },
         }
     }
@@ -256,6 +331,45 @@ pub enum Told {
         task: TaskTold,
         remaining_rounds: u32,
     },
+    #[serde(rename = "redis.zadd-sent")]
+    ZAddSent { key: String, member: String, score: i64 },
+    #[serde(rename = "redis.zadd")]
+    ZAdd {
+        key: String,
+        member: String,
+        score: i64,
+        reply: i64,
+    },
+    #[serde(rename = "redis.poll")]
+    Poll { poller: String, command: String },
+    #[serde(rename = "redis.range")]
+    Range {
+        poller: String,
+        command: String,
+        /// EVAL: the script removed what it returned.
+        claimed: bool,
+        members: alloc::vec::Vec<String>,
+    },
+    #[serde(rename = "redis.zrem")]
+    ZRem {
+        poller: String,
+        key: String,
+        member: String,
+        reply: i64,
+        /// The member's score when Redis ran the ZREM.
+        score: i64,
+        /// Removed although its score is still in the future (it was re-scheduled after the range).
+        not_yet_due: bool,
+    },
+    #[serde(rename = "delay.published")]
+    Published {
+        poller: String,
+        member: String,
+        score: i64,
+        late_ms: i64,
+    },
+    #[serde(rename = "redis.zrem-lost")]
+    LostRace { poller: String, member: String },
 }
 
 fn signed_ms(ms: i64, lang: Lang) -> String {
@@ -284,6 +398,13 @@ impl Told {
             Told::Tick { .. } => "hashed-wheel.tick",
             Told::Transfer { .. } => "hashed-wheel.transfer",
             Told::Round { .. } => "hashed-wheel.round",
+            Told::ZAddSent { .. } => "redis.zadd-sent",
+            Told::ZAdd { .. } => "redis.zadd",
+            Told::Poll { .. } => "redis.poll",
+            Told::Range { .. } => "redis.range",
+            Told::ZRem { .. } => "redis.zrem",
+            Told::Published { .. } => "delay.published",
+            Told::LostRace { .. } => "redis.zrem-lost",
         }
     }
 
@@ -479,6 +600,68 @@ impl Told {
                 "{}：指针经过 {}：还不到这一圈，remainingRounds 减为 {remaining_rounds}",
                 t.wheel, t.task
             ),
+            (Told::ZAddSent { key, member, score }, En) => {
+                format!("producer sends ZADD {key} {score} {member} (its due time as the score)")
+            }
+            (Told::ZAddSent { key, member, score }, Zh) => {
+                format!("producer 发送 ZADD {key} {score} {member}（把到期时间当作 score）")
+            }
+            (Told::ZAdd { key, member, score, reply }, En) => format!(
+                "redis: ZADD {key} {score} {member} → (integer) {reply}{}",
+                if *reply == 0 { ": it was there already, its score is updated" } else { "" }
+            ),
+            (Told::ZAdd { key, member, score, reply }, Zh) => format!(
+                "redis：ZADD {key} {score} {member} → (integer) {reply}{}",
+                if *reply == 0 { "：成员已存在，只更新了 score" } else { "" }
+            ),
+            (Told::Poll { poller, command }, En) => format!("{poller} polls: {command}"),
+            (Told::Poll { poller, command }, Zh) => format!("{poller} 轮询：{command}"),
+            (Told::Range { poller, command, claimed, members }, _) => {
+                let list = if members.is_empty() {
+                    match lang {
+                        En => "(empty array)".into(),
+                        Zh => "（空数组）".into(),
+                    }
+                } else {
+                    members.join(", ")
+                };
+                match (lang, claimed) {
+                    (En, true) => format!("redis: {command} for {poller} → {list}; the script removed them in the same command"),
+                    (Zh, true) => format!("redis：为 {poller} 执行 {command} → {list}；脚本在同一条命令里把它们删掉了"),
+                    (En, false) => format!("redis: {command} for {poller} → {list}"),
+                    (Zh, false) => format!("redis：为 {poller} 执行 {command} → {list}"),
+                }
+            }
+            (Told::ZRem { poller, key, member, reply, score, not_yet_due }, En) => format!(
+                "redis: ZREM {key} {member} from {poller} → (integer) {reply}{}",
+                match (*reply, *not_yet_due) {
+                    (1, true) => format!(": removed, although a later ZADD moved its score to {score} ms, still ahead: it will be published early"),
+                    (1, false) => ": the member is theirs".into(),
+                    _ => ": already gone, another poller took it".into(),
+                }
+            ),
+            (Told::ZRem { poller, key, member, reply, score, not_yet_due }, Zh) => format!(
+                "redis：{poller} 的 ZREM {key} {member} → (integer) {reply}{}",
+                match (*reply, *not_yet_due) {
+                    (1, true) => format!("：删掉了，但之后的 ZADD 已把它的 score 改到 {score} ms，还没到期：它会被提前投递"),
+                    (1, false) => "：这个成员归它了".into(),
+                    _ => "：已经没了，被另一个轮询者抢先".into(),
+                }
+            ),
+            (Told::Published { poller, member, score, late_ms }, En) => format!(
+                "{poller} publishes {member} (due at {score} ms), {}",
+                signed_ms(*late_ms, En)
+            ),
+            (Told::Published { poller, member, score, late_ms }, Zh) => format!(
+                "{poller} 投递 {member}（{score} ms 到期），{}",
+                signed_ms(*late_ms, Zh)
+            ),
+            (Told::LostRace { poller, member }, En) => {
+                format!("{poller} skips {member}: its ZREM answered 0 (a wasted round trip)")
+            }
+            (Told::LostRace { poller, member }, Zh) => {
+                format!("{poller} 跳过 {member}：ZREM 返回 0（白跑了一次往返）")
+            }
         }
     }
 }

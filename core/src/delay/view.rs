@@ -18,6 +18,53 @@ pub struct DelayView {
     pub tasks: Vec<TaskView>,
     /// Tasks added in all (rows beyond `tasks` are counted, not listed).
     pub task_total: u64,
+    pub redis: Option<RedisView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedisView {
+    pub key: String,
+    /// The set's first members in Redis's order (score, then bytes), with their scores.
+    pub set: Vec<(String, i64)>,
+    pub set_size: u64,
+    pub pollers: Vec<PollerView>,
+    /// Every member added (first `MAX_TASK_ROWS`), with what became of it.
+    pub members: Vec<MemberView>,
+    pub member_total: u64,
+    pub published: u64,
+    /// Members published more than once, and before their due time.
+    pub duplicates: u64,
+    pub early: u64,
+    pub max_late_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PollerView {
+    pub name: String,
+    pub claim: super::zset::Claim,
+    pub interval_ms: u64,
+    pub limit: u32,
+    /// `sleeping`, `ranging` or `claiming`.
+    pub state: &'static str,
+    pub polls: u64,
+    pub empty_polls: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub published: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberView {
+    pub member: String,
+    pub added_at_ms: u64,
+    pub due_ms: i64,
+    pub stored_at_ms: Option<u64>,
+    pub claimed_by: Option<String>,
+    pub claimed_at_ms: Option<u64>,
+    pub published: u32,
+    pub published_at_ms: Option<u64>,
+    pub late_ms: Option<i64>,
+    pub lost_races: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -244,6 +291,69 @@ impl Delay {
             wheels,
             tasks,
             task_total: self.task_count() as u64,
+            redis: self.redis.as_ref().map(|r| {
+                let poller_name =
+                    |p: Option<u8>| p.map(|p| r.pollers.get(p as usize).map_or("?".into(), |x| x.name.clone()));
+                RedisView {
+                    key: r.key.clone(),
+                    set: r
+                        .set
+                        .iter()
+                        .take(MAX_TASK_ROWS)
+                        .map(|(score, m)| (r.name(m).into(), score))
+                        .collect(),
+                    set_size: r.set.len() as u64,
+                    pollers: r
+                        .pollers
+                        .iter()
+                        .map(|p| PollerView {
+                            name: p.name.clone(),
+                            claim: p.claim,
+                            interval_ms: p.interval_ms,
+                            limit: p.limit,
+                            state: match p.state {
+                                super::zset::PollerState::Sleeping => "sleeping",
+                                super::zset::PollerState::Ranging => "ranging",
+                                super::zset::PollerState::Claiming { .. } => "claiming",
+                            },
+                            polls: p.polls,
+                            empty_polls: p.empty_polls,
+                            won: p.won,
+                            lost: p.lost,
+                            published: p.published,
+                        })
+                        .collect(),
+                    members: r
+                        .fates
+                        .iter()
+                        .enumerate()
+                        .take(MAX_TASK_ROWS)
+                        .map(|(m, f)| MemberView {
+                            member: r.name(m as u32).into(),
+                            added_at_ms: f.added_at_ms,
+                            due_ms: f.due_ms,
+                            stored_at_ms: f.stored_at_ms,
+                            claimed_by: poller_name(f.claimed_by),
+                            claimed_at_ms: f.claimed_at_ms,
+                            published: f.published,
+                            published_at_ms: f.first_published_ms,
+                            late_ms: f
+                                .first_published_ms
+                                .map(|at| at as i64 - f.claimed_score.unwrap_or(f.due_ms)),
+                            lost_races: f.lost_races,
+                        })
+                        .collect(),
+                    member_total: r.fates.len() as u64,
+                    published: r.fates.iter().map(|f| u64::from(f.published)).sum(),
+                    duplicates: r.fates.iter().filter(|f| f.published > 1).count() as u64,
+                    early: r.fates.iter().map(|f| u64::from(f.early)).sum(),
+                    max_late_ms: r
+                        .fates
+                        .iter()
+                        .filter_map(|f| f.first_published_ms.map(|at| at as i64 - f.due_ms))
+                        .max(),
+                }
+            }),
         }
     }
 }

@@ -493,18 +493,20 @@ impl Scenario {
                 )
             }),
             delay.map(|d| {
-                let why = format!(
-                    "the scenario adds {} timer tasks in all; the limit is {}",
-                    d.tasks(),
-                    crate::delay::spec::MAX_TASKS
-                );
-                (
-                    d.estimate(),
-                    d.tasks() > crate::delay::spec::MAX_TASKS,
-                    why,
-                    d.largest_add(),
-                    "delay",
-                )
+                use crate::delay::spec::{MAX_MEMBERS, MAX_TASKS};
+                let why = if d.tasks() > MAX_TASKS {
+                    format!(
+                        "the scenario adds {} timer tasks in all; the limit is {MAX_TASKS}",
+                        d.tasks()
+                    )
+                } else {
+                    format!(
+                        "the scenario adds {} sorted-set members in all; the limit is {MAX_MEMBERS}",
+                        d.members()
+                    )
+                };
+                let over = d.tasks() > MAX_TASKS || d.members() > MAX_MEMBERS;
+                (d.estimate(), over, why, d.largest_add(), "delay")
             }),
         ];
         for (estimate, over, why, system_largest, key) in counted.into_iter().flatten() {

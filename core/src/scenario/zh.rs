@@ -43,7 +43,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("an action names exactly one of `kafka`, `rabbitmq`, `delay` or `fault`", "每个动作只能指定 `kafka`、`rabbitmq`、`delay`、`fault` 中的一个"),
     ("the scenario has no `{}` section", "场景中没有 `{0}` 部分"),
     // the timer lab (delay)
-    ("between {} and {} wheels", "必须有 {0} 到 {1} 个时间轮"),
     ("between {} and {}", "必须在 {0} 到 {1} 之间"),
     ("1 to {} bytes, no control characters", "1 到 {0} 字节，不能有控制字符"),
     ("`{}` names another wheel", "`{0}` 已是另一个时间轮的名字"),
@@ -54,6 +53,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("`{}` has no task `{}` added by an earlier `add`", "`{0}` 没有由更早的 `add` 加入的任务 `{1}`"),
     ("must not exceed delay_ms_max", "不能超过 delay_ms_max"),
     ("the scenario adds {} timer tasks in all; the limit is {}", "场景一共加入 {0} 个定时任务；上限是 {1}"),
+    ("the scenario adds {} sorted-set members in all; the limit is {}", "场景一共加入 {0} 个有序集合成员；上限是 {1}"),
+    ("between {} and {} wheels (or none beside a `redis` section)", "必须有 {0} 到 {1} 个时间轮（有 `redis` 部分时可以没有）"),
+    ("between {} and {} pollers", "必须有 {0} 到 {1} 个轮询者"),
+    ("`{}` names another node", "`{0}` 已是另一个节点的名字"),
+    ("the `delay` section has no `redis` to ZADD to", "`delay` 部分没有可以 ZADD 的 `redis`"),
     ("`{}`: timers take no fault actions; cancel a task or add one instead", "`{0}`：定时器不接受故障动作；请改为取消或加入任务"),
     ("must have 1 to {} steps", "必须有 1 到 {0} 步"),
     // ranges and limits
