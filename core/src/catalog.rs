@@ -63,6 +63,10 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
         "delay-coarse-tick",
         include_str!("../../tests/golden/delay-coarse-tick.scenario.json"),
     ),
+    (
+        "delay-redis-zrem-race",
+        include_str!("../../tests/golden/delay-redis-zrem-race.scenario.json"),
+    ),
 ];
 
 /// The examples that load, with their ids (a broken file is caught by the catalog test).

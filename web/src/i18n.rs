@@ -437,6 +437,7 @@ mod tests {
             include_str!("delay/actions.rs"),
             include_str!("delay/dial.rs"),
             include_str!("delay/mod.rs"),
+            include_str!("delay/zset_view.rs"),
             include_str!("state.rs"),
         ];
         let mut missing = Vec::new();

@@ -223,10 +223,10 @@ impl Validator {
                 }
                 names.push(&poller.name);
                 if !(1..=60_000).contains(&poller.interval_ms) {
-                    errors.push(err(format!("{q}.interval_ms"), "between 1 and 60000".to_string()));
+                    errors.push(err(format!("{q}.interval_ms"), "between 1 and 60000"));
                 }
                 if !(1..=1000).contains(&poller.limit) {
-                    errors.push(err(format!("{q}.limit"), "between 1 and 1000".to_string()));
+                    errors.push(err(format!("{q}.limit"), "between 1 and 1000"));
                 }
                 // Each poll is a command, a reply and their entries, all run long.
                 v.units = v

@@ -77,3 +77,30 @@ for (const [scheme, size] of [['light', { width: 1280, height: 800 }], ['dark', 
     await page.screenshot({ path: shot(`delay-${scheme}-${size.width}.png`), fullPage: true });
   });
 }
+
+const race = readJson('tests/golden/delay-redis-zrem-race.scenario.json');
+
+test('a Redis delay queue shows the sorted set, the pollers racing and a member taken early', async ({ page }) => {
+  await page.goto(linkTo(race, 12));
+  await page.locator('#redis-lab').waitFor({ timeout: 20_000 });
+  // Equal scores sort by member bytes: order-1 before order-2, though order-2 was added first.
+  await expect(page.locator('.zset-member')).toHaveCount(3);
+  await expect(page.locator('.zset-member').nth(0)).toContainText('order-1');
+  await expect(page.locator('.zset-member').nth(1)).toContainText('order-2');
+  await expect(page.locator('.zset-member').nth(2)).toContainText('order-3');
+  await page.goto('about:blank');
+  await page.goto(linkTo(race, 47));
+  await page.locator('#redis-lab').waitFor({ timeout: 20_000 });
+  await expect(logRow(page, 'it will be published early')).toBeVisible();
+  await expect(page.locator('#poller-poller-a')).toContainText('2');
+  await expect(page.locator('tr.member-row.early', { hasText: 'order-2' })).toContainText('-489');
+  await page.screenshot({ path: shot('delay-redis.png'), fullPage: true });
+  // With no wheel, the form ZADDs: the member enters the set with its due time as score.
+  await page.fill('#dl-task', 'order-9');
+  await page.fill('#dl-delay', '400');
+  await page.click('#dl-add');
+  await expect(logRow(page, 'producer sends ZADD delay_queue 730 order-9')).toBeVisible();
+  await page.click('#lang-toggle');
+  await expect(page.locator('#redis-lab')).toContainText('认领者');
+  await page.screenshot({ path: shot('delay-redis-zh.png'), fullPage: true });
+});

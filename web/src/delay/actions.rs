@@ -25,7 +25,7 @@ pub fn actions(p: &ActionsProps) -> Html {
     let lang = p.lang;
     let wheels: Vec<String> = p.view.wheels.iter().map(|w| w.name.clone()).collect();
     let wheel = use_state(|| None::<String>);
-    let task = use_state(|| "task-1".to_string());
+    let task = use_state(|| if p.view.wheels.is_empty() { "order-1" } else { "task-1" }.to_string());
     let delay = use_state(|| "250".to_string());
     let chosen = (*wheel)
         .clone()
@@ -40,14 +40,23 @@ pub fn actions(p: &ActionsProps) -> Html {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    // With no wheel, the form ZADDs to the Redis delay queue instead.
+    let zadd = wheels.is_empty() && p.view.redis.is_some();
     let on_add = {
         let (on, task, delay, chosen) = (p.on.clone(), task.clone(), delay.clone(), chosen.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on.emit(Msg::Delay(Intent::Add {
-                wheel: chosen.clone(),
-                task: (*task).clone(),
-                delay_ms: (*delay).clone(),
+            on.emit(Msg::Delay(if zadd {
+                Intent::Zadd {
+                    member: (*task).clone(),
+                    delay_ms: (*delay).clone(),
+                }
+            } else {
+                Intent::Add {
+                    wheel: chosen.clone(),
+                    task: (*task).clone(),
+                    delay_ms: (*delay).clone(),
+                }
             }));
             // The next task gets the next number, so a second click is not refused as a duplicate.
             task.set(next_name(&task));
@@ -63,20 +72,22 @@ pub fn actions(p: &ActionsProps) -> Html {
         .collect();
     html! {
         <section class="panel delay-actions" aria-labelledby="dl-act-title">
-            <h2 id="dl-act-title">{ t(lang, "dl.act.title") }</h2>
+            <h2 id="dl-act-title">{ t(lang, if zadd { "dl.act.zadd_title" } else { "dl.act.title" }) }</h2>
             <form class="form" onsubmit={on_add}>
-                <label>{ t(lang, "dl.act.wheel") }
-                    <select id="dl-wheel" onchange={on_wheel}>
-                        { for wheels.iter().map(|w| html! { <option value={w.clone()} selected={*w == chosen}>{ w }</option> }) }
-                    </select>
-                </label>
-                <label>{ t(lang, "dl.act.task") }
+                if !zadd {
+                    <label>{ t(lang, "dl.act.wheel") }
+                        <select id="dl-wheel" onchange={on_wheel}>
+                            { for wheels.iter().map(|w| html! { <option value={w.clone()} selected={*w == chosen}>{ w }</option> }) }
+                        </select>
+                    </label>
+                }
+                <label>{ t(lang, if zadd { "dl.redis.member" } else { "dl.act.task" }) }
                     <input id="dl-task" type="text" maxlength="64" value={(*task).clone()} oninput={input(&task)} />
                 </label>
                 <label>{ t(lang, "dl.act.delay") }
                     <input id="dl-delay" type="text" inputmode="numeric" value={(*delay).clone()} oninput={input(&delay)} />
                 </label>
-                <button id="dl-add" type="submit" class="primary">{ t(lang, "dl.act.add") }</button>
+                <button id="dl-add" type="submit" class="primary">{ if zadd { "ZADD" } else { t(lang, "dl.act.add") } }</button>
             </form>
             if !waiting.is_empty() {
                 <div class="row wrap">

@@ -25,6 +25,7 @@ pub struct DialsProps {
     pub log: Rc<Vec<LogRow>>,
     pub fresh_from: u64,
     pub reduced_motion: bool,
+    pub now_ms: u64,
 }
 
 const CORE_R: f64 = 30.0;
@@ -284,7 +285,11 @@ pub fn dials(p: &DialsProps) -> Html {
     let lit = lit(&p.log, p.fresh_from);
     html! {
         <div class="delay-lab">
-            <h2>{ t(lang, "dl.title") }</h2>
+            if !p.view.wheels.is_empty() {
+                <h2>{ t(lang, "dl.title") }</h2>
+            } else {
+                <h2>{ t(lang, "dl.redis.title") }</h2>
+            }
             <div class="wheels">
                 { for p.view.wheels.iter().map(|w| html! {
                     <figure class="wheel" id={format!("wheel-{}", w.name)}>
@@ -305,6 +310,9 @@ pub fn dials(p: &DialsProps) -> Html {
                 }) }
             </div>
             { task_table(&p.view, lang) }
+            if let Some(r) = &p.view.redis {
+                { super::zset_view::redis(r, p.now_ms, lang) }
+            }
         </div>
     }
 }

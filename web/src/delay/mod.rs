@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod dial;
 pub mod strings;
+pub mod zset_view;
 
 use mqplay_core::delay::spec::{Action as DelayAction, MAX_DELAY_MS, MIN_DELAY_MS};
 use mqplay_core::scenario::{Action, MAX_NAME_BYTES};
@@ -22,6 +23,11 @@ pub enum Intent {
     Cancel {
         wheel: String,
         task: String,
+    },
+    /// The producer's ZADD to the Redis delay queue.
+    Zadd {
+        member: String,
+        delay_ms: String,
     },
 }
 
@@ -43,12 +49,7 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
             if task.is_empty() || task.len() > MAX_NAME_BYTES {
                 return Err(refuse("task", lang, "dl.err.name"));
             }
-            let Ok(delay_ms) = delay_ms.trim().parse::<i64>() else {
-                return Err(refuse("delay_ms", lang, "dl.err.delay"));
-            };
-            if !(MIN_DELAY_MS..=MAX_DELAY_MS).contains(&delay_ms) {
-                return Err(refuse("delay_ms", lang, "dl.err.delay"));
-            }
+            let delay_ms = parse_delay(delay_ms, lang)?;
             DelayAction::Add {
                 wheel: wheel.clone(),
                 task: task.into(),
@@ -59,6 +60,25 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
             wheel: wheel.clone(),
             task: task.clone(),
         },
+        Intent::Zadd { member, delay_ms } => {
+            let member = member.trim();
+            if member.is_empty() || member.len() > MAX_NAME_BYTES {
+                return Err(refuse("member", lang, "dl.err.name"));
+            }
+            let delay_ms = parse_delay(delay_ms, lang)?;
+            DelayAction::Zadd {
+                member: member.into(),
+                delay_ms,
+            }
+        }
     };
     Ok(Action::Delay(action))
+}
+
+/// A delay typed by the learner: whole milliseconds within the scenario's range.
+fn parse_delay(text: &str, lang: Lang) -> Result<i64, Vec<ScenarioError>> {
+    match text.trim().parse::<i64>() {
+        Ok(ms) if (MIN_DELAY_MS..=MAX_DELAY_MS).contains(&ms) => Ok(ms),
+        _ => Err(refuse("delay_ms", lang, "dl.err.delay")),
+    }
 }

@@ -232,7 +232,7 @@ pub fn app() -> Html {
                 if let Some(delay) = store.delay.clone() {
                     <section class="panel diagram-panel delay-panel" aria-label={t(lang, "dl.title")}>
                         <crate::delay::dial::Dials view={delay} lang={lang} log={store.log.clone()} fresh_from={store.fresh_from}
-                            reduced_motion={*reduced_motion} />
+                            reduced_motion={*reduced_motion} now_ms={store.view.now_ms} />
                     </section>
                 }
                 <div class="stage-controls">
