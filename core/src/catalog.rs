@@ -30,6 +30,10 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         "q17-delayed-messages",
         include_str!("../data/lessons/q17-delayed-messages.json"),
     ),
+    (
+        "q17-timing-wheels",
+        include_str!("../data/lessons/q17-timing-wheels.json"),
+    ),
 ];
 
 /// Ready scenarios the home page offers beside the lessons: patterns a learner can open and play

@@ -329,7 +329,7 @@ impl Delay {
         }
     }
     /// A level's tick and the expiration of the bucket a task with `expiration_ms` has there.
-    pub fn level_of(&self, w: u8, level: u8, _bucket: u16, expiration_ms: i64) -> (u64, i64) {
+    pub fn level_of(&self, w: u8, level: u8, expiration_ms: i64) -> (u64, i64) {
         let (tick, _) = self.level_shape(w, level);
         (tick, expiration_ms.max(0) / tick as i64 * tick as i64)
     }
@@ -346,9 +346,6 @@ impl Delay {
     pub fn deadline_of(&self, t: TaskId) -> i64 {
         let info = self.task(t);
         info.expiration_ms - self.hashed_start(info.wheel) as i64
-    }
-    pub fn outcome(&self, t: TaskId) -> Option<Tracked> {
-        self.tracked.get(&t).copied()
     }
 
     pub fn apply(&mut self, k: &mut K, trace: &mut Ring, action: &Action) {

@@ -88,8 +88,7 @@ impl Event {
                 offered,
                 reinsert,
             } => {
-                let (tick_ms, bucket_expiration_ms) =
-                    d.level_of(d.task_wheel(t), level, bucket, d.task(t).expiration_ms);
+                let (tick_ms, bucket_expiration_ms) = d.level_of(d.task_wheel(t), level, d.task(t).expiration_ms);
                 Told::Placed {
                     task: task(t),
                     level,

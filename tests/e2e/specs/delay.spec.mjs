@@ -104,3 +104,34 @@ test('a Redis delay queue shows the sorted set, the pollers racing and a member 
   await expect(page.locator('#redis-lab')).toContainText('认领者');
   await page.screenshot({ path: shot('delay-redis-zh.png'), fullPage: true });
 });
+
+// The timing-wheel lesson plays from its first step to its last with the dials drawn, its
+// predictions answered by the run, in English and then its first step in Chinese.
+test('lesson q17-timing-wheels plays to its end with its predictions answered', async ({ page }) => {
+  await page.goto('/');
+  await page.locator('svg.diagram').first().waitFor({ timeout: 20_000 });
+  await page.click('#lesson-q17-timing-wheels');
+  const step = page.locator('#lesson-step');
+  await expect(step).toHaveText(/Step 1 of \d+/);
+  const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
+  for (let s = 1; s <= total; s++) {
+    await expect(page.locator('svg.dial').first()).toBeVisible();
+    if (await page.locator('#btn-reveal').count()) {
+      await page.locator('.predict input[type=radio]').first().check();
+      await page.click('#btn-reveal');
+      await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 20_000 });
+    }
+    if (s === 2) await page.screenshot({ path: shot('lesson-q17-timing-wheels.png'), fullPage: true });
+    if (s < total) {
+      for (let i = 0; i < 4 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
+        await page.click('#lesson-next');
+        await page.waitForTimeout(100);
+      }
+      await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`));
+    }
+  }
+  await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+  await page.click('#lang-toggle');
+  await expect(page.locator('#wheel-purgatory')).toContainText('第 0 层');
+  await page.screenshot({ path: shot('lesson-q17-timing-wheels-zh.png'), fullPage: true });
+});
