@@ -472,9 +472,10 @@ impl Delay {
         }
     }
 
-    /// True while the wheel's reaper is mid-flush (it holds `SystemTimer`'s write lock).
+    /// True while the wheel's reaper is inside `advanceClock` (it holds `SystemTimer`'s write
+    /// lock).
     fn locked(&self, w: u8) -> bool {
-        matches!(&self.wheels[w as usize].engine, Engine::Hierarchical(h) if h.flushing.is_some())
+        matches!(&self.wheels[w as usize].engine, Engine::Hierarchical(h) if h.reaping)
     }
 
     fn add_slice(&mut self, k: &mut K, trace: &mut Ring, many: u32) {
@@ -527,14 +528,16 @@ impl Delay {
                 let mut out = Vec::new();
                 let mut more = false;
                 if let Engine::Hierarchical(h) = &mut ws.engine {
-                    let continuing = h.flushing.is_some();
+                    // One wakeup per `advanceClock` call that got a bucket, however many steps
+                    // it takes.
+                    let continuing = h.reaping;
                     if h.reap(now, &expiration_of, &mut out) > 0 && !continuing {
                         ws.stats.wakeups += 1;
                     }
-                    more = h.flushing.is_some();
+                    more = h.reaping;
                 }
                 if more {
-                    // The rest of this flush, at the same instant, in the next step.
+                    // The rest of this `advanceClock`, at the same instant, in the next step.
                     ws.armed = Some(now);
                     let node = ws.node;
                     k.timer(node, k.now(), SimTimer::Delay(Timer::Reap { wheel }));
@@ -635,5 +638,86 @@ impl Delay {
         if let Some(t) = self.tracked.get_mut(&task) {
             t.outcome = Outcome::Ran { at_ms: now };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Lang, Scenario, Sim};
+
+    fn sim(wheels: &str, actions: &str) -> Sim {
+        let text = alloc::format!(
+            r#"{{"version": 2, "seed": 1, "duration_ms": 100000, "delay": {{"wheels": [{wheels}]}}, "actions": [{actions}]}}"#
+        );
+        Sim::new(Scenario::from_json(&text).unwrap()).unwrap()
+    }
+
+    /// Every entry as (time, kind, its JSON line, its English sentence).
+    fn entries(sim: &Sim) -> Vec<(u64, &'static str, String, String)> {
+        sim.trace()
+            .iter()
+            .map(|e| {
+                (
+                    e.at_ms(),
+                    sim.tell(e).key(),
+                    sim.entry_json(e, None),
+                    sim.sentence(e, Lang::En),
+                )
+            })
+            .collect()
+    }
+
+    fn hierarchical(sim: &Sim) -> &HierarchicalWheel {
+        match &sim.delay().unwrap().wheels[0].engine {
+            Engine::Hierarchical(h) => h,
+            Engine::Simple(_) => panic!("not Kafka's wheel"),
+        }
+    }
+
+    const KAFKA: &str = r#"{"name": "w", "kind": "hierarchical"}"#;
+
+    /// The flush of a bucket of exactly `FLUSH_SLICE` tasks ends the step's budget while another
+    /// bucket is due at the same instant: the reaper is still in its one `advanceClock` call
+    /// (holding the lock), so the second bucket is no second wakeup.
+    #[test]
+    fn a_flush_ending_with_the_step_budget_keeps_the_reaper_awake() {
+        let mut s = sim(
+            KAFKA,
+            r#"{"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "one", "delay_ms": 1}},
+               {"at_ms": 0, "delay": {"do": "add_many", "wheel": "w", "prefix": "m", "count": 1024,
+                                      "delay_ms_min": 30, "delay_ms_max": 30}},
+               {"at_ms": 15, "delay": {"do": "add", "wheel": "w", "task": "z", "delay_ms": 5}}"#,
+        );
+        while !s.trace().iter().any(|e| e.at_ms() == 20) {
+            assert!(s.step());
+        }
+        assert!(hierarchical(&s).flushing.is_none());
+        // The level-0 bucket of 20 ms is still due: the reaper goes on in the next step.
+        assert!(hierarchical(&s).next_expiration() == Some(20));
+        s.run_to_end();
+        let stats = &s.delay().unwrap().wheels[0].stats;
+        assert_eq!(stats.ran, 1026);
+        // Woken at 1, 20 and 30 ms.
+        assert_eq!(stats.wakeups, 3);
+    }
+
+    /// `TimerTaskList.flush` takes one task out at a time and re-adds it, so mid-flush the timer's
+    /// size counts the tasks still in the flushed bucket.
+    #[test]
+    fn the_size_counts_the_tasks_a_flush_has_not_reached() {
+        let mut s = sim(
+            KAFKA,
+            r#"{"at_ms": 0, "delay": {"do": "add_many", "wheel": "w", "prefix": "m", "count": 2000,
+                                      "delay_ms_min": 30, "delay_ms_max": 30}}"#,
+        );
+        while !s.trace().iter().any(|e| e.at_ms() == 20) {
+            assert!(s.step());
+        }
+        let h = hierarchical(&s);
+        assert_eq!(h.flushing.as_ref().map(|f| f.1), Some(super::super::wheel::FLUSH_SLICE));
+        assert_eq!(h.size, 2000);
+        s.run_to_end();
+        assert_eq!(hierarchical(&s).size, 0);
     }
 }

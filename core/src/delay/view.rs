@@ -79,7 +79,7 @@ pub struct WheelView {
     pub configured_size: u32,
     pub start_ms: u64,
     pub levels: Vec<LevelView>,
-    /// Buckets in Kafka's delay queue, and the first expirations.
+    /// Buckets in Kafka's delay queue, and the first expirations in the order it will give them.
     pub queued_buckets: u64,
     pub delay_queue_ms: Vec<u64>,
     /// Netty: timeouts waiting in the `timeouts` queue for the next tick.
@@ -189,7 +189,7 @@ impl Delay {
                             h.wheel_size,
                             levels,
                             h.queue.len() as u64,
-                            h.queue.iter().take(MAX_QUEUE_SHOWN).map(|e| e.0).collect(),
+                            h.queue.poll_order(MAX_QUEUE_SHOWN),
                             0,
                             0,
                             h.size,

@@ -1,7 +1,12 @@
 //! Kafka's hierarchical timing wheel, as `org.apache.kafka.server.util.timer` has it (Kafka 4.x,
 //! `server-common`; the Scala `kafka.utils.timer` before 3.7): `SystemTimer` owns a `TimingWheel`
-//! and a `DelayQueue<TimerTaskList>`, and the purgatory's reaper thread (`SystemTimerReaper`)
-//! polls that queue. The rules, each from those classes:
+//! and a `DelayQueue<TimerTaskList>`, and a reaper thread calls `SystemTimer.advanceClock` in a
+//! loop. For the purgatory that thread is `DelayedOperationPurgatory`'s `ExpiredOperationReaper`
+//! (`ExpirationReaper-<broker>-<purgatory>`, `advanceClock(200L)`: in Scala's
+//! `kafka/server/DelayedOperation.scala` up to 3.9, in Java's `org.apache.kafka.server.purgatory`
+//! since KAFKA-17890 moved it to `server-common` for 4.0); `SystemTimerReaper` is the same loop
+//! wrapped around a timer for the group and share coordinators and client metrics. The rules, each
+//! from those classes:
 //!
 //! - A wheel has `wheelSize` buckets of `tickMs` each, so it spans `interval = tickMs × wheelSize`.
 //!   Its clock starts at `startMs` rounded down to a tick (`TimingWheel` constructor).
@@ -12,9 +17,14 @@
 //!   true). Anything later goes to the overflow wheel, created on demand with `tickMs = interval`
 //!   and the creating wheel's current time as its start (`addOverflowWheel`).
 //! - `SystemTimer.advanceClock`: the reaper takes the bucket with the earliest expiration once it
-//!   is due, moves every wheel's clock to that expiration (`TimingWheel.advanceClock`, which moves
-//!   a level only by whole ticks), and flushes the bucket: each task is added again from the
-//!   lowest wheel, so it falls to a finer bucket or runs. Then it takes every other due bucket.
+//!   is due, moves every wheel's clock toward that expiration (`TimingWheel.advanceClock`, which
+//!   moves a level only by whole ticks, so a coarse level may stay behind), and flushes the
+//!   bucket: each task is taken out and added again from the lowest wheel, so it falls to a finer
+//!   bucket or runs. Then, still holding the write lock, it takes every other due bucket.
+//! - The delay queue is `java.util.concurrent.DelayQueue`, a `java.util.PriorityQueue` (a binary
+//!   heap in an array) ordered by `TimerTaskList.compareTo`, which compares expirations only. So
+//!   buckets of equal expiration come out in whatever order the heap's sift-up and sift-down
+//!   leave them, not in offer order; `DelayQueue` models that heap move for move.
 //! - `TimerTask.cancel` removes the task from its bucket; the bucket stays in the delay queue and
 //!   is still polled when it expires (it is simply empty then).
 //!
@@ -24,7 +34,6 @@
 //!
 //! Buckets are `Rc`-shared so a checkpoint clones a wheel holding 10⁶ tasks for the price of its
 //! bucket count; a bucket is copied only when written after a checkpoint.
-use alloc::collections::BTreeSet;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
@@ -57,16 +66,111 @@ pub struct HierarchicalWheel {
     pub wheel_size: u32,
     /// Level 0 is the wheel `SystemTimer` made; higher levels are overflow wheels.
     pub levels: Vec<Level>,
-    /// The `DelayQueue<TimerTaskList>`: (expiration, offer order, level, bucket). Java's
-    /// `PriorityQueue` does not order buckets of equal expiration; they are taken in offer order.
-    pub queue: BTreeSet<(u64, u64, u8, u16)>,
-    offers: u64,
+    /// The `DelayQueue<TimerTaskList>`.
+    pub queue: DelayQueue,
     /// Tasks in buckets (`SystemTimer.size()`, the `taskCounter`).
     pub size: u64,
-    /// A flush in progress: the flushed bucket's tasks and how many were re-added. A big bucket
-    /// is flushed over several steps at the same instant; meanwhile the timer holds its write
-    /// lock, so adds wait (`Delay` defers them).
+    /// A flush in progress: the flushed bucket's tasks and how many were re-added (the rest are
+    /// still in the bucket as far as `size` goes). A big bucket is flushed over several steps at
+    /// the same instant.
     pub flushing: Option<(Rc<Vec<TaskId>>, usize)>,
+    /// The reaper is inside one `advanceClock` call, over one step or several: it holds the
+    /// timer's write lock until the delay queue has no due bucket left, so adds wait.
+    pub reaping: bool,
+}
+
+/// A bucket in the delay queue: its expiration when offered (the heap's key), level and index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queued {
+    pub expiration_ms: u64,
+    pub level: u8,
+    pub bucket: u16,
+}
+
+/// `java.util.concurrent.DelayQueue` over its `java.util.PriorityQueue`: a binary heap in an
+/// array, where each parent's key is no greater than its children's. Only the expiration is
+/// compared (`TimerTaskList.compareTo` is a `Long.compare` of expirations; `DelayQueue` itself
+/// would compare `getDelay`, which orders the same), so ties fall where `siftUpComparable` and
+/// `siftDownComparable` put them. A bucket is in the queue at most once and its expiration does
+/// not change while it is there (`setExpiration` offers it only when the value changed, and a
+/// bucket is reused only after its flush), so the key stored here stays the bucket's.
+#[derive(Debug, Clone, Default)]
+pub struct DelayQueue {
+    heap: Vec<Queued>,
+}
+
+impl DelayQueue {
+    /// `PriorityQueue.offer`: the new element starts in the first free slot and climbs while it
+    /// is strictly less than its parent; an equal parent stops it.
+    pub fn offer(&mut self, e: Queued) {
+        let mut k = self.heap.len();
+        self.heap.push(e);
+        while k > 0 {
+            let parent = (k - 1) / 2;
+            if e.expiration_ms >= self.heap[parent].expiration_ms {
+                break;
+            }
+            self.heap[k] = self.heap[parent];
+            k = parent;
+        }
+        self.heap[k] = e;
+    }
+
+    pub fn peek(&self) -> Option<Queued> {
+        self.heap.first().copied()
+    }
+
+    /// `DelayQueue.poll()`: the head if its delay has run out (expiration at or before `now_ms`),
+    /// else nothing.
+    pub fn poll_due(&mut self, now_ms: u64) -> Option<Queued> {
+        if self.peek()?.expiration_ms > now_ms {
+            return None;
+        }
+        self.poll()
+    }
+
+    /// `PriorityQueue.poll`: the root leaves; the last element is taken out and sinks from the
+    /// root, each time toward the smaller child (the left one when both are equal), and stops at
+    /// the first child it is no greater than.
+    fn poll(&mut self) -> Option<Queued> {
+        let last = self.heap.pop()?;
+        if self.heap.is_empty() {
+            return Some(last);
+        }
+        let head = self.heap[0];
+        let n = self.heap.len();
+        let mut k = 0;
+        while k < n / 2 {
+            let mut child = 2 * k + 1;
+            let right = child + 1;
+            if right < n && self.heap[child].expiration_ms > self.heap[right].expiration_ms {
+                child = right;
+            }
+            if last.expiration_ms <= self.heap[child].expiration_ms {
+                break;
+            }
+            self.heap[k] = self.heap[child];
+            k = child;
+        }
+        self.heap[k] = last;
+        Some(head)
+    }
+
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    /// The first `n` expirations in the order polls would take them (on a copy of the heap).
+    pub fn poll_order(&self, n: usize) -> Vec<u64> {
+        let mut copy = self.clone();
+        core::iter::from_fn(|| copy.poll().map(|e| e.expiration_ms))
+            .take(n)
+            .collect()
+    }
 }
 
 /// Tasks one step of a flush re-adds (the one-step bound of ARCHITECTURE.md).
@@ -78,10 +182,10 @@ impl HierarchicalWheel {
             wheel,
             wheel_size,
             levels: alloc::vec![Level::new(tick_ms, wheel_size, start_ms)],
-            queue: BTreeSet::new(),
-            offers: 0,
+            queue: DelayQueue::default(),
             size: 0,
             flushing: None,
+            reaping: false,
         }
     }
 
@@ -112,9 +216,11 @@ impl HierarchicalWheel {
                 let offered = bucket.expiration_ms != bucket_expiration;
                 if offered {
                     bucket.expiration_ms = bucket_expiration;
-                    self.offers += 1;
-                    self.queue
-                        .insert((bucket_expiration as u64, self.offers, level as u8, index as u16));
+                    self.queue.offer(Queued {
+                        expiration_ms: bucket_expiration as u64,
+                        level: level as u8,
+                        bucket: index as u16,
+                    });
                 }
                 out.push(Event::Placed {
                     task,
@@ -138,15 +244,16 @@ impl HierarchicalWheel {
         }
     }
 
-    /// The earliest bucket expiration in the delay queue: when the reaper next wakes.
+    /// The expiration at the head of the delay queue: when the reaper next wakes.
     pub fn next_expiration(&self) -> Option<u64> {
-        self.queue.first().map(|e| e.0)
+        self.queue.peek().map(|e| e.expiration_ms)
     }
 
-    /// The reaper's `advanceClock`: takes every bucket due at `now_ms`, earliest first, advancing
-    /// the clocks and re-adding each bucket's tasks. `expiration_of` gives a task's expiration.
-    /// Returns the buckets taken; re-adds at most `FLUSH_SLICE` tasks, leaving `flushing` set when
-    /// there is more to do at this instant.
+    /// The reaper's `advanceClock`: takes every bucket due at `now_ms` as the delay queue gives
+    /// them, advancing the clocks and re-adding each bucket's tasks. `expiration_of` gives a
+    /// task's expiration. Returns the buckets taken. It re-adds at most `FLUSH_SLICE` tasks a
+    /// call; when that budget runs out with a flush unfinished or another bucket due, `reaping`
+    /// stays set and the next call goes on at the same instant, as the same `advanceClock`.
     pub fn reap(&mut self, now_ms: u64, expiration_of: &dyn Fn(TaskId) -> i64, out: &mut Vec<Event>) -> u32 {
         let mut taken = 0;
         let mut budget = FLUSH_SLICE;
@@ -154,30 +261,44 @@ impl HierarchicalWheel {
             if let Some((tasks, next)) = self.flushing.take() {
                 let end = (next + budget).min(tasks.len());
                 for &task in &tasks[next..end] {
+                    // `TimerTaskList.flush` removes the head (the counter drops by one) and hands
+                    // it to `addTimerTaskEntry`, which counts it again if it lands in a bucket.
+                    self.size -= 1;
                     self.add(task, expiration_of(task), true, out);
                 }
                 budget -= end - next;
                 if end < tasks.len() {
                     self.flushing = Some((tasks, end));
+                    self.reaping = true;
                     return taken;
                 }
             }
-            if budget == 0 {
+            // `delayQueue.poll()`: the next bucket only if it is already due.
+            if self.queue.peek().is_none_or(|e| e.expiration_ms > now_ms) {
+                self.reaping = false;
                 return taken;
             }
-            let Some(&(expiration, offer, level, index)) = self.queue.first() else {
+            if budget == 0 {
+                // The next bucket is due but this step's work is spent: the loop (and the lock)
+                // goes on in the next step.
+                self.reaping = true;
+                return taken;
+            }
+            let Some(Queued {
+                expiration_ms: expiration,
+                level,
+                bucket: index,
+            }) = self.queue.poll_due(now_ms)
+            else {
+                self.reaping = false;
                 return taken;
             };
-            if expiration > now_ms {
-                return taken;
-            }
-            self.queue.remove(&(expiration, offer, level, index));
+            self.reaping = true;
             taken += 1;
             self.advance_clock(expiration);
             let bucket = &mut self.levels[level as usize].buckets[index as usize];
             let tasks = core::mem::take(&mut bucket.tasks);
             bucket.expiration_ms = -1;
-            self.size -= tasks.len() as u64;
             out.push(Event::BucketFlushed {
                 wheel: self.wheel,
                 level,
@@ -351,6 +472,87 @@ mod tests {
         assert_eq!(ran, alloc::vec![1005]);
         let flushed = log.iter().filter(|e| matches!(e, Event::BucketFlushed { .. })).count();
         assert_eq!(flushed, 3); // level 2 at 800, level 1 at 1000, level 0 at 1005
+    }
+
+    fn q(expiration_ms: u64, bucket: u16) -> Queued {
+        Queued {
+            expiration_ms,
+            level: 0,
+            bucket,
+        }
+    }
+
+    /// The delay queue's heap: ties leave in the order Java's `PriorityQueue` gives, and it
+    /// always gives the smallest expiration first.
+    #[test]
+    fn the_delay_queue_is_javas_binary_heap() {
+        let mut dq = DelayQueue::default();
+        for b in 0..3 {
+            dq.offer(q(10, b));
+        }
+        let order: Vec<u16> = core::iter::from_fn(|| dq.poll_due(10).map(|e| e.bucket)).collect();
+        assert_eq!(order, alloc::vec![0, 2, 1]);
+        // Five equal offers (buckets 0 to 4) never move; each poll then takes the root and puts
+        // the last element there, where it stays (no greater than its children): 0, 4, 3, 2, 1.
+        for b in 0..5 {
+            dq.offer(q(5, b));
+        }
+        let order: Vec<u16> = core::iter::from_fn(|| dq.poll_due(5).map(|e| e.bucket)).collect();
+        assert_eq!(order, alloc::vec![0, 4, 3, 2, 1]);
+        // Distinct keys come out sorted whatever the offer order, and only when due.
+        let keys = [42u64, 7, 19, 7, 3, 88, 19, 1, 60, 3];
+        for (i, &k) in keys.iter().enumerate() {
+            dq.offer(q(k, i as u16));
+        }
+        assert_eq!(dq.poll_due(0), None);
+        assert_eq!(dq.poll_order(3), alloc::vec![1, 3, 3]);
+        let mut got = Vec::new();
+        while let Some(e) = dq.poll_due(100) {
+            got.push(e.expiration_ms);
+        }
+        let mut sorted = keys.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(got, sorted);
+        assert!(dq.is_empty());
+    }
+
+    /// Three buckets of equal expiration (400 ms) on levels 2, 1 and 0, offered in that order to
+    /// an empty delay queue: Java's binary heap polls them 2, 0, 1 (after the first poll the last
+    /// element moves to the root and, being no greater than its only child, stays there).
+    #[test]
+    fn buckets_of_equal_expiration_come_out_in_the_heap_order() {
+        // `p` and `q` only move the clocks: level 0 to 381, level 1 to 380, level 2 stays at 0.
+        let tasks = [(380, 0), (1, 380), (408, 382), (28, 382), (18, 382)];
+        let (ran, _, log) = run(1, 20, 0, &tasks);
+        assert_eq!(ran, alloc::vec![380, 381, 790, 410, 400]);
+        let placed: Vec<u8> = log
+            .iter()
+            .filter_map(|e| match e {
+                Event::Placed {
+                    task: 2..=4,
+                    level,
+                    reinsert: false,
+                    ..
+                } => Some(*level),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(placed, alloc::vec![2, 1, 0], "offered on levels 2, 1, 0");
+        let mut at_400 = Vec::new();
+        let mut seen = 0;
+        for e in &log {
+            if let Event::BucketFlushed {
+                level,
+                expiration_ms: 400,
+                ..
+            } = e
+            {
+                at_400.push(*level);
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 3);
+        assert_eq!(at_400, alloc::vec![2, 0, 1]);
     }
 
     #[test]
