@@ -1,7 +1,10 @@
 //! The timer lab as the kernel sees it: a node per wheel (named as the scenario names it), the
 //! tasks in an arena, and kernel timers standing for the threads that drive the wheels — Kafka's
 //! reaper wakes when the delay queue's first bucket is due, Netty's worker at the end of each tick
-//! that has work. At one instant the scenario's actions come first, then the threads.
+//! that has work. At one instant the scenario's actions come first, then the threads: an
+//! `add_many` too big for one step goes on in later steps at the same instant, and a thread due
+//! meanwhile is held until its last slice is in (`held`), since the kernel runs timers of one
+//! instant in the order they were set.
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -127,6 +130,9 @@ pub struct Delay {
     pub redis: Option<RedisLab>,
     /// Its nodes: Redis, the producer, the pollers.
     redis_nodes: Option<(NodeId, NodeId, Vec<NodeId>)>,
+    /// Thread wakeups (reaper, worker tick, poller) that came due while an `add_many` still had
+    /// slices to add at this instant, in the order they came; set again when the last slice is in.
+    held: Vec<(NodeId, Timer)>,
 }
 
 impl Delay {
@@ -178,6 +184,7 @@ impl Delay {
             tracked: BTreeMap::new(),
             redis,
             redis_nodes,
+            held: Vec::new(),
         }
     }
 
@@ -478,12 +485,25 @@ impl Delay {
         matches!(&self.wheels[w as usize].engine, Engine::Hierarchical(h) if h.reaping)
     }
 
+    /// True while an `add_many` made at this instant has slices left to add (all its slices run
+    /// at the instant of its action, so any unfinished one is of now).
+    fn adding(&self, now: u64) -> bool {
+        self.many
+            .iter()
+            .rev()
+            .take_while(|m| m.at_ms == now)
+            .any(|m| m.added < m.count)
+    }
+
     fn add_slice(&mut self, k: &mut K, trace: &mut Ring, many: u32) {
         let Some(m) = self.many.get(many as usize).cloned() else {
             return;
         };
         if self.locked(m.wheel) {
             // `SystemTimer.add` waits for the read lock: try again after the flush's next slice.
+            // Unreached as long as threads are held while slices remain (a reaper can only be
+            // inside `advanceClock` once every add of its instant is in); kept so a change there
+            // cannot add into a wheel mid-flush.
             let node = self.wheels[m.wheel as usize].node;
             k.timer(node, k.now(), SimTimer::Delay(Timer::AddSlice { many }));
             return;
@@ -510,11 +530,34 @@ impl Delay {
         if self.many[many as usize].added < m.count {
             let node = self.wheels[m.wheel as usize].node;
             k.timer(node, k.now(), SimTimer::Delay(Timer::AddSlice { many }));
+        } else if !self.adding(now) {
+            // The instant's adds are all in: the threads that came due meanwhile go now, in the
+            // order they came.
+            for (node, timer) in core::mem::take(&mut self.held) {
+                k.timer(node, k.now(), SimTimer::Delay(timer));
+            }
+        }
+    }
+
+    /// The node whose kernel timer stands for a thread's wakeup.
+    fn thread_node(&self, timer: &Timer) -> Option<NodeId> {
+        match *timer {
+            Timer::Reap { wheel } | Timer::Tick { wheel, .. } => self.wheels.get(wheel as usize).map(|w| w.node),
+            Timer::Poll { poller } => self.node_of(Peer::Poller(poller)),
+            Timer::AddSlice { .. } => None,
         }
     }
 
     pub fn fire(&mut self, k: &mut K, trace: &mut Ring, timer: Timer) {
         let now = k.now().ms();
+        let continuing = matches!(timer, Timer::Reap { wheel } if self.locked(wheel));
+        if self.adding(now) && !continuing {
+            // A thread woke while this instant's actions are still adding: it waits for them.
+            if let Some(node) = self.thread_node(&timer) {
+                self.held.push((node, timer));
+                return;
+            }
+        }
         match timer {
             Timer::AddSlice { many } => self.add_slice(k, trace, many),
             Timer::Poll { poller } => self.redis_run(k, trace, |lab, now, out| lab.poll(poller, now, out)),
@@ -676,6 +719,34 @@ mod tests {
     }
 
     const KAFKA: &str = r#"{"name": "w", "kind": "hierarchical"}"#;
+
+    /// An `add_many` larger than one slice, at an instant when the reaper is due: every slice is
+    /// an action's work, so all of them come before the reaper (the lab's "actions before
+    /// threads"); the later slices used to be kernel timers queued behind the reaper's.
+    #[test]
+    fn every_slice_of_an_add_many_comes_before_the_reaper_at_its_instant() {
+        let mut s = sim(
+            KAFKA,
+            r#"{"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "x", "delay_ms": 20}},
+               {"at_ms": 20, "delay": {"do": "add_many", "wheel": "w", "prefix": "m", "count": 3000,
+                                       "delay_ms_min": 50, "delay_ms_max": 60}}"#,
+        );
+        s.run_to_end();
+        let log = entries(&s);
+        let last_add = log
+            .iter()
+            .rposition(|(_, kind, json, _)| *kind == "timing-wheel.add" && json.contains(r#""task":"m-"#))
+            .unwrap();
+        let first_reap = log
+            .iter()
+            .position(|(at, kind, _, _)| *at == 20 && *kind == "timing-wheel.bucket-expired")
+            .unwrap();
+        assert!(
+            last_add < first_reap,
+            "slice after the reaper: add {last_add}, reap {first_reap}"
+        );
+        assert_eq!(s.delay().unwrap().wheels[0].stats.ran, 3001);
+    }
 
     /// The flush of a bucket of exactly `FLUSH_SLICE` tasks ends the step's budget while another
     /// bucket is due at the same instant: the reaper is still in its one `advanceClock` call
