@@ -1,21 +1,31 @@
-//! The simple (single-level) timing wheel, as Netty's `io.netty.util.HashedWheelTimer` (4.2) has
-//! it — the wheel most "timing wheel" answers describe: one ring of buckets, a pointer that moves
-//! one bucket per tick, and a round count for tasks further away than one revolution.
-//! The rules, each from that class:
+//! The simple (single-level) timing wheel, as Netty's `io.netty.util.HashedWheelTimer` has it in
+//! the released 4.2.x and 4.1.x lines (checked against 4.2.7.Final and 4.1.128.Final, whose worker
+//! loops are the same) — the wheel most "timing wheel" answers describe: one ring of buckets, a
+//! pointer that moves one bucket per tick, and a round count for tasks further away than one
+//! revolution. The rules, each from that class:
 //!
-//! - Defaults `tickDuration` 100 ms and `ticksPerWheel` 512; the size is rounded up to a power of
-//!   two (`createWheel`, `MathUtil.findNextPositivePowerOfTwo`) so a bucket is `tick & mask`.
+//! - Defaults `tickDuration` 100 ms and `ticksPerWheel` 512; `ticksPerWheel` must be positive
+//!   (`checkPositive`) and is rounded up to a power of two (`createWheel`,
+//!   `MathUtil.findNextPositivePowerOfTwo`), so 1 gives a one-bucket wheel and a bucket is
+//!   `tick & mask`.
 //! - The worker thread starts with the first `newTimeout`; `startTime` is when it starts. A
 //!   timeout's `deadline` is measured from `startTime` (`now + delay - startTime`) and it waits in
 //!   the `timeouts` queue until the next tick.
-//! - Tick `k` is processed at `startTime + (k + 1) × tickDuration` (`waitForNextTick`): first up
-//!   to 100 000 queued timeouts move to their buckets (`transferTimeoutsToBuckets`:
-//!   `calculated = deadline / tickDuration`, `remainingRounds = (calculated - tick) / wheel.length`,
-//!   bucket `max(calculated, tick) & mask`), then the current bucket is walked
-//!   (`expireTimeouts`): a timeout with no rounds left runs, the others lose one round; then
-//!   cancelled timeouts leave their buckets (`processCancelledTasks`, after expiry since 4.2).
-//! - So a timeout runs at the end of the tick its deadline falls in: never early, up to one tick
-//!   late; and the worker wakes every tick whether or not anything is due.
+//! - Tick `k` is processed at `startTime + (k + 1) × tickDuration` (`waitForNextTick`): first the
+//!   cancels made since the last tick are processed (`processCancelledTasks`: a cancelled timeout
+//!   already in a bucket leaves it; one still in the `timeouts` queue is only counted out of
+//!   `pendingTimeouts`), then up to 100 000 queued timeouts move to their buckets
+//!   (`transferTimeoutsToBuckets`: a cancelled one is skipped; `calculated = deadline /
+//!   tickDuration`, `remainingRounds = (calculated - tick) / wheel.length`, bucket
+//!   `max(calculated, tick) & mask`), then the current bucket is walked (`expireTimeouts`): a
+//!   timeout with no rounds left runs, the others lose one round. Netty's commit 0fadcf1972
+//!   (PR #15760, November 2025, in 4.2.8-SNAPSHOT and no release yet) moves
+//!   `processCancelledTasks` after `expireTimeouts`; this model keeps the released order.
+//! - So a timeout runs at the end of the tick its deadline falls in, or, when that tick had
+//!   already passed when it was transferred (the deadline was behind the worker), at the end of
+//!   the tick that transferred it (`max(calculated, tick)`): never early, and at most one tick
+//!   late counted from the later of its deadline and its `newTimeout`. The worker wakes every
+//!   tick whether or not anything is due.
 //!
 //! The simulation wakes the worker only on ticks that have work (a queued timeout or cancel, or a
 //! non-empty current bucket); the ticks it skips would change nothing, and the view counts them.
@@ -103,6 +113,22 @@ impl HashedWheel {
         true
     }
 
+    /// The bucket holding a timeout that is waiting, or `None` when it is still in the
+    /// `timeouts` queue. A waiting timeout in a bucket is always in `calculated & mask`: one whose
+    /// deadline tick had passed went to the current tick's bucket and ran in that same tick.
+    pub fn bucket_of(&self, task: TaskId, deadline_ms: i64) -> Option<u16> {
+        let calculated = deadline_ms.max(0) / self.tick_ms as i64;
+        let at = (calculated & i64::from(self.wheel_len - 1)) as usize;
+        if self.buckets[at].iter().any(|&(t, _)| t == task) {
+            return Some(at as u16);
+        }
+        // Not where it should be: look everywhere (never expected; kept so a miss is no leak).
+        self.buckets
+            .iter()
+            .position(|b| b.iter().any(|&(t, _)| t == task))
+            .map(|b| b as u16)
+    }
+
     /// When tick `k` is processed.
     pub fn tick_end_ms(&self, k: u64) -> u64 {
         self.start_ms.unwrap_or(0) + (k + 1) * self.tick_ms
@@ -149,6 +175,20 @@ impl HashedWheel {
             tick: k.min(u64::from(u32::MAX)) as u32,
             bucket: idx as u16,
         });
+        // `processCancelledTasks` first (the released order; see the module comment): each cancel
+        // takes its timeout out of its bucket, if it reached one, and out of `pendingTimeouts`.
+        for task in core::mem::take(&mut self.cancels) {
+            self.pending -= 1;
+            if let Some(b) = self.bucket_of(task, deadline_of(task)) {
+                let b = b as usize;
+                if let Some(at) = self.buckets[b].iter().position(|&(t, _)| t == task) {
+                    Rc::make_mut(&mut self.buckets[b]).remove(at);
+                }
+                if self.buckets[b].is_empty() {
+                    self.nonempty.remove(&(b as u32));
+                }
+            }
+        }
         for _ in 0..TRANSFER_PER_TICK {
             let Some(task) = self.queued.pop_front() else {
                 break;
@@ -177,7 +217,9 @@ impl HashedWheel {
             for &(task, rounds) in bucket.iter() {
                 if rounds <= 0 {
                     if cancelled.contains(&task) {
-                        // `expire()` fails its state change; the timeout waits for removal.
+                        // `expire()` fails its state change; the timeout waits for removal. Only a
+                        // cancel racing the walk gets here: the simulation's cancels all come
+                        // before the tick and were processed above.
                         kept.push((task, rounds));
                     } else if deadline_of(task) <= now_deadline {
                         self.pending -= 1;
@@ -200,19 +242,6 @@ impl HashedWheel {
             *bucket = kept;
             if bucket.is_empty() {
                 self.nonempty.remove(&(idx as u32));
-            }
-        }
-        // `processCancelledTasks`: each cancel takes its timeout out of its bucket.
-        for task in core::mem::take(&mut self.cancels) {
-            self.pending -= 1;
-            for b in 0..self.buckets.len() {
-                if let Some(at) = self.buckets[b].iter().position(|&(t, _)| t == task) {
-                    Rc::make_mut(&mut self.buckets[b]).remove(at);
-                    if self.buckets[b].is_empty() {
-                        self.nonempty.remove(&(b as u32));
-                    }
-                    break;
-                }
             }
         }
         self.tick = k + 1;

@@ -425,17 +425,25 @@ impl Delay {
                 let Some(&id) = self.by_name.get(&(w, Rc::from(task.as_str()))) else {
                     return;
                 };
-                let waiting = self.tracked.get(&id).is_some_and(|t| t.outcome == Outcome::Waiting);
+                let outcome = self.tracked.get(&id).map(|t| t.outcome);
                 let expiration = self.task(id).expiration_ms;
-                let event = match &mut self.wheels[w as usize].engine {
-                    _ if !waiting => Event::CancelTooLate { task: id },
-                    Engine::Hierarchical(h) => Event::Cancelled {
+                let deadline = self.deadline_of(id);
+                let event = match (&mut self.wheels[w as usize].engine, outcome) {
+                    (_, Some(Outcome::Cancelled { at_ms })) => Event::CancelAgain {
+                        task: id,
+                        cancelled_at_ms: at_ms,
+                    },
+                    (_, Some(Outcome::Ran { .. }) | None) => Event::CancelTooLate { task: id },
+                    (Engine::Hierarchical(h), Some(Outcome::Waiting)) => Event::Cancelled {
                         task: id,
                         left: h.cancel(id, expiration),
                     },
-                    Engine::Simple(s) => {
+                    (Engine::Simple(s), Some(Outcome::Waiting)) => {
                         s.cancel(id, false);
-                        Event::Cancelled { task: id, left: None }
+                        Event::Cancelled {
+                            task: id,
+                            left: s.bucket_of(id, deadline).map(|b| (0, b)),
+                        }
                     }
                 };
                 if let Event::Cancelled { .. } = event {
@@ -746,6 +754,60 @@ mod tests {
             "slice after the reaper: add {last_add}, reap {first_reap}"
         );
         assert_eq!(s.delay().unwrap().wheels[0].stats.ran, 3001);
+    }
+
+    /// A second cancel of a cancelled task does nothing, and says so: it did not run.
+    #[test]
+    fn a_second_cancel_says_the_task_was_already_cancelled() {
+        for kind in ["hierarchical", "simple"] {
+            let mut s = sim(
+                &alloc::format!(r#"{{"name": "w", "kind": "{kind}"}}"#),
+                r#"{"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "a", "delay_ms": 1000}},
+                   {"at_ms": 10, "delay": {"do": "cancel", "wheel": "w", "task": "a"}},
+                   {"at_ms": 20, "delay": {"do": "cancel", "wheel": "w", "task": "a"}}"#,
+            );
+            s.run_to_end();
+            let log = entries(&s);
+            let (_, key, _, sentence) = log.iter().find(|e| e.0 == 20).unwrap();
+            assert_eq!(*key, "timer.cancel-already-cancelled", "{kind}");
+            assert!(!sentence.contains("ran"), "{kind}: {sentence}");
+            assert!(sentence.contains("10 ms"), "{kind}: {sentence}");
+            let zh = s.sentence(s.trace().iter().find(|e| e.at_ms() == 20).unwrap(), Lang::Zh);
+            assert!(zh.contains("已经取消"), "{kind}: {zh}");
+            assert_eq!(s.delay().unwrap().wheels[0].stats.cancelled, 1, "{kind}");
+        }
+    }
+
+    /// Netty: a cancel before the timeout left the `timeouts` queue is skipped at the transfer; a
+    /// cancel after it reached a bucket takes it out of that bucket. Each sentence says which.
+    #[test]
+    fn a_netty_cancel_says_where_the_timeout_is() {
+        let mut s = sim(
+            r#"{"name": "w", "kind": "simple", "tick_ms": 100, "wheel_size": 8}"#,
+            r#"{"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "queued", "delay_ms": 500}},
+               {"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "placed", "delay_ms": 500}},
+               {"at_ms": 50, "delay": {"do": "cancel", "wheel": "w", "task": "queued"}},
+               {"at_ms": 150, "delay": {"do": "cancel", "wheel": "w", "task": "placed"}}"#,
+        );
+        // `queued` is cancelled before the first tick (ending at 100 ms) transfers it; `placed`
+        // after it, in bucket 500 / 100 = 5.
+        s.run_to_end();
+        let log = entries(&s);
+        let sentence = |at: u64| {
+            log.iter()
+                .find(|e| e.0 == at && e.1 == "timer.cancel")
+                .unwrap()
+                .3
+                .clone()
+        };
+        let queued = sentence(50);
+        assert!(
+            queued.contains("timeouts queue") && !queued.contains("bucket"),
+            "{queued}"
+        );
+        let placed = sentence(150);
+        assert!(placed.contains("bucket 5"), "{placed}");
+        assert!(!log.iter().any(|e| e.1 == "timer.run"));
     }
 
     /// The flush of a bucket of exactly `FLUSH_SLICE` tasks ends the step's budget while another

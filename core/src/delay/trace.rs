@@ -24,8 +24,8 @@ pub enum Event {
     },
     /// The task ran (was handed to the timer's executor).
     Ran { task: TaskId, reinsert: bool },
-    /// The reaper took a due bucket from the delay queue, advanced the clocks to its expiration
-    /// and flushed it.
+    /// The reaper took a due bucket from the delay queue, advanced each level's clock by whole
+    /// ticks toward its expiration and flushed it.
     BucketFlushed {
         wheel: u8,
         level: u8,
@@ -35,10 +35,15 @@ pub enum Event {
     },
     /// An overflow wheel was created on demand.
     OverflowCreated { wheel: u8, level: u8, current_ms: u64 },
-    /// `cancel()`: `left` is the level and bucket the task left (Kafka), or none.
+    /// `cancel()`. Kafka: `left` is the level and bucket the task was removed from. Netty: the
+    /// bucket (level 0) it waits in for the next tick's `processCancelledTasks`, or none while it
+    /// is still in the `timeouts` queue.
     Cancelled { task: TaskId, left: Option<(u8, u16)> },
     /// `cancel()` after the task ran: nothing to do.
     CancelTooLate { task: TaskId },
+    /// `cancel()` of a task already cancelled (at `cancelled_at_ms`): nothing to do (Kafka's
+    /// `TimerTask.cancel` finds no entry; Netty's `Timeout.cancel` answers false).
+    CancelAgain { task: TaskId, cancelled_at_ms: u64 },
     /// Netty: the first `newTimeout` started the worker.
     WorkerStarted { wheel: u8 },
     /// Netty: `newTimeout` queued the timeout for the next tick.
@@ -134,12 +139,23 @@ impl Event {
                     current_ms,
                 }
             }
-            Event::Cancelled { task: t, left } => Told::Cancelled {
-                task: task(t),
-                level: left.map(|l| l.0),
-                bucket: left.map(|l| l.1),
-            },
+            Event::Cancelled { task: t, left } => {
+                let simple = d.is_simple(d.task_wheel(t));
+                Told::Cancelled {
+                    task: task(t),
+                    level: left.filter(|_| !simple).map(|l| l.0),
+                    bucket: left.map(|l| l.1),
+                    simple,
+                }
+            }
             Event::CancelTooLate { task: t } => Told::CancelTooLate { task: task(t) },
+            Event::CancelAgain {
+                task: t,
+                cancelled_at_ms,
+            } => Told::CancelAgain {
+                task: task(t),
+                cancelled_at_ms,
+            },
             Event::WorkerStarted { wheel } => {
                 let (tick_ms, wheel_size) = d.level_shape(wheel, 0);
                 Told::WorkerStarted {
@@ -293,11 +309,20 @@ pub enum Told {
         level: Option<u8>,
         #[serde(skip_serializing_if = "Option::is_none")]
         bucket: Option<u16>,
+        /// Netty's wheel: the cancel takes effect at the next tick.
+        #[serde(skip)]
+        simple: bool,
     },
     #[serde(rename = "timer.cancel-too-late")]
     CancelTooLate {
         #[serde(flatten)]
         task: TaskTold,
+    },
+    #[serde(rename = "timer.cancel-already-cancelled")]
+    CancelAgain {
+        #[serde(flatten)]
+        task: TaskTold,
+        cancelled_at_ms: u64,
     },
     #[serde(rename = "hashed-wheel.worker-start")]
     WorkerStarted {
@@ -392,6 +417,7 @@ impl Told {
             Told::OverflowWheel { .. } => "timing-wheel.overflow-wheel",
             Told::Cancelled { .. } => "timer.cancel",
             Told::CancelTooLate { .. } => "timer.cancel-too-late",
+            Told::CancelAgain { .. } => "timer.cancel-already-cancelled",
             Told::WorkerStarted { .. } => "hashed-wheel.worker-start",
             Told::NewTimeout { .. } => "hashed-wheel.new-timeout",
             Told::Tick { .. } => "hashed-wheel.tick",
@@ -531,10 +557,10 @@ impl Told {
                 )
             }
             (Told::BucketExpired { wheel, level, bucket, expiration_ms, tasks }, En) => format!(
-                "{wheel}: the reaper takes level {level} bucket {bucket} (expiration {expiration_ms} ms) from the delay queue, moves the clocks to {expiration_ms} ms and re-adds its {tasks} task(s)"
+                "{wheel}: the reaper takes level {level} bucket {bucket} (expiration {expiration_ms} ms) from the delay queue, advances each level's clock by whole ticks toward {expiration_ms} ms (a level whose next tick is later stays where it is) and re-adds its {tasks} task(s)"
             ),
             (Told::BucketExpired { wheel, level, bucket, expiration_ms, tasks }, Zh) => format!(
-                "{wheel}：收割线程从 DelayQueue 取出第 {level} 层第 {bucket} 个桶（到期 {expiration_ms} ms），把时钟推进到 {expiration_ms} ms，重新插入其中 {tasks} 个任务"
+                "{wheel}：收割线程从 DelayQueue 取出第 {level} 层第 {bucket} 个桶（到期 {expiration_ms} ms），把各层时钟按整 tick 向 {expiration_ms} ms 推进（下一个 tick 还没到的层不动），重新插入其中 {tasks} 个任务"
             ),
             (Told::OverflowWheel { wheel, level, tick_ms, wheel_size, interval_ms, current_ms }, En) => format!(
                 "{wheel}: a task is beyond level {}'s span, so overflow wheel level {level} is created: tick {tick_ms} ms (the lower wheel's interval), {wheel_size} buckets, span {interval_ms} ms, clock at {current_ms} ms",
@@ -544,27 +570,48 @@ impl Told {
                 "{wheel}：任务超出第 {} 层的范围，按需创建上层时间轮第 {level} 层：tick {tick_ms} ms（即下层的总跨度），{wheel_size} 个桶，跨度 {interval_ms} ms，时钟在 {current_ms} ms",
                 level - 1
             ),
-            (Told::Cancelled { task: t, level, bucket }, En) => match (level, bucket) {
-                (Some(l), Some(b)) => format!(
+            (Told::Cancelled { task: t, level, bucket, simple }, En) => match (simple, level, bucket) {
+                (false, Some(l), Some(b)) => format!(
                     "{}: task {} cancelled: removed from level {l} bucket {b}; the bucket stays in the delay queue",
                     t.wheel, t.task
                 ),
-                _ => format!(
-                    "{}: task {} cancelled: it will be dropped from its bucket on the next tick and never runs",
+                (false, _, _) => format!("{}: task {} cancelled; no bucket held it", t.wheel, t.task),
+                (true, _, Some(b)) => format!(
+                    "{}: task {} cancelled: it stays in bucket {b} until the next tick, whose processCancelledTasks takes it out; it never runs",
+                    t.wheel, t.task
+                ),
+                (true, _, None) => format!(
+                    "{}: task {} cancelled while still in the timeouts queue: the next tick's transfer skips it, so it never reaches the wheel and never runs",
                     t.wheel, t.task
                 ),
             },
-            (Told::Cancelled { task: t, level, bucket }, Zh) => match (level, bucket) {
-                (Some(l), Some(b)) => format!(
+            (Told::Cancelled { task: t, level, bucket, simple }, Zh) => match (simple, level, bucket) {
+                (false, Some(l), Some(b)) => format!(
                     "{}：任务 {} 被取消：从第 {l} 层第 {b} 个桶移除；该桶仍留在 DelayQueue 中",
                     t.wheel, t.task
                 ),
-                _ => format!("{}：任务 {} 被取消：下一个 tick 时从桶里移除，永不执行", t.wheel, t.task),
+                (false, _, _) => format!("{}：任务 {} 被取消；它不在任何桶里", t.wheel, t.task),
+                (true, _, Some(b)) => format!(
+                    "{}：任务 {} 被取消：它留在第 {b} 格，直到下一个 tick 的 processCancelledTasks 把它移走；永不执行",
+                    t.wheel, t.task
+                ),
+                (true, _, None) => format!(
+                    "{}：任务 {} 还在 timeouts 队列里就被取消：下一个 tick 转移时跳过它，它不会进入时间轮，永不执行",
+                    t.wheel, t.task
+                ),
             },
             (Told::CancelTooLate { task: t }, En) => {
                 format!("{}: cancel of {} does nothing: it already ran", t.wheel, t.task)
             }
             (Told::CancelTooLate { task: t }, Zh) => format!("{}：取消 {} 无效：它已经执行过了", t.wheel, t.task),
+            (Told::CancelAgain { task: t, cancelled_at_ms }, En) => format!(
+                "{}: cancel of {} does nothing: it was already cancelled at {cancelled_at_ms} ms and never runs",
+                t.wheel, t.task
+            ),
+            (Told::CancelAgain { task: t, cancelled_at_ms }, Zh) => format!(
+                "{}：取消 {} 无效：它已经取消了（{cancelled_at_ms} ms），不会执行",
+                t.wheel, t.task
+            ),
             (Told::WorkerStarted { wheel, tick_ms, wheel_size, start_ms }, En) => format!(
                 "{wheel}: the first newTimeout starts the worker thread: startTime = {start_ms} ms; {wheel_size} buckets, tick k ends at startTime + (k+1)×{tick_ms} ms"
             ),
