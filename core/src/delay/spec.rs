@@ -248,12 +248,19 @@ impl Validator {
             if !(1..=MAX_TICK_MS).contains(&w.tick_ms()) {
                 errors.push(err(format!("{q}.tick_ms"), format!("between 1 and {MAX_TICK_MS}")));
             }
-            // A one-bucket hierarchical wheel's overflow wheel would have its own tick: Kafka would
-            // recurse without end.
-            if !(2..=MAX_WHEEL_SIZE).contains(&w.wheel_size()) {
+            // Netty checks only `ticksPerWheel > 0` (`checkPositive`) and rounds up to a power of
+            // two, so 1 is a one-bucket wheel. Kafka's `TimingWheel` checks nothing at all; the
+            // lower bound 2 is this lab's: with one bucket an overflow wheel's tick equals its
+            // interval, so `add` climbs new levels without end (Java would overflow its stack;
+            // 0 would divide by zero). The upper bound is the dial's, for both.
+            let min_size = match w.kind {
+                WheelKind::Simple => 1,
+                WheelKind::Hierarchical => 2,
+            };
+            if !(min_size..=MAX_WHEEL_SIZE).contains(&w.wheel_size()) {
                 errors.push(err(
                     format!("{q}.wheel_size"),
-                    format!("between 2 and {MAX_WHEEL_SIZE}"),
+                    format!("between {min_size} and {MAX_WHEEL_SIZE}"),
                 ));
             }
             if w.start_ms > duration_ms {
@@ -266,8 +273,13 @@ impl Validator {
                 WheelKind::Simple => hashed::wheel_len(w.wheel_size()),
                 WheelKind::Hierarchical => w.wheel_size(),
             });
-            v.wheels
-                .push((w.name.clone(), w.kind, w.tick_ms().max(1), size.max(2), w.start_ms));
+            v.wheels.push((
+                w.name.clone(),
+                w.kind,
+                w.tick_ms().max(1),
+                size.max(min_size.into()),
+                w.start_ms,
+            ));
         }
         v
     }

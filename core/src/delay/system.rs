@@ -853,4 +853,19 @@ mod tests {
         s.run_to_end();
         assert_eq!(hierarchical(&s).size, 0);
     }
+
+    /// `ticksPerWheel` 1 is valid for Netty (`checkPositive`, then the next power of two): one
+    /// bucket, every timeout a round count.
+    #[test]
+    fn a_netty_wheel_of_one_bucket_runs() {
+        let mut s = sim(
+            r#"{"name": "w", "kind": "simple", "tick_ms": 100, "wheel_size": 1}"#,
+            r#"{"at_ms": 0, "delay": {"do": "add", "wheel": "w", "task": "a", "delay_ms": 250}}"#,
+        );
+        s.run_to_end();
+        let log = entries(&s);
+        let ran = log.iter().find(|e| e.1 == "timer.run").unwrap();
+        assert_eq!(ran.0, 300);
+        assert_eq!(log.iter().filter(|e| e.1 == "hashed-wheel.round").count(), 2);
+    }
 }
