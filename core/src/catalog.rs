@@ -96,6 +96,7 @@ fn fallback_scenario() -> Scenario {
         faults: Vec::new(),
         rabbitmq: None,
         delay: None,
+        rocketmq: None,
         kafka: Some(crate::kafka::spec::KafkaSpec {
             brokers: 1,
             topics: alloc::vec![crate::kafka::spec::TopicSpec {

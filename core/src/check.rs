@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::delay;
 use crate::kafka;
 use crate::rabbit;
+use crate::rocket;
 use crate::scenario::Text;
 use crate::sim::Sim;
 use crate::systems::Event;
@@ -22,6 +23,7 @@ pub enum Check {
     Kafka(kafka::check::Check),     // system: kafka
     Rabbitmq(rabbit::check::Check), // system: rabbitmq
     Delay(delay::check::Check),     // system: delay
+    Rocketmq(rocket::check::Check), // system: rocketmq
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +32,7 @@ pub enum Measure {
     Kafka(kafka::check::Measure),     // system: kafka
     Rabbitmq(rabbit::check::Measure), // system: rabbitmq
     Delay(delay::check::Measure),     // system: delay
+    Rocketmq(rocket::check::Measure), // system: rocketmq
 }
 
 fn missing(system: &str) -> Verdict {
@@ -90,6 +93,10 @@ impl Check {
             Check::Kafka(c) => with_kafka(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("kafka")), // system: kafka
             Check::Rabbitmq(c) => with_rabbit(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("rabbitmq")), // system: rabbitmq
             Check::Delay(c) => with_delay(sim, |r| c.evaluate(r)).unwrap_or_else(|| missing("delay")), // system: delay
+            Check::Rocketmq(c) => sim
+                .rocket()
+                .map(|r| c.evaluate(r))
+                .unwrap_or_else(|| missing("rocketmq")), // system: rocketmq
         }
     }
 }
@@ -100,6 +107,7 @@ impl Measure {
             Measure::Kafka(m) => with_kafka(sim, |r| m.evaluate(r)).flatten(), // system: kafka
             Measure::Rabbitmq(m) => with_rabbit(sim, |r| m.evaluate(r)).flatten(), // system: rabbitmq
             Measure::Delay(m) => with_delay(sim, |r| m.evaluate(r)).flatten(), // system: delay
+            Measure::Rocketmq(m) => sim.rocket().and_then(|r| m.evaluate(r)),  // system: rocketmq
         }
     }
 }

@@ -143,6 +143,9 @@ impl Sim {
     pub fn delay(&self) -> Option<&crate::delay::system::Delay> {
         self.state.systems.delay.as_ref()
     }
+    pub fn rocket(&self) -> Option<&crate::rocket::system::Rocket> {
+        self.state.systems.rocket.as_ref()
+    }
     /// Checkpoints held now, for the bench and tests.
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()

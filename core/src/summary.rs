@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::delay::summary::DelaySummary;
 use crate::kafka::summary::KafkaSummary;
 use crate::rabbit::summary::RabbitSummary;
+use crate::rocket::summary::RocketSummary;
 use crate::sim::Sim;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +26,8 @@ pub struct Summary {
     pub rabbitmq: Option<RabbitSummary>, // system: rabbitmq
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DelaySummary>, // system: delay
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rocketmq: Option<RocketSummary>, // system: rocketmq
 }
 
 impl Summary {
@@ -40,6 +43,11 @@ impl Summary {
             kafka: v.kafka.as_ref().map(KafkaSummary::of), // system: kafka
             rabbitmq: v.rabbitmq.as_ref().map(RabbitSummary::of), // system: rabbitmq
             delay: v.delay.as_ref().map(DelaySummary::of), // system: delay
+            rocketmq: v
+                .rocketmq
+                .as_ref()
+                .zip(sim.rocket())
+                .map(|(view, r)| RocketSummary::of(view, &crate::rocket::check::Checkers::of(r))), // system: rocketmq
         }
     }
 

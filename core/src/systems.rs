@@ -13,14 +13,16 @@ use crate::kernel::net::{FaultRule, NodeFault};
 use crate::kernel::trace::{KernelEvent, KernelTold, Lang, TraceEntry, TraceRing};
 use crate::kernel::{Delivery, Kernel, NodeId};
 use crate::rabbit;
+use crate::rocket;
 use crate::scenario::{Scenario, TimedAction};
 use serde::{Deserialize, Serialize};
 
 /// A message between two nodes of one system.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
-    Kafka(kafka::Wire),       // system: kafka
-    Delay(delay::zset::Wire), // system: delay
+    Kafka(kafka::Wire),           // system: kafka
+    Delay(delay::zset::Wire),     // system: delay
+    Rocket(rocket::system::Wire), // system: rocketmq
 }
 
 /// A timer a node set.
@@ -29,6 +31,7 @@ pub enum Timer {
     Kafka(kafka::Timer),           // system: kafka
     Rabbit(rabbit::broker::Timer), // system: rabbitmq
     Delay(delay::system::Timer),   // system: delay
+    Rocket(rocket::system::Timer), // system: rocketmq
 }
 
 /// A stored trace event: the kernel's own or a system's.
@@ -38,6 +41,7 @@ pub enum Event {
     Kafka(kafka::trace::Event),   // system: kafka
     Rabbit(rabbit::trace::Event), // system: rabbitmq
     Delay(delay::trace::Event),   // system: delay
+    Rocket(rocket::trace::Event), // system: rocketmq
 }
 
 /// An operation of the scenario: one system's (`{"kafka": {"do": ...}}`) or a node fault.
@@ -49,6 +53,7 @@ pub enum Action {
     Kafka(kafka::spec::Action),     // system: kafka
     Rabbitmq(rabbit::spec::Action), // system: rabbitmq
     Delay(delay::spec::Action),     // system: delay
+    Rocketmq(rocket::spec::Action), // system: rocketmq
     Fault(NodeFault),
 }
 
@@ -62,6 +67,7 @@ pub enum Told {
     Kafka(kafka::trace::Told),   // system: kafka
     Rabbit(rabbit::trace::Told), // system: rabbitmq
     Delay(delay::trace::Told),   // system: delay
+    Rocket(rocket::trace::Told), // system: rocketmq
 }
 
 impl Told {
@@ -71,6 +77,7 @@ impl Told {
             Told::Kafka(t) => t.key(),  // system: kafka
             Told::Rabbit(t) => t.key(), // system: rabbitmq
             Told::Delay(t) => t.key(),  // system: delay
+            Told::Rocket(t) => t.key(), // system: rocketmq
         }
     }
     pub fn sentence(&self, lang: Lang) -> String {
@@ -79,6 +86,7 @@ impl Told {
             Told::Kafka(t) => t.sentence(lang),  // system: kafka
             Told::Rabbit(t) => t.sentence(lang), // system: rabbitmq
             Told::Delay(t) => t.sentence(lang),  // system: delay
+            Told::Rocket(t) => t.sentence(lang), // system: rocketmq
         }
     }
     /// The sentence for a learner who has not asked for details: the same fact without member
@@ -89,6 +97,7 @@ impl Told {
             Told::Kafka(t) => t.plain_sentence(lang),  // system: kafka
             Told::Rabbit(t) => t.plain_sentence(lang), // system: rabbitmq
             Told::Delay(t) => t.plain_sentence(lang),  // system: delay
+            Told::Rocket(t) => t.plain_sentence(lang), // system: rocketmq
         };
         plain.unwrap_or_else(|| self.sentence(lang))
     }
@@ -124,6 +133,7 @@ pub struct Systems {
     pub kafka: Option<kafka::system::Kafka>,    // system: kafka
     pub rabbit: Option<rabbit::system::Rabbit>, // system: rabbitmq
     pub delay: Option<delay::system::Delay>,    // system: delay
+    pub rocket: Option<rocket::system::Rocket>, // system: rocketmq
 }
 
 impl Systems {
@@ -136,6 +146,10 @@ impl Systems {
                 .as_ref()
                 .map(|spec| rabbit::system::Rabbit::new(spec, k)), // system: rabbitmq
             delay: scenario.delay.as_ref().map(|spec| delay::system::Delay::new(spec, k)), // system: delay
+            rocket: scenario
+                .rocketmq
+                .as_ref()
+                .map(|spec| rocket::system::Rocket::new(spec, k)), // system: rocketmq
         }
     }
 
@@ -149,6 +163,9 @@ impl Systems {
         }
         if let Some(s) = self.delay.as_mut() {
             s.start(k, trace); // system: delay
+        }
+        if let Some(s) = self.rocket.as_mut() {
+            s.start(k, trace); // system: rocketmq
         }
     }
 
@@ -168,6 +185,15 @@ impl Systems {
                 // system: delay (one-way messages only)
                 if let (Some(s), Delivery::Message(Message::Delay(w))) = (self.delay.as_mut(), d) {
                     s.deliver(k, trace, to, from, w);
+                }
+            }
+            Some(rocket::SYSTEM) => {
+                let wire = d.try_map(|m| match m {
+                    Message::Rocket(w) => Some(w),
+                    _ => None,
+                });
+                if let (Some(s), Some(d)) = (self.rocket.as_mut(), wire) {
+                    s.deliver(k, trace, to, from, d); // system: rocketmq
                 }
             }
             _ => {}
@@ -191,6 +217,11 @@ impl Systems {
                     s.fire(k, trace, t); // system: delay
                 }
             }
+            Timer::Rocket(t) => {
+                if let Some(s) = self.rocket.as_mut() {
+                    s.fire(k, trace, t); // system: rocketmq
+                }
+            }
         }
     }
 
@@ -200,6 +231,11 @@ impl Systems {
             Some(kafka::SYSTEM) => {
                 if let Some(s) = self.kafka.as_mut() {
                     s.timed_out(k, trace, node, id); // system: kafka
+                }
+            }
+            Some(rocket::SYSTEM) => {
+                if let Some(s) = self.rocket.as_mut() {
+                    s.timed_out(k, trace, node, id); // system: rocketmq
                 }
             }
             _ => {}
@@ -224,6 +260,11 @@ impl Systems {
                     s.apply(k, trace, a); // system: delay
                 }
             }
+            Action::Rocketmq(a) => {
+                if let Some(s) = self.rocket.as_mut() {
+                    s.apply(k, trace, a); // system: rocketmq
+                }
+            }
             Action::Fault(fault) => {
                 let Some(node) = k.node_by_name(fault.node()) else {
                     return;
@@ -245,6 +286,16 @@ impl Systems {
             Some(kafka::SYSTEM) => {
                 if let Some(s) = self.kafka.as_mut() {
                     // system: kafka
+                    if crashed {
+                        s.on_crash(k, trace, node)
+                    } else {
+                        s.on_restart(k, trace, node)
+                    }
+                }
+            }
+            Some(rocket::SYSTEM) => {
+                if let Some(s) = self.rocket.as_mut() {
+                    // system: rocketmq
                     if crashed {
                         s.on_crash(k, trace, node)
                     } else {
@@ -281,6 +332,7 @@ impl Systems {
                 }),
             },
             Event::Rabbit(told) => Told::Rabbit((**told).clone()), // system: rabbitmq
+            Event::Rocket(told) => Told::Rocket((**told).clone()), // system: rocketmq
             // system: delay (an entry without its system cannot be made; it would be told with "?" names)
             Event::Delay(e) => Told::Delay(match self.delay.as_ref() {
                 Some(d) => e.tell(d, entry.at_ms()),

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::delay::view::DelayView;
 use crate::kafka::view::KafkaView;
 use crate::rabbit::view::RabbitView;
+use crate::rocket::view::RocketView;
 use crate::sim::Sim;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -28,6 +29,7 @@ pub struct SimView {
     pub kafka: Option<KafkaView>,     // system: kafka
     pub rabbitmq: Option<RabbitView>, // system: rabbitmq
     pub delay: Option<DelayView>,     // system: delay
+    pub rocketmq: Option<RocketView>, // system: rocketmq
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -82,6 +84,7 @@ impl Sim {
             kafka: self.kafka().map(|k| k.view(&self.scenario().actions)), // system: kafka
             rabbitmq: self.rabbit().map(|r| r.view()),                     // system: rabbitmq
             delay: self.delay().map(|d| d.view(now)),                      // system: delay
+            rocketmq: self.rocket().map(|r| r.view(&|n| k.is_up(n), now)), // system: rocketmq
         }
     }
 }

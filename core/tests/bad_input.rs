@@ -1063,3 +1063,74 @@ fn bad_redis_delay_queues_are_refused_at_their_fields() {
         "no `redis`",
     );
 }
+
+/// RocketMQ's section, its settings by their RocketMQ names, and its actions: each mistake named
+/// at its field, all reported together, in Chinese too.
+#[test]
+fn bad_rocketmq_documents_are_refused_at_their_fields() {
+    let doc = r#"{"version": 2, "seed": 1, "duration_ms": 60000,
+      "rocketmq": {
+        "brokers": [{"name": "broker-a"}, {"name": "broker-a"}],
+        "broker_config": {"messageDelayLevel": "1s 5x", "transactionCheckMax": 0},
+        "topics": [{"name": "SCHEDULE_TOPIC_XXXX"}, {"name": "orders", "queues": 99, "brokers": ["broker-z"]}],
+        "producers": [{"name": "p", "group": "bad group", "config": {"sendMsgTimeout": 0}}],
+        "consumers": [
+          {"name": "c1", "group": "g", "topic": "orders"},
+          {"name": "c2", "group": "g", "topic": "orders", "orderly": true, "config": {"maxReconsumeTimes": -5}},
+          {"name": "c3", "group": "h", "topic": "nowhere"}]},
+      "actions": [
+        {"at_ms": 1, "rocketmq": {"do": "send", "producer": "ghost", "topic": "orders", "count": 0}},
+        {"at_ms": 2, "rocketmq": {"do": "send", "producer": "p", "topic": "orders", "delay_level": 3, "delay_ms": 10}},
+        {"at_ms": 3, "rocketmq": {"do": "send_transaction", "producer": "p", "topic": "orders", "local": "UNKNOW", "check_immunity_s": 999999}},
+        {"at_ms": 4, "rocketmq": {"do": "query_by_id", "message": 9}},
+        {"at_ms": 5, "fault": {"do": "crash", "node": "nobody"}}]}"#;
+    let e = errors(doc);
+    for (path, mentions) in [
+        ("rocketmq.brokers[1].name", "names another broker"),
+        (
+            "rocketmq.broker_config.messageDelayLevel",
+            "level 2 (`5x`) needs a unit",
+        ),
+        ("rocketmq.broker_config.transactionCheckMax", "between 1 and 1000"),
+        ("rocketmq.topics[0].name", "system topic"),
+        ("rocketmq.topics[1].queues", "between 1 and 32"),
+        ("rocketmq.topics[1].brokers[0]", "no broker named `broker-z`"),
+        ("rocketmq.producers[0].group", "RocketMQ's topic and group rule"),
+        ("rocketmq.producers[0].config.sendMsgTimeout", "between 1 and 600000"),
+        ("rocketmq.consumers[1].group", "subscription consistency"),
+        ("rocketmq.consumers[1].config.maxReconsumeTimes", "-1 (the default)"),
+        ("rocketmq.consumers[2].topic", "no topic named `nowhere`"),
+        ("actions[0].rocketmq.producer", "no producer named `ghost`"),
+        ("actions[0].rocketmq.count", "between 1 and 1000"),
+        ("actions[1].rocketmq.delay_ms", "not both"),
+        ("actions[2].rocketmq.check_immunity_s", "at most 86400"),
+        ("actions[3].rocketmq.message", "a message sent earlier"),
+        ("actions[4].fault.node", "no node named `nobody`"),
+    ] {
+        assert!(
+            e.iter().any(|x| x.path == path && x.reason.contains(mentions)),
+            "expected `{path}` mentioning `{mentions}` in {e:?}"
+        );
+    }
+    for one in &e {
+        let zh = one.reason_in(mqplay_core::Lang::Zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "no Chinese for `{}`",
+            one.reason
+        );
+    }
+    // An unknown setting is refused by its name, a RocketMQ action without the section at the action.
+    refused_at(
+        r#"{"version": 2, "seed": 1, "duration_ms": 1000, "rocketmq": {"brokers": [{"name": "b"}], "topics": [{"name": "t"}],
+            "producers": [{"name": "p", "group": "g", "config": {"sendMsgTimeOut": 5}}]}}"#,
+        "rocketmq.producers[0].config.sendMsgTimeOut",
+        "unknown field `sendMsgTimeOut`",
+    );
+    refused_at(
+        r#"{"version": 2, "seed": 1, "duration_ms": 1000, "delay": {"wheels": [{"name": "w", "kind": "simple"}]},
+            "actions": [{"at_ms": 1, "rocketmq": {"do": "query_by_key", "topic": "t", "key": "k"}}]}"#,
+        "actions[0].rocketmq",
+        "no `rocketmq` section",
+    );
+}

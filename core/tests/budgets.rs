@@ -262,3 +262,46 @@ fn seek_replays_at_most_a_checkpoint_interval() {
     // Checkpoints are bounded in number whatever the run's length.
     assert!(sim.checkpoint_count() <= mqplay_core::sim::MAX_CHECKPOINTS);
 }
+
+/// A busy RocketMQ document: consumers that fail every message through all 16 retries, an
+/// orderly group that suspends, transactions nobody answers. What it spends stays within what
+/// validation estimated, so the budget check holds for RocketMQ too.
+#[test]
+fn the_rocketmq_estimate_is_an_upper_bound() {
+    let mut actions = Vec::new();
+    for i in 0..20u64 {
+        actions.push(json!({"at_ms": 1000 + i * 500, "rocketmq": {"do": "send", "producer": "p", "topic": "t", "keys": format!("k{}", i % 3), "count": 50}}));
+        actions.push(json!({"at_ms": 1200 + i * 500, "rocketmq": {"do": "send_transaction", "producer": "p", "topic": "t", "local": "UNKNOW"}}));
+        actions.push(json!({"at_ms": 1300 + i * 500, "rocketmq": {"do": "send", "producer": "p", "topic": "t", "keys": "k0", "selector": {"by": "hash", "arg": format!("o{i}")}}}));
+    }
+    let doc = json!({
+        "version": 2, "seed": 4, "duration_ms": 18_000_000,
+        "rocketmq": {
+            "brokers": [{"name": "a"}, {"name": "b"}],
+            "topics": [{"name": "t", "queues": 4}],
+            "producers": [{"name": "p", "group": "pg"}],
+            "consumers": [
+                {"name": "c1", "group": "g1", "topic": "t", "fail": [{"keys": "k0"}]},
+                {"name": "c2", "group": "g1", "topic": "t", "fail": [{"keys": "k0"}]},
+                {"name": "c3", "group": "g2", "topic": "t", "orderly": true, "fail": [{"keys": "k1", "times": 3}]},
+                {"name": "c4", "group": "g3", "topic": "t", "messageModel": "BROADCASTING"}
+            ]
+        },
+        "actions": actions,
+    });
+    let scenario = Scenario::from_json(&doc.to_string()).expect("valid");
+    let estimate = scenario.estimate().expect("valid").total();
+    let mut sim = Sim::new(scenario).unwrap();
+    sim.run_to_end();
+    assert!(sim.halted().is_none(), "{:?}", sim.halted());
+    assert!(
+        sim.work() <= estimate,
+        "spent {} work units, estimated {estimate}",
+        sim.work()
+    );
+    assert!(
+        sim.work() * 20 >= estimate,
+        "spent {}, estimated {estimate}",
+        sim.work()
+    );
+}

@@ -4,6 +4,9 @@
 //! assignments, committed offsets, lag). `--lang zh|en` adds each entry's sentence;
 //! `--max-work N` lowers the work budget (events plus trace entries) for this run.
 //!
+//! `mqplay defaults [rocketmq]`: every broker setting the simulator models, with its default,
+//! meaning (en, zh) and source, as JSON (RocketMQ's today; Kafka's table is issue 8's).
+//!
 //! Exit status: 0 when the run reached its end; 2 for bad input (with the JSON path of each
 //! problem); 3 when the run halted on a budget or limit (the reason is in the summary and on
 //! stderr).
@@ -16,7 +19,7 @@ use mqplay_core::{Lang, Scenario, Sim};
 /// Exit status of a run that stopped on a budget or limit before its end.
 const HALTED: u8 = 3;
 
-const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>";
+const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay defaults [rocketmq]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,6 +39,20 @@ fn main() -> ExitCode {
 /// `Ok(Some(reason))` when the run halted before its end.
 fn run(args: &[String]) -> Result<Option<String>, String> {
     let (command, rest) = args.split_first().ok_or(USAGE)?;
+    if command == "defaults" {
+        return match rest.first().map(String::as_str) {
+            None | Some("rocketmq") => {
+                let table = serde_json::json!({ "rocketmq": mqplay_core::rocket::config::REFERENCE });
+                let text = serde_json::to_string_pretty(&table).map_err(|e| e.to_string())?;
+                // A closed pipe (`| head`) ends the output quietly.
+                let _ = writeln!(std::io::stdout(), "{text}");
+                Ok(None)
+            }
+            Some(other) => Err(format!(
+                "no settings table for `{other}` yet (rocketmq has one)\n{USAGE}"
+            )),
+        };
+    }
     let mut path = None;
     let mut lang = None;
     let mut summary_only = false;

@@ -628,11 +628,7 @@ impl Cluster {
     }
 }
 
-/// Java's `String.hashCode()` over UTF-16 code units: `s[0]*31^(n-1) + ... + s[n-1]`, wrapping.
-pub fn java_string_hash(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, unit| h.wrapping_mul(31).wrapping_add(i32::from(unit)))
-}
+pub use crate::java::java_string_hash;
 
 #[cfg(test)]
 mod tests {

@@ -24,6 +24,7 @@ use crate::delay::spec::{DelaySpec, Validator as DelayValidator};
 use crate::kafka::spec::{KafkaSpec, NodeKind, Validator as KafkaValidator};
 use crate::kernel::net::{FaultRule, NetworkSpec, NodeFault, MAX_FAULT_RULES, MAX_LATENCY_MS};
 use crate::rabbit::spec::{RabbitSpec, Validator as RabbitValidator};
+use crate::rocket::spec::{RocketSpec, Validator as RocketValidator};
 pub use crate::systems::Action;
 
 /// The format version this build writes; it reads 1 and 2.
@@ -57,6 +58,9 @@ pub struct Scenario {
     /// Timing wheels for the timer lab (`delay::spec`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<DelaySpec>,
+    /// RocketMQ brokers, topics, producers and consumers (`rocket::spec`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rocketmq: Option<RocketSpec>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<TimedAction>,
 }
@@ -91,21 +95,28 @@ pub struct RawTimedAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<crate::delay::spec::Action>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rocketmq: Option<crate::rocket::spec::Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<NodeFault>,
 }
 
 impl TryFrom<RawTimedAction> for TimedAction {
     type Error = String;
     fn try_from(raw: RawTimedAction) -> Result<TimedAction, String> {
-        let action = match (raw.kafka, raw.rabbitmq, raw.delay, raw.fault) {
-            (Some(k), None, None, None) => Action::Kafka(k),
-            (None, Some(r), None, None) => Action::Rabbitmq(r),
-            (None, None, Some(d), None) => Action::Delay(d),
-            (None, None, None, Some(f)) => Action::Fault(f),
-            (None, None, None, None) => {
-                return Err("an action needs one of `kafka`, `rabbitmq`, `delay` or `fault` beside `at_ms`".into())
+        let action = match (raw.kafka, raw.rabbitmq, raw.delay, raw.rocketmq, raw.fault) {
+            (Some(k), None, None, None, None) => Action::Kafka(k),
+            (None, Some(r), None, None, None) => Action::Rabbitmq(r),
+            (None, None, Some(d), None, None) => Action::Delay(d),
+            (None, None, None, Some(r), None) => Action::Rocketmq(r),
+            (None, None, None, None, Some(f)) => Action::Fault(f),
+            (None, None, None, None, None) => {
+                return Err(
+                    "an action needs one of `kafka`, `rabbitmq`, `delay`, `rocketmq` or `fault` beside `at_ms`".into(),
+                )
             }
-            _ => return Err("an action names exactly one of `kafka`, `rabbitmq`, `delay` or `fault`".into()),
+            _ => {
+                return Err("an action names exactly one of `kafka`, `rabbitmq`, `delay`, `rocketmq` or `fault`".into())
+            }
         };
         Ok(TimedAction {
             at_ms: raw.at_ms,
@@ -121,12 +132,14 @@ impl From<TimedAction> for RawTimedAction {
             kafka: None,
             rabbitmq: None,
             delay: None,
+            rocketmq: None,
             fault: None,
         };
         match t.action {
             Action::Kafka(k) => raw.kafka = Some(k),
             Action::Rabbitmq(r) => raw.rabbitmq = Some(r),
             Action::Delay(d) => raw.delay = Some(d),
+            Action::Rocketmq(r) => raw.rocketmq = Some(r),
             Action::Fault(f) => raw.fault = Some(f),
         }
         raw
@@ -287,9 +300,9 @@ impl Scenario {
         );
         check(
             &mut errors,
-            self.kafka.is_some() || self.rabbitmq.is_some() || self.delay.is_some(),
+            self.kafka.is_some() || self.rabbitmq.is_some() || self.delay.is_some() || self.rocketmq.is_some(),
             "",
-            "a scenario needs at least one system section: `kafka`, `rabbitmq` or `delay`".into(),
+            "a scenario needs at least one system section: `kafka`, `rabbitmq`, `delay` or `rocketmq`".into(),
         );
         let mut kafka = self
             .kafka
@@ -303,6 +316,10 @@ impl Scenario {
             .delay
             .as_ref()
             .map(|d| DelayValidator::new(d, "delay", self.duration_ms, &mut errors));
+        let mut rocket = self
+            .rocketmq
+            .as_ref()
+            .map(|r| RocketValidator::new(r, "rocketmq", self.duration_ms, &mut errors));
         check(
             &mut errors,
             self.actions.len() <= MAX_ACTIONS,
@@ -334,6 +351,11 @@ impl Scenario {
                     Some(v) => v.action(&format!("{p}.delay"), i, a.at_ms, action, &mut errors),
                     None => errors.push(err(format!("{p}.delay"), "the scenario has no `delay` section")),
                 },
+                Action::Rocketmq(action) => match rocket.as_mut() {
+                    Some(v) => v.action(&format!("{p}.rocketmq"), i, action, &mut errors),
+                    None => errors.push(err(format!("{p}.rocketmq"), "the scenario has no `rocketmq` section")),
+                },
+                Action::Fault(fault) if rocket_node(rocket.as_ref(), fault.node()) => {}
                 Action::Fault(fault) => {
                     let path = format!("{p}.fault.node");
                     match node_kind(kafka.as_ref(), fault.node()) {
@@ -371,7 +393,7 @@ impl Scenario {
         for (i, rule) in self.faults.iter().enumerate() {
             let p = format!("faults[{i}]");
             for (field, name) in rule.node_names() {
-                if node_kind(kafka.as_ref(), name).is_none() {
+                if node_kind(kafka.as_ref(), name).is_none() && !rocket_node(rocket.as_ref(), name) {
                     errors.push(err(format!("{p}.{field}"), no_node(name)));
                 }
             }
@@ -412,7 +434,13 @@ impl Scenario {
             }
         }
         if errors.is_empty() {
-            self.check_budget(kafka.as_ref(), rabbit.as_ref(), delay.as_ref(), &mut errors);
+            self.check_budget(
+                kafka.as_ref(),
+                rabbit.as_ref(),
+                delay.as_ref(),
+                rocket.as_ref(),
+                &mut errors,
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -437,6 +465,10 @@ impl Scenario {
             .delay
             .as_ref()
             .map(|d| DelayValidator::new(d, "", self.duration_ms, &mut errors));
+        let mut rocket = self
+            .rocketmq
+            .as_ref()
+            .map(|r| RocketValidator::new(r, "", self.duration_ms, &mut errors));
         let mut order: Vec<usize> = (0..self.actions.len()).collect();
         order.sort_by_key(|&i| self.actions[i].at_ms);
         for i in order {
@@ -448,6 +480,11 @@ impl Scenario {
                         v.action("", i, self.actions[i].at_ms, a, &mut errors)
                     }
                 }
+                (Action::Rocketmq(a), _, _) => {
+                    if let Some(v) = rocket.as_mut() {
+                        v.action("", i, a, &mut errors)
+                    }
+                }
                 _ => {}
             }
         }
@@ -455,6 +492,7 @@ impl Scenario {
             let k = kafka.map_or(Cost::default(), |k| k.estimate(self.duration_ms));
             k.plus(rabbit.map_or(Cost::default(), |r| r.estimate()))
                 .plus(delay.map_or(Cost::default(), |d| d.estimate()))
+                .plus(rocket.map_or(Cost::default(), |r| r.estimate()))
         })
     }
 
@@ -465,6 +503,7 @@ impl Scenario {
         kafka: Option<&KafkaValidator<'_>>,
         rabbit: Option<&RabbitValidator>,
         delay: Option<&DelayValidator>,
+        rocket: Option<&RocketValidator>,
         errors: &mut Vec<ScenarioError>,
     ) {
         let mut cost = Cost::default();
@@ -508,6 +547,20 @@ impl Scenario {
                 let over = d.tasks() > MAX_TASKS || d.members() > MAX_MEMBERS;
                 (d.estimate(), over, why, d.largest_add(), "delay")
             }),
+            rocket.map(|r| {
+                use crate::rocket::spec::MAX_MESSAGES;
+                let why = format!(
+                    "the scenario sends {} RocketMQ messages in all; the limit is {MAX_MESSAGES}",
+                    r.messages()
+                );
+                (
+                    r.estimate(),
+                    r.messages() > MAX_MESSAGES,
+                    why,
+                    r.largest_send(),
+                    "rocketmq",
+                )
+            }),
         ];
         for (estimate, over, why, system_largest, key) in counted.into_iter().flatten() {
             cost = cost.plus(estimate);
@@ -525,6 +578,7 @@ impl Scenario {
         let count_path = |(i, _): (usize, u64)| match &self.actions[i].action {
             Action::Rabbitmq(_) => format!("actions[{i}].rabbitmq.count"),
             Action::Delay(_) => format!("actions[{i}].delay.count"),
+            Action::Rocketmq(_) => format!("actions[{i}].rocketmq.count"),
             _ => format!("actions[{i}].kafka.count"),
         };
         if records > budget::MAX_RECORDS {
@@ -564,6 +618,17 @@ impl Scenario {
     pub fn fault_rules(&self) -> Rc<Vec<FaultRule>> {
         Rc::new(self.faults.clone())
     }
+}
+
+/// Whether `name` (or `rocketmq:name`) is a RocketMQ broker, producer or consumer: each can
+/// crash and restart, and fault rules may name them.
+fn rocket_node(rocket: Option<&RocketValidator>, name: &str) -> bool {
+    let bare = match name.split_once(':') {
+        Some((s, n)) if s == crate::rocket::SYSTEM => n,
+        Some(_) => return false,
+        None => name,
+    };
+    rocket.is_some_and(|r| r.nodes.contains(bare))
 }
 
 /// The kind of node `name` names (`broker-0` or `kafka:broker-0`), if any system has it.

@@ -122,6 +122,7 @@ impl Scenario {
             kafka: Some(self.kafka),
             rabbitmq: None,
             delay: None,
+            rocketmq: None,
             actions,
         };
         (scenario, origins)

@@ -1,0 +1,159 @@
+//! One RocketMQ broker's store: the commit log, a consume queue per topic and queue id, consumer
+//! offsets, queue locks and the pulls it holds. The services that move messages between topics
+//! (the schedule service for delay levels, RocketMQ 5's timer store, the transaction check
+//! service) are driven by `system.rs`; their rules live there.
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::message::{offset_msg_id, stored_len, Properties, Stored};
+use crate::kernel::NodeId;
+
+/// The broker's listen port (`NettyServerConfig.listenPort`, 10911), part of every `offsetMsgId`.
+pub const BROKER_PORT: u32 = 10911;
+
+#[derive(Debug, Clone)]
+pub struct HeldPull {
+    pub consumer: NodeId,
+    pub request: u64,
+    pub topic: Rc<str>,
+    pub queue_id: u32,
+    pub offset: u64,
+    pub until_ms: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Broker {
+    pub name: String,
+    pub node: NodeId,
+    pub index: u8,
+    pub ip: [u8; 4],
+    /// Every message in store order (`CommitLog`); a message's position is its index here.
+    pub commit_log: Vec<Rc<Stored>>,
+    /// The next physical offset: the sum of the stored lengths before it.
+    pub next_physical: u64,
+    /// `ConsumeQueue`s: (topic, queue id) → commit log indices, in queue offset order.
+    pub queues: BTreeMap<(Rc<str>, u32), Vec<u32>>,
+    /// Topics this broker holds and their `writeQueueNums` (the route's view of it).
+    pub topics: BTreeMap<Rc<str>, u32>,
+    /// `ConsumerOffsetManager`: (group, topic, queue id) → the next offset to consume.
+    pub offsets: BTreeMap<(String, Rc<str>, u32), u64>,
+    /// `RebalanceLockManager`: (group, topic, queue id) → (client id, last lock or renewal ms).
+    pub locks: BTreeMap<(String, Rc<str>, u32), (String, u64)>,
+    pub held: Vec<HeldPull>,
+    /// `ScheduleMessageService.offsetTable`: per level, the next offset of its queue to look at.
+    pub schedule_offsets: Vec<u64>,
+    /// Per level, when its timer task is due (`None`: idle, nothing waiting).
+    pub schedule_due: Vec<Option<u64>>,
+    /// RocketMQ 5's timer wheel: (fire ms, commit log index).
+    pub timer_wheel: BTreeSet<(u64, u32)>,
+    pub timer_due: Option<u64>,
+    /// The check service's offsets in the half queue and the op queue (`CID_SYS_RMQ_TRANS`).
+    pub half_offset: u64,
+    /// Half queue offsets an op record has marked done.
+    pub op_done: BTreeSet<u64>,
+    /// `ProducerManager`'s round-robin counter over a group's channels.
+    pub channel_counter: u32,
+    /// When the broker (re)started: the schedule service's tasks run on a grid from here.
+    pub started_ms: u64,
+}
+
+impl Broker {
+    pub fn new(name: String, node: NodeId, index: u8, levels: usize) -> Broker {
+        Broker {
+            name,
+            node,
+            index,
+            ip: [10, 0, 0, 11 + index],
+            commit_log: Vec::new(),
+            next_physical: 0,
+            queues: BTreeMap::new(),
+            topics: BTreeMap::new(),
+            offsets: BTreeMap::new(),
+            locks: BTreeMap::new(),
+            held: Vec::new(),
+            schedule_offsets: alloc::vec![0; levels],
+            schedule_due: alloc::vec![None; levels],
+            timer_wheel: BTreeSet::new(),
+            timer_due: None,
+            half_offset: 0,
+            op_done: BTreeSet::new(),
+            channel_counter: 0,
+            started_ms: 0,
+        }
+    }
+
+    /// Appends a message to the commit log and its consume queue (`CommitLog.asyncPutMessage`
+    /// then the reput into `ConsumeQueue`), creating a system topic's queue on first use.
+    #[allow(clippy::too_many_arguments)]
+    pub fn put(
+        &mut self,
+        now: u64,
+        ordinal: u32,
+        topic: Rc<str>,
+        queue_id: u32,
+        properties: Properties,
+        body: Rc<str>,
+        born_ms: u64,
+        reconsume_times: u32,
+    ) -> Rc<Stored> {
+        let queue = self.queues.entry((topic.clone(), queue_id)).or_default();
+        let size = stored_len(&topic, &body, &properties);
+        let stored = Rc::new(Stored {
+            ordinal,
+            topic: topic.clone(),
+            queue_id,
+            queue_offset: queue.len() as u64,
+            commit_log_offset: self.next_physical,
+            size,
+            born_ms,
+            store_ms: now,
+            reconsume_times,
+            properties,
+            body,
+            broker: self.index,
+        });
+        queue.push(self.commit_log.len() as u32);
+        self.commit_log.push(stored.clone());
+        self.next_physical += u64::from(size);
+        let count = self.topics.entry(topic).or_insert(0);
+        *count = (*count).max(queue_id + 1);
+        stored
+    }
+
+    pub fn offset_msg_id(&self, s: &Stored) -> String {
+        offset_msg_id(self.ip, BROKER_PORT, s.commit_log_offset)
+    }
+
+    pub fn max_offset(&self, topic: &str, queue_id: u32) -> u64 {
+        self.queues
+            .get(&(Rc::from(topic), queue_id))
+            .map_or(0, |q| q.len() as u64)
+    }
+
+    /// Up to `max` messages of a queue from `offset` (`DefaultMessageStore.getMessage`).
+    pub fn get(&self, topic: &str, queue_id: u32, offset: u64, max: u32) -> Vec<Rc<Stored>> {
+        let Some(q) = self.queues.get(&(Rc::from(topic), queue_id)) else {
+            return Vec::new();
+        };
+        q.iter()
+            .skip(offset as usize)
+            .take(max as usize)
+            .map(|&i| self.commit_log[i as usize].clone())
+            .collect()
+    }
+
+    pub fn at(&self, topic: &str, queue_id: u32, offset: u64) -> Option<Rc<Stored>> {
+        let q = self.queues.get(&(Rc::from(topic), queue_id))?;
+        q.get(offset as usize).map(|&i| self.commit_log[i as usize].clone())
+    }
+
+    pub fn by_commit_log_offset(&self, offset: u64) -> Option<Rc<Stored>> {
+        let i = self.commit_log.partition_point(|s| s.commit_log_offset < offset);
+        self.commit_log
+            .get(i)
+            .filter(|s| s.commit_log_offset == offset)
+            .cloned()
+    }
+}

@@ -1,0 +1,324 @@
+//! Every RocketMQ setting the simulator models, by its RocketMQ name, with its default and where
+//! it comes from. The scenario takes them under these names (`broker_config`, a producer's or a
+//! consumer's `config`); `mqplay defaults` prints [`REFERENCE`].
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{err, ScenarioError};
+
+/// `DefaultMQProducer.defaultTopicQueueNums`: queues per broker of an auto-created topic.
+pub const DEFAULT_TOPIC_QUEUE_NUMS: u32 = 4;
+/// `MessageStoreConfig.messageDelayLevel`.
+pub const DEFAULT_DELAY_LEVELS: &str = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
+
+/// `TopicValidator`: topics the broker owns.
+pub const SCHEDULE_TOPIC: &str = "SCHEDULE_TOPIC_XXXX";
+pub const HALF_TOPIC: &str = "RMQ_SYS_TRANS_HALF_TOPIC";
+pub const OP_HALF_TOPIC: &str = "RMQ_SYS_TRANS_OP_HALF_TOPIC";
+pub const TIMER_TOPIC: &str = "rmq_sys_wheel_timer";
+/// Where a half message goes when it was checked `transactionCheckMax` times
+/// (`TransactionalMessageUtil.buildCheckMaxTimeTopic` / `TopicValidator.SYSTEM_TOPIC_PREFIX`).
+pub const CHECK_MAX_TIME_TOPIC: &str = "TRANS_CHECK_MAX_TIME_TOPIC";
+pub const RETRY_PREFIX: &str = "%RETRY%";
+pub const DLQ_PREFIX: &str = "%DLQ%";
+
+pub fn is_system_topic(name: &str) -> bool {
+    name.starts_with("rmq_sys_")
+        || name.starts_with("RMQ_SYS_")
+        || name.starts_with(RETRY_PREFIX)
+        || name.starts_with(DLQ_PREFIX)
+        || [
+            SCHEDULE_TOPIC,
+            CHECK_MAX_TIME_TOPIC,
+            "TBW102",
+            "SELF_TEST_TOPIC",
+            "OFFSET_MOVED_EVENT",
+        ]
+        .contains(&name)
+}
+
+/// The broker's settings (`BrokerConfig`, `MessageStoreConfig`), shared by every broker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BrokerConfig {
+    #[serde(default = "default_levels")]
+    pub message_delay_level: String,
+    /// `BrokerConfig.transactionTimeOut`: a half message younger than this is not checked.
+    #[serde(default = "default_transaction_timeout", rename = "transactionTimeOut")]
+    pub transaction_time_out: u64,
+    /// `BrokerConfig.transactionCheckInterval`: how often the check service runs.
+    #[serde(default = "default_check_interval")]
+    pub transaction_check_interval: u64,
+    /// `BrokerConfig.transactionCheckMax`: checks before a half message is discarded.
+    #[serde(default = "default_check_max")]
+    pub transaction_check_max: u32,
+    /// `MessageStoreConfig.timerPrecisionMs`: the timer wheel's slot.
+    #[serde(default = "default_timer_precision")]
+    pub timer_precision_ms: u64,
+    /// `MessageStoreConfig.timerMaxDelaySec`: the longest timer delay a send may ask.
+    #[serde(default = "default_timer_max_delay")]
+    pub timer_max_delay_sec: u64,
+}
+
+fn default_levels() -> String {
+    DEFAULT_DELAY_LEVELS.into()
+}
+fn default_transaction_timeout() -> u64 {
+    6_000
+}
+fn default_check_interval() -> u64 {
+    30_000
+}
+fn default_check_max() -> u32 {
+    15
+}
+fn default_timer_precision() -> u64 {
+    1_000
+}
+fn default_timer_max_delay() -> u64 {
+    3 * 24 * 3600
+}
+
+impl Default for BrokerConfig {
+    fn default() -> Self {
+        BrokerConfig {
+            message_delay_level: default_levels(),
+            transaction_time_out: default_transaction_timeout(),
+            transaction_check_interval: default_check_interval(),
+            transaction_check_max: default_check_max(),
+            timer_precision_ms: default_timer_precision(),
+            timer_max_delay_sec: default_timer_max_delay(),
+        }
+    }
+}
+
+fn range(errors: &mut Vec<ScenarioError>, p: &str, field: &str, v: u64, lo: u64, hi: u64) {
+    if !(lo..=hi).contains(&v) {
+        errors.push(err(format!("{p}.{field}"), format!("between {lo} and {hi}")));
+    }
+}
+
+impl BrokerConfig {
+    pub fn is_default(&self) -> bool {
+        *self == BrokerConfig::default()
+    }
+    pub fn validate(&self, p: &str, errors: &mut Vec<ScenarioError>) {
+        range(
+            errors,
+            p,
+            "transactionTimeOut",
+            self.transaction_time_out,
+            0,
+            86_400_000,
+        );
+        // At least a second: the check service is a loop, not a hot spin.
+        range(
+            errors,
+            p,
+            "transactionCheckInterval",
+            self.transaction_check_interval,
+            1_000,
+            3_600_000,
+        );
+        range(
+            errors,
+            p,
+            "transactionCheckMax",
+            u64::from(self.transaction_check_max),
+            1,
+            1_000,
+        );
+        range(errors, p, "timerPrecisionMs", self.timer_precision_ms, 100, 60_000);
+        range(errors, p, "timerMaxDelaySec", self.timer_max_delay_sec, 1, 30 * 86_400);
+    }
+}
+
+/// `ScheduleMessageService.parseDelayLevel`: levels separated by spaces, each a number and a
+/// unit `s`, `m`, `h` or `d`; level `i` (1-based) is the `i`th. The broker logs and skips a bad
+/// entry at startup; mqplay refuses the document instead, naming the entry.
+pub fn parse_delay_levels(text: &str) -> Result<Vec<u64>, String> {
+    let mut levels = Vec::new();
+    for (i, word) in text.split(' ').filter(|w| !w.is_empty()).enumerate() {
+        let (number, unit) = word.split_at(word.len().saturating_sub(1));
+        let unit_ms: u64 = match unit {
+            "s" => 1_000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return Err(format!("level {} (`{word}`) needs a unit: s, m, h or d", i + 1)),
+        };
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("level {} (`{word}`) is not a whole number and a unit", i + 1))?;
+        levels.push(n.saturating_mul(unit_ms));
+    }
+    if levels.is_empty() || levels.len() > 64 {
+        return Err("between 1 and 64 levels, e.g. `1s 5s 10s`".into());
+    }
+    Ok(levels)
+}
+
+/// A producer's settings (`DefaultMQProducer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ProducerConfig {
+    /// The whole send, retries included, must finish within this.
+    #[serde(default = "default_send_timeout")]
+    pub send_msg_timeout: u64,
+    /// Extra attempts of a synchronous send.
+    #[serde(default = "default_retries")]
+    pub retry_times_when_send_failed: u32,
+    /// `MQFaultStrategy.sendLatencyFaultEnable`: avoid a broker for a while after a slow or failed send.
+    #[serde(default)]
+    pub send_latency_fault_enable: bool,
+}
+
+fn default_send_timeout() -> u64 {
+    3_000
+}
+fn default_retries() -> u32 {
+    2
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        ProducerConfig {
+            send_msg_timeout: default_send_timeout(),
+            retry_times_when_send_failed: default_retries(),
+            send_latency_fault_enable: false,
+        }
+    }
+}
+
+impl ProducerConfig {
+    pub fn is_default(&self) -> bool {
+        *self == ProducerConfig::default()
+    }
+    pub fn validate(&self, p: &str, errors: &mut Vec<ScenarioError>) {
+        range(errors, p, "sendMsgTimeout", self.send_msg_timeout, 1, 600_000);
+        range(
+            errors,
+            p,
+            "retryTimesWhenSendFailed",
+            u64::from(self.retry_times_when_send_failed),
+            0,
+            16,
+        );
+    }
+}
+
+/// A consumer's settings (`DefaultMQPushConsumer`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ConsumerConfig {
+    /// -1: 16 for a concurrent listener, `Integer.MAX_VALUE` for an orderly one.
+    #[serde(default = "default_max_reconsume")]
+    pub max_reconsume_times: i32,
+    /// How long an orderly listener's `SUSPEND_CURRENT_QUEUE_A_MOMENT` pauses the queue.
+    #[serde(default = "default_suspend_queue")]
+    pub suspend_current_queue_time_millis: u64,
+    /// How often the consumed offsets are sent to the broker.
+    #[serde(default = "default_persist")]
+    pub persist_consumer_offset_interval: u64,
+    /// Messages one pull returns at most.
+    #[serde(default = "default_pull_batch")]
+    pub pull_batch_size: u32,
+}
+
+fn default_max_reconsume() -> i32 {
+    -1
+}
+fn default_suspend_queue() -> u64 {
+    1_000
+}
+fn default_persist() -> u64 {
+    5_000
+}
+fn default_pull_batch() -> u32 {
+    32
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        ConsumerConfig {
+            max_reconsume_times: default_max_reconsume(),
+            suspend_current_queue_time_millis: default_suspend_queue(),
+            persist_consumer_offset_interval: default_persist(),
+            pull_batch_size: default_pull_batch(),
+        }
+    }
+}
+
+impl ConsumerConfig {
+    pub fn is_default(&self) -> bool {
+        *self == ConsumerConfig::default()
+    }
+    pub fn validate(&self, p: &str, errors: &mut Vec<ScenarioError>) {
+        if self.max_reconsume_times < -1 || self.max_reconsume_times > 10_000 {
+            errors.push(err(
+                format!("{p}.maxReconsumeTimes"),
+                "-1 (the default) or between 0 and 10000",
+            ));
+        }
+        range(
+            errors,
+            p,
+            "suspendCurrentQueueTimeMillis",
+            self.suspend_current_queue_time_millis,
+            10,
+            30_000,
+        );
+        range(
+            errors,
+            p,
+            "persistConsumerOffsetInterval",
+            self.persist_consumer_offset_interval,
+            100,
+            60_000,
+        );
+        range(errors, p, "pullBatchSize", u64::from(self.pull_batch_size), 1, 1024);
+    }
+
+    /// `DefaultMQPushConsumerImpl.getMaxReconsumeTimes` (concurrent) and
+    /// `ConsumeMessageOrderlyService.getMaxReconsumeTimes` (orderly).
+    pub fn max_reconsume(&self, orderly: bool) -> u32 {
+        match (self.max_reconsume_times, orderly) {
+            (-1, false) => 16,
+            (-1, true) => i32::MAX as u32,
+            (n, _) => n.max(0) as u32,
+        }
+    }
+}
+
+/// One row of the reference: a setting the simulator models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub name: &'static str,
+    /// Where it is set: `broker`, `producer`, `consumer`.
+    pub scope: &'static str,
+    pub default: &'static str,
+    pub en: &'static str,
+    pub zh: &'static str,
+    pub source: &'static str,
+}
+
+/// Every RocketMQ setting mqplay models (RocketMQ 5.x defaults).
+pub const REFERENCE: &[Setting] = &[
+    Setting { name: "messageDelayLevel", scope: "broker", default: DEFAULT_DELAY_LEVELS, en: "The delay of each level, 1-based; a message's DELAY property picks one.", zh: "各延迟级别的时长（从 1 开始编号）；消息的 DELAY 属性选择其一。", source: "MessageStoreConfig.messageDelayLevel; ScheduleMessageService.parseDelayLevel" },
+    Setting { name: "transactionTimeOut", scope: "broker", default: "6000", en: "A half message younger than this (ms) is not checked back yet.", zh: "比这更年轻（毫秒）的半消息还不回查。", source: "BrokerConfig.transactionTimeOut" },
+    Setting { name: "transactionCheckInterval", scope: "broker", default: "30000", en: "How often (ms) the broker's check service looks for unresolved half messages.", zh: "Broker 的回查服务多久（毫秒）扫描一次未决的半消息。", source: "BrokerConfig.transactionCheckInterval; TransactionalMessageCheckService" },
+    Setting { name: "transactionCheckMax", scope: "broker", default: "15", en: "Checks of one half message before the broker gives up and discards it.", zh: "一条半消息最多回查几次，超过后 Broker 放弃并丢弃它。", source: "BrokerConfig.transactionCheckMax; TransactionalMessageServiceImpl.needDiscard" },
+    Setting { name: "timerPrecisionMs", scope: "broker", default: "1000", en: "The slot of RocketMQ 5's timer wheel: timer messages fire on slot boundaries.", zh: "RocketMQ 5 定时轮的槽宽：定时消息在槽边界触发。", source: "MessageStoreConfig.timerPrecisionMs; TimerMessageStore" },
+    Setting { name: "timerMaxDelaySec", scope: "broker", default: "259200", en: "The longest delay (s) a timer message may ask; a longer one is refused at send.", zh: "定时消息可请求的最长延迟（秒）；更长的在发送时被拒绝。", source: "MessageStoreConfig.timerMaxDelaySec" },
+    Setting { name: "brokerSuspendMaxTimeMillis", scope: "consumer", default: "15000", en: "How long the broker holds a pull that found nothing (long polling).", zh: "没有消息时 Broker 挂起一次拉取请求的时长（长轮询）。", source: "DefaultMQPushConsumerImpl BROKER_SUSPEND_MAX_TIME_MILLIS; PullRequestHoldService" },
+    Setting { name: "sendMsgTimeout", scope: "producer", default: "3000", en: "The whole send, retries included, must finish within this (ms).", zh: "整个发送（含重试）必须在此时间（毫秒）内完成。", source: "DefaultMQProducer.sendMsgTimeout" },
+    Setting { name: "retryTimesWhenSendFailed", scope: "producer", default: "2", en: "Extra attempts of a synchronous send, each to another broker where one exists.", zh: "同步发送失败后的额外尝试次数，有其他 Broker 时换一个。", source: "DefaultMQProducer.retryTimesWhenSendFailed; DefaultMQProducerImpl.sendDefaultImpl" },
+    Setting { name: "sendLatencyFaultEnable", scope: "producer", default: "false", en: "Avoid a broker for a while after a slow or failed send.", zh: "发送慢或失败后，在一段时间内避开该 Broker。", source: "MQFaultStrategy.sendLatencyFaultEnable" },
+    Setting { name: "defaultTopicQueueNums", scope: "producer", default: "4", en: "Queues per broker of a topic created on first send.", zh: "首次发送时自动创建的 Topic 在每个 Broker 上的队列数。", source: "DefaultMQProducer.defaultTopicQueueNums" },
+    Setting { name: "maxReconsumeTimes", scope: "consumer", default: "-1", en: "Redeliveries before a message goes to %DLQ%<group>; -1 means 16 (concurrent) or Integer.MAX_VALUE (orderly).", zh: "消息进入 %DLQ%<group> 之前的重投次数；-1 表示 16（并发）或 Integer.MAX_VALUE（顺序）。", source: "DefaultMQPushConsumer.maxReconsumeTimes" },
+    Setting { name: "suspendCurrentQueueTimeMillis", scope: "consumer", default: "1000", en: "How long an orderly listener's SUSPEND_CURRENT_QUEUE_A_MOMENT pauses its queue.", zh: "顺序监听器返回 SUSPEND_CURRENT_QUEUE_A_MOMENT 后队列暂停的时长。", source: "DefaultMQPushConsumer.suspendCurrentQueueTimeMillis" },
+    Setting { name: "persistConsumerOffsetInterval", scope: "consumer", default: "5000", en: "How often (ms) consumed offsets are sent to the broker; a crash replays what was not.", zh: "消费位点多久（毫秒）上报一次 Broker；崩溃会重放未上报的部分。", source: "ClientConfig.persistConsumerOffsetInterval" },
+    Setting { name: "pullBatchSize", scope: "consumer", default: "32", en: "Messages one pull returns at most.", zh: "一次拉取最多返回的消息数。", source: "DefaultMQPushConsumer.pullBatchSize" },
+];

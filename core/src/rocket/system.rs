@@ -1,0 +1,3118 @@
+//! RocketMQ as the kernel sees it: a node per broker (master), producer and consumer, named as
+//! the scenario names them; requests and one-way commands cross the scenario's network, so
+//! latency, partitions and crashes reach every rule. The name server is not a node: every
+//! client has the route the scenario declares (as it would after its first
+//! `GET_ROUTEINFO_BY_TOPIC`), and brokers learn a consumer group's members at once (the
+//! heartbeat and `NOTIFY_CONSUMER_IDS_CHANGED` take a few ms in a real cluster).
+//!
+//! Each rule cites the RocketMQ class it follows (5.x, `apache/rocketmq` develop).
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::broker::{Broker, HeldPull};
+use super::config::{self, BrokerConfig, ConsumerConfig, ProducerConfig};
+use super::message::{java_string_hash, prop, uniq_key, Properties, Stored};
+use super::spec::{Action, LocalState, MessageModel, RocketSpec, Selector};
+use super::trace::{Found, Pick, PutWhy, Told};
+use super::SYSTEM;
+use crate::kernel::time::Instant;
+use crate::kernel::{Delivery, Failure, NodeId, RequestSpec};
+use crate::systems::{Event as SimEvent, Message as SimMessage, SimKernel as K, Timer as SimTimer, Trace as Ring};
+
+/// Work units one RocketMQ entry costs: like RabbitMQ's, an entry carries told text.
+pub const UNITS_PER_ENTRY: u64 = 10;
+
+/// `ConsumeMessageConcurrentlyService`: a failed send-back is consumed again locally after 5 s
+/// (`submitConsumeRequestLater`).
+const CONSUME_LATER_MS: u64 = 5_000;
+/// `DefaultMQPushConsumerImpl.PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION`.
+const PULL_AFTER_ERROR_MS: u64 = 3_000;
+/// `DefaultMQPushConsumerImpl`: the long-poll pull's own timeout (`CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND`).
+const PULL_TIMEOUT_MS: u64 = 30_000;
+/// `DefaultMQPushConsumerImpl.BROKER_SUSPEND_MAX_TIME_MILLIS`: how long the broker holds an empty pull.
+const BROKER_SUSPEND_MS: u64 = 15_000;
+/// `RebalanceService`: every client rebalances every 20 s (`rocketmq.client.rebalance.waitInterval`);
+/// an orderly one also renews its locks then (`ConsumeMessageOrderlyService.REBALANCE_LOCK_INTERVAL`).
+const REBALANCE_INTERVAL_MS: u64 = 20_000;
+/// `RebalanceLockManager.REBALANCE_LOCK_MAX_LIVE_TIME` (`rocketmq.broker.rebalance.lockMaxLiveTime`).
+const LOCK_MAX_LIVE_MS: u64 = 60_000;
+/// `DefaultMQPushConsumer.consumeThreadMax` (and `consumeThreadMin`), 20 each.
+const CONSUME_THREADS: usize = 20;
+/// `DefaultMQPushConsumer.pullThresholdForQueue` and the 50 ms flow-control pause.
+const PULL_THRESHOLD: usize = 1_000;
+const FLOW_CONTROL_MS: u64 = 50;
+/// `MQFaultStrategy` (5.x): latency steps and how long a broker is then avoided (4.x had
+/// `{50,100,550,1000,2000,3000,15000}` → `{0,0,30000,60000,120000,180000,600000}`).
+const LATENCY_MAX: [u64; 7] = [50, 100, 550, 1_800, 3_000, 5_000, 15_000];
+const NOT_AVAILABLE: [u64; 7] = [0, 0, 2_000, 5_000, 6_000, 10_000, 30_000];
+/// The latency `updateFaultItem` assumes for a failed send (`isolation`): 10 s in 5.x (30 s in
+/// 4.x), so the broker is avoided for 10 s.
+const ISOLATION_LATENCY_MS: u64 = 10_000;
+/// `DeliverDelayedMessageTimerTask`: a level's task first runs `FIRST_DELAY_TIME` after the
+/// service starts, then looks again every `DELAY_FOR_A_WHILE`.
+const SCHEDULE_FIRST_MS: u64 = 1_000;
+const SCHEDULE_POLL_MS: u64 = 100;
+/// `MQClientInstance`: offsets are first persisted 10 s after start, then every interval.
+const PERSIST_FIRST_MS: u64 = 10_000;
+/// `RebalanceService`: after a round that was not balanced (a lock refused) it waits 1 s.
+const REBALANCE_RETRY_MS: u64 = 1_000;
+/// `ResponseCode`s the broker answers with.
+const MESSAGE_ILLEGAL: u32 = 13;
+const TOPIC_NOT_EXIST: u32 = 17;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendAck {
+    pub msg_id: String,
+    pub offset_msg_id: String,
+    pub queue_id: u32,
+    pub queue_offset: u64,
+    pub commit_log_offset: u64,
+}
+
+/// A request, a reply or a one-way command between two nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Wire {
+    Send {
+        message: u32,
+        topic: Rc<str>,
+        queue_id: u32,
+        properties: Properties,
+        body: Rc<str>,
+        born_ms: u64,
+    },
+    SendReply(Result<SendAck, (u32, String)>),
+    EndTransaction {
+        message: u32,
+        commit_log_offset: u64,
+        state: LocalState,
+        from_check: bool,
+    },
+    Check {
+        message: u32,
+        commit_log_offset: u64,
+    },
+    Pull {
+        group: String,
+        topic: Rc<str>,
+        queue_id: u32,
+        offset: u64,
+        max: u32,
+        tags: String,
+    },
+    PullReply {
+        messages: Vec<Rc<Stored>>,
+        next: u64,
+    },
+    SendBack {
+        group: String,
+        commit_log_offset: u64,
+        max_reconsume: u32,
+        reconsume_times: u32,
+        to_dlq: bool,
+    },
+    SendBackReply {
+        to: String,
+    },
+    UpdateOffset {
+        group: String,
+        topic: Rc<str>,
+        queue_id: u32,
+        offset: u64,
+    },
+    Lock {
+        group: String,
+        client_id: String,
+        topic: Rc<str>,
+        queue_id: u32,
+    },
+    Unlock {
+        group: String,
+        client_id: String,
+        topic: Rc<str>,
+        queue_id: u32,
+    },
+    LockReply {
+        locked: bool,
+        held_by: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Timer {
+    /// The producer's thread is free again (next queued send) or the local transaction is done.
+    LocalDone {
+        producer: u8,
+        message: u32,
+    },
+    CheckAnswer {
+        producer: u8,
+        message: u32,
+        commit_log_offset: u64,
+        broker: u8,
+    },
+    ConsumeDone {
+        consumer: u8,
+        key: MqKey,
+        offset: u64,
+    },
+    ConsumeAgain {
+        consumer: u8,
+        key: MqKey,
+        offset: u64,
+    },
+    PullNow {
+        consumer: u8,
+        key: MqKey,
+    },
+    Resume {
+        consumer: u8,
+        key: MqKey,
+    },
+    Persist {
+        consumer: u8,
+    },
+    Rebalance {
+        consumer: u8,
+    },
+    Start {
+        consumer: u8,
+    },
+    ScheduleDue {
+        broker: u8,
+        level: u8,
+    },
+    TimerDue {
+        broker: u8,
+    },
+    CheckService {
+        broker: u8,
+    },
+    HoldExpired {
+        broker: u8,
+        request: u64,
+    },
+}
+
+/// A message queue as a client names it: (topic, broker index, queue id). Ordered as
+/// `MessageQueue.compareTo` orders them once broker names are sorted (topic, broker, queue).
+pub type MqKey = (Rc<str>, u8, u32);
+
+/// A send the producer's thread will run.
+#[derive(Debug, Clone)]
+struct Job {
+    message: u32,
+    topic: Rc<str>,
+    properties: Properties,
+    body: Rc<str>,
+    selector: Option<Selector>,
+    transaction: bool,
+}
+
+#[derive(Debug, Clone)]
+struct InFlight {
+    job: Job,
+    msg_id: String,
+    attempt: u32,
+    first_ms: u64,
+    attempt_ms: u64,
+    last_broker: Option<u8>,
+    request: u64,
+    broker: u8,
+    queue_id: u32,
+    brokers_sent: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Producer {
+    pub name: String,
+    pub group: String,
+    pub node: NodeId,
+    pub config: ProducerConfig,
+    ip: [u8; 4],
+    pid: u16,
+    loader_hash: u32,
+    counter: u16,
+    /// `TopicPublishInfo.sendWhichQueue` (a `ThreadLocalIndex` starting at a random value).
+    send_which_queue: u32,
+    /// `LatencyFaultToleranceImpl`: broker → (not available before this time, reachable).
+    pub faults: BTreeMap<u8, (u64, bool)>,
+    queue: VecDeque<Job>,
+    current: Option<InFlight>,
+    /// A local transaction running for this message (the thread is busy).
+    local: Option<(u32, SendAck, u8)>,
+}
+
+/// A consumer's `ProcessQueue` for one message queue.
+#[derive(Debug, Clone, Default)]
+pub struct Pq {
+    pub next_pull: u64,
+    pulling: bool,
+    /// Pulled and not yet done, by queue offset (`msgTreeMap`).
+    pub msgs: BTreeMap<u64, Rc<Stored>>,
+    /// Local reconsume counts of an orderly consumer's messages.
+    retries: BTreeMap<u64, u32>,
+    /// The offset the consumer would commit: the smallest still in flight, or past the last.
+    pub consumed: u64,
+    committed: u64,
+    pub locked: bool,
+    busy: bool,
+    pub suspended_until: Option<u64>,
+    max_seen: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    pub name: String,
+    pub group: String,
+    pub topic: Rc<str>,
+    pub tags: String,
+    pub node: NodeId,
+    pub client_id: String,
+    pub broadcasting: bool,
+    pub orderly: bool,
+    pub config: ConsumerConfig,
+    pub consume_ms: u64,
+    pub start_ms: u64,
+    fail: Vec<super::spec::FailRule>,
+    pub started: bool,
+    pub pqs: BTreeMap<MqKey, Pq>,
+    /// Broadcasting: the local offset file (`LocalFileOffsetStore`), which survives a crash.
+    local_offsets: BTreeMap<MqKey, u64>,
+    threads_busy: usize,
+    waiting: VecDeque<(MqKey, u64)>,
+    next_rebalance_ms: u64,
+}
+
+/// What mqplay knows of one send, for the view and the checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sent {
+    pub producer: u8,
+    pub topic: Rc<str>,
+    pub keys: Option<String>,
+    pub msg_id: String,
+    /// Set when the send returned SEND_OK (queue, offset on the broker).
+    pub ack: Option<(u8, u32, u64)>,
+    pub failed: bool,
+    pub transaction: Option<Txn>,
+    pub delay_level: Option<u32>,
+    pub delay_ms: Option<u64>,
+    pub sent_ms: u64,
+    /// Its newest copy: (broker, commit log index), op records aside.
+    pub latest: Option<(u8, u32)>,
+    /// Times a listener ran on it, and returned success, over every group.
+    pub deliveries: u32,
+    pub successes: u32,
+    /// A selector's hash argument: messages with one argument must be consumed in send order.
+    pub order_key: Option<String>,
+    /// A delay level or timer message: when it was parked, the earliest and latest time it may
+    /// come out (`[delay, delay + one look of the schedule task]`, or the timer slot), and when
+    /// it did.
+    pub delay_bound: Option<(u64, u64, u64)>,
+    pub came_out_ms: Option<u64>,
+    /// Real messages stored by commits of this transaction (more than one is a duplicate).
+    pub commits: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Txn {
+    pub local: LocalState,
+    pub local_ms: u64,
+    pub check: Vec<LocalState>,
+    pub checks_answered: u32,
+    /// What the local transaction did to the database: the first COMMIT or ROLLBACK any
+    /// answer gave (`None` while only UNKNOW was said).
+    pub db_committed: Option<bool>,
+    /// How it ended on the broker: `commit`, `rollback` or `discard`.
+    pub ended: Option<&'static str>,
+    pub checks: u32,
+    /// The sequence diagram: what crossed between the lanes, in order (at most `MAX_TXN_STEPS`).
+    pub steps: Vec<TxnStep>,
+}
+
+/// One arrow (or a note on one lane) of a transaction's sequence diagram.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TxnStep {
+    pub at_ms: u64,
+    /// `producer`, `broker` or `consumer`.
+    pub from: &'static str,
+    pub to: &'static str,
+    /// The entry's kind (`SEND_MESSAGE`, `CHECK_TRANSACTION_STATE`, ...).
+    pub kind: &'static str,
+    /// The node that acted.
+    pub actor: String,
+    /// A state or topic the arrow carries (`COMMIT_MESSAGE`, `RMQ_SYS_TRANS_HALF_TOPIC`, ...).
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<u32>,
+}
+
+/// Arrows kept per transaction; a run with more shows the first ones.
+pub const MAX_TXN_STEPS: usize = 64;
+
+#[derive(Debug, Clone)]
+pub struct Rocket {
+    pub config: BrokerConfig,
+    pub levels: Vec<u64>,
+    pub brokers: Vec<Broker>,
+    pub producers: Vec<Producer>,
+    pub consumers: Vec<Consumer>,
+    pub sent: Vec<Sent>,
+    /// (group, message) → how many times the group's listener returned success for it;
+    /// broadcasting counts per consumer (`group/consumer`).
+    pub consumed: BTreeMap<(String, u32), u32>,
+    /// Every message a listener ran on, with when and the delivery's status, for the checks.
+    /// (message, time, status, consumer).
+    pub deliveries: Vec<(u32, u64, &'static str, u8)>,
+    pub routes: BTreeMap<Rc<str>, Vec<(u8, u32)>>,
+    by_node: BTreeMap<NodeId, Who>,
+    /// Requests in flight: id → what they were for.
+    requests: BTreeMap<u64, Req>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Broker(u8),
+    Producer(u8),
+    Consumer(u8),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Req {
+    Send,
+    Pull { key: MqKey },
+    SendBack { key: MqKey, offset: u64 },
+    Lock { key: MqKey },
+}
+
+impl Rocket {
+    pub fn new(spec: &RocketSpec, k: &mut K) -> Rocket {
+        let levels = config::parse_delay_levels(&spec.broker_config.message_delay_level).unwrap_or_default();
+        let mut by_node = BTreeMap::new();
+        let mut names: Vec<&str> = spec.brokers.iter().map(|b| b.name.as_str()).collect();
+        names.sort();
+        // Brokers in name order: `TopicRouteData.queueDatas` is sorted by broker name.
+        let brokers: Vec<Broker> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let node = k.add_node(SYSTEM, (*name).into());
+                by_node.insert(node, Who::Broker(i as u8));
+                Broker::new((*name).into(), node, i as u8, levels.len())
+            })
+            .collect();
+        let mut rocket = Rocket {
+            config: spec.broker_config.clone(),
+            levels,
+            brokers,
+            producers: Vec::new(),
+            consumers: Vec::new(),
+            sent: Vec::new(),
+            consumed: BTreeMap::new(),
+            deliveries: Vec::new(),
+            routes: BTreeMap::new(),
+            by_node,
+            requests: BTreeMap::new(),
+        };
+        for t in &spec.topics {
+            let topic: Rc<str> = Rc::from(t.name.as_str());
+            let mut route = Vec::new();
+            for b in 0..rocket.brokers.len() {
+                let holds = t
+                    .brokers
+                    .as_ref()
+                    .is_none_or(|l| l.iter().any(|n| *n == rocket.brokers[b].name));
+                if holds {
+                    rocket.brokers[b].topics.insert(topic.clone(), t.queues);
+                    route.push((b as u8, t.queues));
+                }
+            }
+            rocket.routes.insert(topic, route);
+        }
+        for (i, p) in spec.producers.iter().enumerate() {
+            let node = k.add_node(SYSTEM, p.name.clone());
+            rocket.by_node.insert(node, Who::Producer(i as u8));
+            rocket.producers.push(Producer {
+                name: p.name.clone(),
+                group: p.group.clone(),
+                node,
+                config: p.config.clone(),
+                ip: [10, 0, 1, 11 + i as u8],
+                pid: k.rng.below(32_768) as u16,
+                loader_hash: k.rng.next_u64() as u32,
+                counter: 0,
+                send_which_queue: k.rng.below(1 << 31) as u32,
+                faults: BTreeMap::new(),
+                queue: VecDeque::new(),
+                current: None,
+                local: None,
+            });
+        }
+        for (i, c) in spec.consumers.iter().enumerate() {
+            let node = k.add_node(SYSTEM, c.name.clone());
+            rocket.by_node.insert(node, Who::Consumer(i as u8));
+            rocket.consumers.push(Consumer {
+                name: c.name.clone(),
+                group: c.group.clone(),
+                topic: Rc::from(c.topic.as_str()),
+                tags: c.tags.clone(),
+                node,
+                // `ClientConfig.buildMQClientId`: ip@instanceName; mqplay sets each client's
+                // instanceName to its node name, as `setInstanceName` would.
+                client_id: format!("10.0.2.{}@{}", 11 + i, c.name),
+                broadcasting: c.message_model == MessageModel::Broadcasting,
+                orderly: c.orderly,
+                config: c.config.clone(),
+                consume_ms: c.consume_ms,
+                start_ms: c.start_ms,
+                fail: c.fail.clone(),
+                started: false,
+                pqs: BTreeMap::new(),
+                local_offsets: BTreeMap::new(),
+                threads_busy: 0,
+                waiting: VecDeque::new(),
+                next_rebalance_ms: 0,
+            });
+        }
+        rocket
+    }
+
+    fn tell(&mut self, k: &mut K, trace: &mut Ring, node: NodeId, told: Told) {
+        *k.io().work += UNITS_PER_ENTRY - 1;
+        if let Some(m) = told.message() {
+            let at_ms = k.now().ms();
+            if let Some(t) = self.sent.get_mut(m as usize - 1).and_then(|s| s.transaction.as_mut()) {
+                if t.steps.len() < MAX_TXN_STEPS {
+                    if let Some(step) = txn_step(&told, at_ms) {
+                        t.steps.push(step);
+                    }
+                }
+            }
+        }
+        k.record(trace, node, SimEvent::Rocket(Box::new(told)));
+    }
+
+    fn timer(&self, k: &mut K, node: NodeId, at_ms: u64, t: Timer) {
+        k.timer(node, Instant(at_ms), SimTimer::Rocket(t));
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn request(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        from: NodeId,
+        to: NodeId,
+        body: Wire,
+        req: Req,
+        spec: RequestSpec,
+    ) -> u64 {
+        let id = k.next_request_id;
+        k.next_request_id += 1;
+        self.requests.insert(id, req);
+        k.send(
+            trace,
+            from,
+            to,
+            Delivery::Request {
+                id,
+                body: SimMessage::Rocket(body),
+            },
+            Some(spec),
+        );
+        id
+    }
+
+    fn oneway(&self, k: &mut K, trace: &mut Ring, from: NodeId, to: NodeId, body: Wire) {
+        k.send(trace, from, to, Delivery::Message(SimMessage::Rocket(body)), None);
+    }
+
+    fn reply(&self, k: &mut K, trace: &mut Ring, from: NodeId, to: NodeId, id: u64, body: Wire) {
+        k.send(
+            trace,
+            from,
+            to,
+            Delivery::Response {
+                id,
+                body: SimMessage::Rocket(body),
+            },
+            None,
+        );
+    }
+
+    pub fn mq_name(&self, key: &MqKey) -> String {
+        format!("{}@{}:{}", key.0, self.brokers[key.1 as usize].name, key.2)
+    }
+
+    /// At time 0: routes, the brokers' services, consumers that start now.
+    pub fn start(&mut self, k: &mut K, trace: &mut Ring) {
+        for p in 0..self.producers.len() {
+            let topics: Vec<Rc<str>> = self.routes.keys().cloned().collect();
+            for topic in topics {
+                let queues = self.route_queues(&topic);
+                let told = Told::Route {
+                    client: self.producers[p].name.clone(),
+                    topic: topic.to_string(),
+                    message_queues: queues
+                        .iter()
+                        .map(|q| self.mq_name(&(topic.clone(), q.0, q.1)))
+                        .collect(),
+                };
+                self.tell(k, trace, self.producers[p].node, told);
+            }
+        }
+        for b in 0..self.brokers.len() {
+            self.arm_check_service(k, b as u8);
+        }
+        for c in 0..self.consumers.len() {
+            let at = self.consumers[c].start_ms;
+            self.timer(k, self.consumers[c].node, at, Timer::Start { consumer: c as u8 });
+        }
+    }
+
+    /// `topicRouteData2TopicPublishInfo`: for each broker in name order, queue ids 0..writeQueueNums.
+    fn route_queues(&self, topic: &str) -> Vec<(u8, u32)> {
+        let mut out = Vec::new();
+        for (b, n) in self.routes.get(topic).into_iter().flatten() {
+            for q in 0..*n {
+                out.push((*b, q));
+            }
+        }
+        out
+    }
+
+    fn arm_check_service(&self, k: &mut K, b: u8) {
+        let at = k.now().ms() + self.config.transaction_check_interval;
+        self.timer(k, self.brokers[b as usize].node, at, Timer::CheckService { broker: b });
+    }
+
+    // ---------------------------------------------------------------- actions
+
+    pub fn apply(&mut self, k: &mut K, trace: &mut Ring, action: &Action) {
+        match action {
+            Action::Send {
+                producer,
+                topic,
+                tags,
+                keys,
+                body,
+                count,
+                selector,
+                delay_level,
+                delay_ms,
+            } => {
+                let Some(p) = self.producers.iter().position(|x| x.name == *producer) else {
+                    return;
+                };
+                for i in 0..*count {
+                    let mut props = user_properties(tags, keys);
+                    // `Message.setDelayTimeLevel` / `setDelayTimeMs` (RocketMQ 5).
+                    if let Some(l) = delay_level {
+                        props.insert(prop::DELAY.into(), l.to_string());
+                    }
+                    if let Some(d) = delay_ms {
+                        props.insert(prop::TIMER_DELAY_MS.into(), d.to_string());
+                    }
+                    let body = body.clone().unwrap_or_else(|| {
+                        if *count > 1 {
+                            format!("{}-{}", topic, i + 1)
+                        } else {
+                            topic.to_string()
+                        }
+                    });
+                    self.enqueue(
+                        k,
+                        trace,
+                        p,
+                        topic,
+                        props,
+                        &body,
+                        selector.clone(),
+                        None,
+                        *delay_level,
+                        *delay_ms,
+                    );
+                }
+            }
+            Action::SendTransaction {
+                producer,
+                topic,
+                tags,
+                keys,
+                body,
+                local,
+                local_ms,
+                check,
+                check_immunity_s,
+            } => {
+                let Some(p) = self.producers.iter().position(|x| x.name == *producer) else {
+                    return;
+                };
+                let mut props = user_properties(tags, keys);
+                if let Some(s) = check_immunity_s {
+                    props.insert(prop::CHECK_IMMUNITY_TIME_IN_SECONDS.into(), s.to_string());
+                }
+                // `TransactionMQProducer.sendMessageInTransaction`: TRAN_MSG=true and the group.
+                props.insert(prop::TRAN_MSG.into(), "true".into());
+                props.insert(prop::PGROUP.into(), self.producers[p].group.clone());
+                let txn = Txn {
+                    local: *local,
+                    local_ms: *local_ms,
+                    check: check.clone(),
+                    checks_answered: 0,
+                    db_committed: None,
+                    ended: None,
+                    checks: 0,
+                    steps: Vec::new(),
+                };
+                let body = body.clone().unwrap_or_else(|| topic.clone());
+                self.enqueue(k, trace, p, topic, props, &body, None, Some(txn), None, None);
+            }
+            Action::QueryByKey { topic, key } => {
+                let mut found = Vec::new();
+                for b in &self.brokers {
+                    // `IndexService` keys an entry by `topic#key`, each of the space-separated
+                    // KEYS and the UNIQ_KEY, for the topic the message was stored in.
+                    for s in &b.commit_log {
+                        if *s.topic == **topic && s.keys().split(' ').any(|x| x == key) {
+                            found.push(self.found(s));
+                        }
+                    }
+                }
+                let node = self.brokers[0].node;
+                self.tell(
+                    k,
+                    trace,
+                    node,
+                    Told::Query {
+                        by: "key",
+                        query: format!("{topic}#{key}"),
+                        found,
+                    },
+                );
+            }
+            Action::QueryById { message } => {
+                let Some(sent) = self.sent.get(*message as usize - 1) else {
+                    return;
+                };
+                let id = sent.msg_id.clone();
+                let mut found = Vec::new();
+                for b in &self.brokers {
+                    for s in &b.commit_log {
+                        if s.uniq_key() == id {
+                            found.push(self.found(s));
+                        }
+                    }
+                }
+                let node = self.brokers[0].node;
+                self.tell(
+                    k,
+                    trace,
+                    node,
+                    Told::Query {
+                        by: "msgId",
+                        query: id,
+                        found,
+                    },
+                );
+            }
+        }
+    }
+
+    fn found(&self, s: &Stored) -> Found {
+        let b = &self.brokers[s.broker as usize];
+        Found {
+            message: s.ordinal,
+            broker_name: b.name.clone(),
+            topic: s.topic.to_string(),
+            queue_id: s.queue_id,
+            queue_offset: s.queue_offset,
+            msg_id: s.uniq_key().into(),
+            offset_msg_id: b.offset_msg_id(s),
+            store_ms: s.store_ms,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn enqueue(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        p: usize,
+        topic: &str,
+        mut properties: Properties,
+        body: &str,
+        selector: Option<Selector>,
+        transaction: Option<Txn>,
+        delay_level: Option<u32>,
+        delay_ms: Option<u64>,
+    ) {
+        let message = self.sent.len() as u32 + 1;
+        let pr = &mut self.producers[p];
+        // `MessageClientIDSetter.setUniqID`: made once, kept by every retry.
+        pr.counter = pr.counter.wrapping_add(1);
+        let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
+        properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
+        self.sent.push(Sent {
+            producer: p as u8,
+            topic: Rc::from(topic),
+            keys: properties.get(prop::KEYS).cloned(),
+            msg_id,
+            ack: None,
+            failed: false,
+            transaction: transaction.clone(),
+            delay_level,
+            delay_ms,
+            sent_ms: k.now().ms(),
+            latest: None,
+            deliveries: 0,
+            successes: 0,
+            order_key: None,
+            delay_bound: None,
+            came_out_ms: None,
+            commits: 0,
+        });
+        if let Some(Selector::Hash { arg }) = &selector {
+            self.sent[message as usize - 1].order_key = Some(arg.clone());
+        }
+        let job = Job {
+            message,
+            topic: Rc::from(topic),
+            properties,
+            body: Rc::from(body),
+            selector,
+            transaction: transaction.is_some(),
+        };
+        if !k.is_up(self.producers[p].node) {
+            self.sent[message as usize - 1].failed = true;
+            return;
+        }
+        self.producers[p].queue.push_back(job);
+        self.next_job(k, trace, p);
+    }
+
+    /// The producer's thread takes the next send when it is free.
+    fn next_job(&mut self, k: &mut K, trace: &mut Ring, p: usize) {
+        let pr = &mut self.producers[p];
+        if pr.current.is_some() || pr.local.is_some() {
+            return;
+        }
+        let Some(job) = pr.queue.pop_front() else { return };
+        let msg_id = job.properties.get(prop::UNIQ_KEY).cloned().unwrap_or_default();
+        pr.current = Some(InFlight {
+            job,
+            msg_id,
+            attempt: 0,
+            first_ms: k.now().ms(),
+            attempt_ms: k.now().ms(),
+            last_broker: None,
+            request: 0,
+            broker: 0,
+            queue_id: 0,
+            brokers_sent: Vec::new(),
+        });
+        self.attempt(k, trace, p);
+    }
+
+    /// One pass of `DefaultMQProducerImpl.sendDefaultImpl`'s loop: pick a queue, check the
+    /// time left, send with what remains of `sendMsgTimeout`.
+    fn attempt(&mut self, k: &mut K, trace: &mut Ring, p: usize) {
+        let now = k.now().ms();
+        let Some(mut cur) = self.producers[p].current.take() else {
+            return;
+        };
+        let topic = cur.job.topic.clone();
+        let queues = self.route_queues(&topic);
+        let (b, q, pick) = self.select(k, p, &queues, &cur);
+        let timeout = self.producers[p].config.send_msg_timeout;
+        let cost = now - cur.first_ms;
+        // `callTimeout` when `timeout < costTime`. A real wait that timed out always returns a
+        // little after its deadline, so after a full-length timeout the cost exceeds the budget;
+        // in virtual time it lands exactly on it, hence `<=` here.
+        if cur.attempt > 0 && timeout <= cost {
+            let told = Told::SendException {
+                producer: self.producers[p].name.clone(),
+                message: cur.job.message,
+                exception: "RemotingTooMuchRequestException: sendDefaultImpl call timeout".into(),
+            };
+            self.tell(k, trace, self.producers[p].node, told);
+            self.send_failed(k, trace, p, cur.job.message);
+            return;
+        }
+        cur.attempt += 1;
+        cur.attempt_ms = now;
+        cur.broker = b;
+        cur.queue_id = q;
+        cur.brokers_sent.push(self.brokers[b as usize].name.clone());
+        let told = Told::Send {
+            producer: self.producers[p].name.clone(),
+            message: cur.job.message,
+            topic: topic.to_string(),
+            broker_name: self.brokers[b as usize].name.clone(),
+            queue_id: q,
+            attempt: cur.attempt,
+            msg_id: cur.msg_id.clone(),
+            pick,
+            transactional: cur.job.transaction,
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        let body = Wire::Send {
+            message: cur.job.message,
+            topic,
+            queue_id: q,
+            properties: cur.job.properties.clone(),
+            body: cur.job.body.clone(),
+            born_ms: cur.first_ms,
+        };
+        let spec = RequestSpec {
+            timeout_ms: timeout - cost,
+            lane: 0,
+            label: "SEND_MESSAGE",
+        };
+        let (from, to) = (self.producers[p].node, self.brokers[b as usize].node);
+        cur.request = self.request(k, trace, from, to, body, Req::Send, spec);
+        self.producers[p].current = Some(cur);
+    }
+
+    /// The queue for this attempt: a selector's choice, or `MQFaultStrategy.selectOneMessageQueue`.
+    fn select(&mut self, k: &mut K, p: usize, queues: &[(u8, u32)], cur: &InFlight) -> (u8, u32, Pick) {
+        let n = queues.len().max(1) as u32;
+        match &cur.job.selector {
+            // `SelectMessageQueueByHash.select`: `value = arg.hashCode() % mqs.size()`, then
+            // `Math.abs(value)` when negative.
+            Some(Selector::Hash { arg }) => {
+                let h = java_string_hash(arg);
+                let r = h % n as i32;
+                let (b, q) = queues[r.unsigned_abs() as usize];
+                (
+                    b,
+                    q,
+                    Pick::Hash {
+                        arg: arg.clone(),
+                        hash_code: h,
+                        remainder: r,
+                        queues: n,
+                    },
+                )
+            }
+            Some(Selector::Random) => {
+                let i = k.rng.below(u64::from(n)) as usize;
+                (queues[i].0, queues[i].1, Pick::Random { queues: n })
+            }
+            None => {
+                let now = k.now().ms();
+                let latency = self.producers[p].config.send_latency_fault_enable;
+                // 5.x `selectOneMessageQueue(tpInfo, lastBrokerName, resetIndex)`: with latency
+                // fault tolerance on, a retry first moves the index to a random place.
+                if latency && cur.attempt > 0 {
+                    self.producers[p].send_which_queue = k.rng.below(1 << 31) as u32;
+                }
+                let last = cur.last_broker;
+                let faults = self.producers[p].faults.clone();
+                let available = |b: u8| faults.get(&b).is_none_or(|f| now >= f.0);
+                let reachable = |b: u8| faults.get(&b).is_none_or(|f| f.1);
+                let other = |b: u8| last != Some(b);
+                // `TopicPublishInfo.selectOneMessageQueue(filters)`: up to `size` draws of the
+                // next index, the first queue passing every filter.
+                let mut skipped: Vec<u8> = Vec::new();
+                let mut draws = |pr: &mut Producer, pass: &dyn Fn(u8) -> bool| -> Option<(u8, u32, u32)> {
+                    for _ in 0..n {
+                        pr.send_which_queue = pr.send_which_queue.wrapping_add(1);
+                        let index = pr.send_which_queue & 0x7fff_ffff;
+                        let (b, q) = queues[(index % n) as usize];
+                        if pass(b) {
+                            return Some((b, q, index));
+                        }
+                        if !skipped.contains(&b) {
+                            skipped.push(b);
+                        }
+                    }
+                    None
+                };
+                let pr = &mut self.producers[p];
+                let found = if latency {
+                    draws(pr, &|b| available(b) && other(b)).or_else(|| draws(pr, &|b| reachable(b) && other(b)))
+                } else {
+                    draws(pr, &other)
+                };
+                let (b, q, index) = found.unwrap_or_else(|| {
+                    pr.send_which_queue = pr.send_which_queue.wrapping_add(1);
+                    let index = pr.send_which_queue & 0x7fff_ffff;
+                    let (b, q) = queues[(index % n) as usize];
+                    (b, q, index)
+                });
+                // Brokers a draw passed over for being in their not-available window.
+                let avoided: Vec<String> = skipped
+                    .iter()
+                    .filter(|x| **x != b && Some(**x) != last)
+                    .map(|x| self.brokers[*x as usize].name.clone())
+                    .collect();
+                let pick = match last {
+                    Some(l) if l != b => Pick::OtherBroker {
+                        index,
+                        queues: n,
+                        last_broker_name: self.brokers[l as usize].name.clone(),
+                    },
+                    _ if !avoided.is_empty() => Pick::AvoidedFaulty {
+                        index,
+                        queues: n,
+                        avoided,
+                    },
+                    _ => Pick::RoundRobin { index, queues: n },
+                };
+                (b, q, pick)
+            }
+        }
+    }
+
+    /// `updateFaultItem(brokerName, currentLatency, isolation)`.
+    #[allow(clippy::too_many_arguments)]
+    fn fault_item(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        p: usize,
+        b: u8,
+        latency_ms: u64,
+        isolation: bool,
+        reachable: bool,
+    ) {
+        if !self.producers[p].config.send_latency_fault_enable {
+            return;
+        }
+        let latency = if isolation { ISOLATION_LATENCY_MS } else { latency_ms };
+        let i = LATENCY_MAX.iter().rposition(|m| latency >= *m);
+        let not_available_ms = i.map_or(0, |i| NOT_AVAILABLE[i]);
+        let now = k.now().ms();
+        // `FaultItem.updateNotAvailableDuration` (5.x) only moves the end forward: a fast
+        // success does not end an isolation early. `reachable` is overwritten each time.
+        let item = self.producers[p].faults.entry(b).or_insert((0, true));
+        if not_available_ms > 0 && now + not_available_ms > item.0 {
+            item.0 = now + not_available_ms;
+        }
+        item.1 = reachable;
+        if not_available_ms > 0 {
+            let told = Told::FaultItem {
+                producer: self.producers[p].name.clone(),
+                broker_name: self.brokers[b as usize].name.clone(),
+                latency_ms: latency,
+                not_available_ms,
+            };
+            self.tell(k, trace, self.producers[p].node, told);
+        }
+    }
+
+    fn send_failed(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32) {
+        self.sent[message as usize - 1].failed = true;
+        self.next_job(k, trace, p);
+    }
+
+    fn send_reply(&mut self, k: &mut K, trace: &mut Ring, p: usize, reply: Result<SendAck, (u32, String)>) {
+        let now = k.now().ms();
+        let Some(cur) = self.producers[p].current.take() else {
+            return;
+        };
+        let latency = now - cur.attempt_ms;
+        match reply {
+            Ok(ack) => {
+                self.fault_item(k, trace, p, cur.broker, latency, false, true);
+                let told = Told::SendOk {
+                    producer: self.producers[p].name.clone(),
+                    message: cur.job.message,
+                    broker_name: self.brokers[cur.broker as usize].name.clone(),
+                    queue_id: ack.queue_id,
+                    queue_offset: ack.queue_offset,
+                    msg_id: ack.msg_id.clone(),
+                    offset_msg_id: ack.offset_msg_id.clone(),
+                    cost_ms: now - cur.first_ms,
+                };
+                self.tell(k, trace, self.producers[p].node, told);
+                let sent = &mut self.sent[cur.job.message as usize - 1];
+                sent.ack = Some((cur.broker, ack.queue_id, ack.queue_offset));
+                if cur.job.transaction {
+                    // SEND_OK: run the local transaction (the thread is busy meanwhile).
+                    let local_ms = sent.transaction.as_ref().map_or(0, |t| t.local_ms);
+                    self.producers[p].local = Some((cur.job.message, ack, cur.broker));
+                    let node = self.producers[p].node;
+                    self.timer(
+                        k,
+                        node,
+                        now + local_ms,
+                        Timer::LocalDone {
+                            producer: p as u8,
+                            message: cur.job.message,
+                        },
+                    );
+                } else {
+                    self.next_job(k, trace, p);
+                }
+            }
+            Err((code, remark)) => {
+                // A broker's refusal (`MQBrokerException`) is retried only for a few codes
+                // (`retryResponseCodes`: TOPIC_NOT_EXIST, SERVICE_NOT_AVAILABLE, SYSTEM_ERROR,
+                // NO_PERMISSION, NO_BUYER_ID, NOT_IN_CURRENT_UNIT); MESSAGE_ILLEGAL throws.
+                let retry = code == TOPIC_NOT_EXIST;
+                self.failed_attempt(
+                    k,
+                    trace,
+                    p,
+                    cur,
+                    format!("MQBrokerException: CODE: {code} DESC: {remark}"),
+                    retry,
+                    latency,
+                    false,
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn failed_attempt(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        p: usize,
+        mut cur: InFlight,
+        exception: String,
+        retryable: bool,
+        latency: u64,
+        reachable: bool,
+    ) {
+        self.fault_item(k, trace, p, cur.broker, latency, true, reachable);
+        // `sendSelectImpl` (a selector) has no retry loop; `sendDefaultImpl` tries
+        // `1 + retryTimesWhenSendFailed` times.
+        let total = if cur.job.selector.is_some() {
+            1
+        } else {
+            1 + self.producers[p].config.retry_times_when_send_failed
+        };
+        // A retry needs time left too (the loop's `callTimeout` check, see `attempt`).
+        let time_left = k.now().ms() - cur.first_ms < self.producers[p].config.send_msg_timeout;
+        let retrying = retryable && cur.attempt < total;
+        let told = Told::SendFailed {
+            producer: self.producers[p].name.clone(),
+            message: cur.job.message,
+            broker_name: self.brokers[cur.broker as usize].name.clone(),
+            attempt: cur.attempt,
+            exception: exception.clone(),
+            retrying: retrying && time_left,
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        if retrying {
+            cur.last_broker = Some(cur.broker);
+            self.producers[p].current = Some(cur);
+            self.attempt(k, trace, p);
+            return;
+        }
+        let now = k.now().ms();
+        let exception = if retryable {
+            format!(
+                "MQClientException: Send [{}] times, still failed, cost [{}]ms, Topic: {}, BrokersSent: [{}]",
+                cur.attempt,
+                now - cur.first_ms,
+                cur.job.topic,
+                cur.brokers_sent.join(", ")
+            )
+        } else {
+            exception
+        };
+        let told = Told::SendException {
+            producer: self.producers[p].name.clone(),
+            message: cur.job.message,
+            exception,
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        self.send_failed(k, trace, p, cur.job.message);
+    }
+
+    // ---------------------------------------------------------------- the kernel's calls
+
+    pub fn deliver(&mut self, k: &mut K, trace: &mut Ring, to: NodeId, from: NodeId, d: Delivery<Wire>) {
+        let Some(who) = self.by_node.get(&to).copied() else {
+            return;
+        };
+        match (who, d) {
+            (Who::Broker(b), Delivery::Request { id, body }) => {
+                self.broker_request(k, trace, b as usize, from, id, body)
+            }
+            (Who::Broker(b), Delivery::Message(body)) => self.broker_oneway(k, trace, b as usize, body),
+            (
+                Who::Producer(p),
+                Delivery::Response {
+                    id,
+                    body: Wire::SendReply(r),
+                },
+            ) => {
+                // A reply to an attempt the producer has given up on is dropped.
+                let current = self.producers[p as usize]
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.request == id);
+                if self.requests.remove(&id).is_some() && current {
+                    self.send_reply(k, trace, p as usize, r);
+                }
+            }
+            (Who::Producer(p), Delivery::Failed { id, why }) => {
+                self.request_failed_producer(k, trace, p as usize, id, why)
+            }
+            (
+                Who::Producer(p),
+                Delivery::Message(Wire::Check {
+                    message,
+                    commit_log_offset,
+                }),
+            ) => {
+                let b = self
+                    .by_node
+                    .get(&from)
+                    .and_then(|w| if let Who::Broker(b) = w { Some(*b) } else { None })
+                    .unwrap_or(0);
+                // `ClientRemotingProcessor.checkTransactionState` runs the listener on the
+                // producer's check executor; mqplay gives it 1 ms.
+                let at = k.now().ms() + 1;
+                self.timer(
+                    k,
+                    to,
+                    at,
+                    Timer::CheckAnswer {
+                        producer: p,
+                        message,
+                        commit_log_offset,
+                        broker: b,
+                    },
+                );
+            }
+            (Who::Consumer(c), Delivery::Response { id, body }) => {
+                self.consumer_response(k, trace, c as usize, id, body)
+            }
+            (Who::Consumer(c), Delivery::Failed { id, .. }) => self.consumer_failed(k, trace, c as usize, id),
+            _ => {}
+        }
+    }
+
+    /// The kernel failed request `id` of `node` by timeout.
+    pub fn timed_out(&mut self, k: &mut K, trace: &mut Ring, node: NodeId, id: u64) {
+        match self.by_node.get(&node).copied() {
+            Some(Who::Producer(p)) => self.request_failed_producer(k, trace, p as usize, id, Failure::TimedOut),
+            Some(Who::Consumer(c)) => self.consumer_failed(k, trace, c as usize, id),
+            _ => {}
+        }
+    }
+
+    fn request_failed_producer(&mut self, k: &mut K, trace: &mut Ring, p: usize, id: u64, why: Failure) {
+        if self.requests.remove(&id).is_none() {
+            return;
+        }
+        let Some(cur) = self.producers[p].current.take() else {
+            return;
+        };
+        if cur.request != id {
+            self.producers[p].current = Some(cur);
+            return;
+        }
+        let latency = k.now().ms() - cur.attempt_ms;
+        // `NettyRemotingClient.invokeSync`: no answer in time is `RemotingTimeoutException`;
+        // a refused or broken connection is `RemotingConnectException` / `RemotingSendRequestException`.
+        let exception = match why {
+            Failure::TimedOut => format!(
+                "RemotingTimeoutException: wait response on the channel <{}:10911> timeout, {} (ms)",
+                self.brokers[cur.broker as usize].name, latency
+            ),
+            Failure::Disconnected => format!(
+                "RemotingConnectException: connect to <{}:10911> failed",
+                self.brokers[cur.broker as usize].name
+            ),
+        };
+        self.failed_attempt(k, trace, p, cur, exception, true, latency, true);
+    }
+
+    pub fn fire(&mut self, k: &mut K, trace: &mut Ring, timer: Timer) {
+        match timer {
+            Timer::LocalDone { producer, message } => self.local_done(k, trace, producer as usize, message),
+            Timer::CheckAnswer {
+                producer,
+                message,
+                commit_log_offset,
+                broker,
+            } => self.check_answer(k, trace, producer as usize, message, commit_log_offset, broker),
+            Timer::ConsumeDone { consumer, key, offset } => self.consume_done(k, trace, consumer as usize, key, offset),
+            Timer::ConsumeAgain { consumer, key, offset } => self.submit(k, trace, consumer as usize, key, offset),
+            Timer::PullNow { consumer, key } => self.pull(k, trace, consumer as usize, key),
+            Timer::Resume { consumer, key } => {
+                if let Some(pq) = self.consumers[consumer as usize].pqs.get_mut(&key) {
+                    pq.suspended_until = None;
+                }
+                self.orderly_next(k, trace, consumer as usize, key);
+            }
+            Timer::Persist { consumer } => self.persist(k, trace, consumer as usize, true),
+            Timer::Rebalance { consumer } => {
+                let c = consumer as usize;
+                if self.consumers[c].next_rebalance_ms != k.now().ms() || !self.consumers[c].started {
+                    return;
+                }
+                let at = k.now().ms() + REBALANCE_INTERVAL_MS;
+                self.consumers[c].next_rebalance_ms = at;
+                self.timer(k, self.consumers[c].node, at, Timer::Rebalance { consumer });
+                self.rebalance_one(k, trace, c, false);
+            }
+            Timer::Start { consumer } => self.consumer_start(k, trace, consumer as usize),
+            Timer::ScheduleDue { broker, level } => self.schedule_due(k, trace, broker as usize, level as usize),
+            Timer::TimerDue { broker } => self.timer_due(k, trace, broker as usize),
+            Timer::CheckService { broker } => {
+                self.check_service(k, trace, broker as usize);
+                self.arm_check_service(k, broker);
+            }
+            Timer::HoldExpired { broker, request } => {
+                let b = &mut self.brokers[broker as usize];
+                if let Some(i) = b.held.iter().position(|h| h.request == request) {
+                    let h = b.held.remove(i);
+                    let node = b.node;
+                    self.reply(
+                        k,
+                        trace,
+                        node,
+                        h.consumer,
+                        h.request,
+                        Wire::PullReply {
+                            messages: Vec::new(),
+                            next: h.offset,
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn on_crash(&mut self, k: &mut K, trace: &mut Ring, node: NodeId) {
+        match self.by_node.get(&node).copied() {
+            Some(Who::Producer(p)) => {
+                // The process died: its queued sends and running local transaction are gone.
+                let pr = &mut self.producers[p as usize];
+                let lost: Vec<u32> = pr
+                    .current
+                    .as_ref()
+                    .map(|c| c.job.message)
+                    .into_iter()
+                    .chain(pr.queue.iter().map(|j| j.message))
+                    .collect();
+                pr.queue.clear();
+                pr.current = None;
+                pr.local = None;
+                for m in &lost {
+                    self.sent[*m as usize - 1].failed = true;
+                }
+                let told = Told::Crashed {
+                    node: self.producers[p as usize].name.clone(),
+                    role: "producer",
+                    lost_sends: lost,
+                };
+                self.tell(k, trace, node, told);
+            }
+            Some(Who::Consumer(c)) => {
+                let told = Told::Crashed {
+                    node: self.consumers[c as usize].name.clone(),
+                    role: "consumer",
+                    lost_sends: Vec::new(),
+                };
+                self.tell(k, trace, node, told);
+                let cs = &mut self.consumers[c as usize];
+                cs.started = false;
+                cs.pqs.clear();
+                cs.threads_busy = 0;
+                cs.waiting.clear();
+                // The brokers see the channel close and tell the rest of the group.
+                let group = cs.group.clone();
+                self.rebalance_group(k, trace, &group);
+            }
+            Some(Who::Broker(b)) => {
+                let told = Told::Crashed {
+                    node: self.brokers[b as usize].name.clone(),
+                    role: "broker",
+                    lost_sends: Vec::new(),
+                };
+                self.tell(k, trace, node, told);
+                // Held pulls die with the process; the commit log and offsets are on disk.
+                self.brokers[b as usize].held.clear();
+                self.brokers[b as usize].schedule_due.iter_mut().for_each(|d| *d = None);
+                self.brokers[b as usize].timer_due = None;
+            }
+            None => {}
+        }
+    }
+
+    pub fn on_restart(&mut self, k: &mut K, trace: &mut Ring, node: NodeId) {
+        let (name, role) = match self.by_node.get(&node).copied() {
+            Some(Who::Producer(p)) => (self.producers[p as usize].name.clone(), "producer"),
+            Some(Who::Consumer(c)) => (self.consumers[c as usize].name.clone(), "consumer"),
+            Some(Who::Broker(b)) => (self.brokers[b as usize].name.clone(), "broker"),
+            None => return,
+        };
+        self.tell(k, trace, node, Told::Restarted { node: name, role });
+        match self.by_node.get(&node).copied() {
+            Some(Who::Consumer(c)) => self.consumer_start(k, trace, c as usize),
+            Some(Who::Broker(b)) => {
+                // `ScheduleMessageService.start` and the timer store resume from their offsets;
+                // the check service starts its loop again.
+                self.brokers[b as usize].started_ms = k.now().ms();
+                self.arm_check_service(k, b);
+                for level in 0..self.levels.len() {
+                    self.schedule_arm(k, b as usize, level);
+                }
+                self.timer_arm(k, b as usize);
+            }
+            _ => {}
+        }
+    }
+
+    // ---------------------------------------------------------------- broker
+
+    fn broker_request(&mut self, k: &mut K, trace: &mut Ring, b: usize, from: NodeId, id: u64, body: Wire) {
+        let node = self.brokers[b].node;
+        match body {
+            Wire::Send {
+                message,
+                topic,
+                queue_id,
+                properties,
+                body,
+                born_ms,
+            } => {
+                let reply = self.broker_put(k, trace, b, message, topic, queue_id, properties, body, born_ms);
+                self.reply(k, trace, node, from, id, Wire::SendReply(reply));
+            }
+            Wire::Pull {
+                group,
+                topic,
+                queue_id,
+                offset,
+                max,
+                tags,
+            } => {
+                let (messages, next) = self.read(b, &topic, queue_id, offset, max, &tags);
+                if messages.is_empty() && next == offset {
+                    // `PullMessageProcessor` → `PullRequestHoldService`: held until a message
+                    // arrives or the suspend time passes.
+                    let until_ms = k.now().ms() + BROKER_SUSPEND_MS;
+                    self.brokers[b].held.push(HeldPull {
+                        consumer: from,
+                        request: id,
+                        topic,
+                        queue_id,
+                        offset,
+                        until_ms,
+                    });
+                    self.timer(
+                        k,
+                        node,
+                        until_ms,
+                        Timer::HoldExpired {
+                            broker: b as u8,
+                            request: id,
+                        },
+                    );
+                    let _ = group;
+                } else {
+                    self.reply(k, trace, node, from, id, Wire::PullReply { messages, next });
+                }
+            }
+            Wire::SendBack {
+                group,
+                commit_log_offset,
+                max_reconsume,
+                reconsume_times,
+                to_dlq,
+            } => {
+                let to = self.send_back(
+                    k,
+                    trace,
+                    b,
+                    &group,
+                    commit_log_offset,
+                    max_reconsume,
+                    reconsume_times,
+                    to_dlq,
+                );
+                self.reply(k, trace, node, from, id, Wire::SendBackReply { to });
+            }
+            Wire::Lock {
+                group,
+                client_id,
+                topic,
+                queue_id,
+            } => {
+                // `RebalanceLockManager.tryLockBatch`: free, expired, or already this client's.
+                let now = k.now().ms();
+                let key = (group, topic, queue_id);
+                let (locked, held_by) = match self.brokers[b].locks.get(&key) {
+                    Some((holder, at)) if *holder != client_id && now - at <= LOCK_MAX_LIVE_MS => {
+                        (false, Some(holder.clone()))
+                    }
+                    _ => {
+                        self.brokers[b].locks.insert(key, (client_id, now));
+                        (true, None)
+                    }
+                };
+                self.reply(k, trace, node, from, id, Wire::LockReply { locked, held_by });
+            }
+            _ => {}
+        }
+    }
+
+    fn read(&self, b: usize, topic: &str, queue_id: u32, offset: u64, max: u32, tags: &str) -> (Vec<Rc<Stored>>, u64) {
+        let max_offset = self.brokers[b].max_offset(topic, queue_id);
+        let mut out = Vec::new();
+        let mut next = offset;
+        // Tag filtering on the broker (the consume queue's tag hash), then `next` past the
+        // messages looked at, matching or not.
+        while next < max_offset && (out.len() as u32) < max {
+            if let Some(s) = self.brokers[b].at(topic, queue_id, next) {
+                if tags_match(tags, s.tags()) {
+                    out.push(s);
+                }
+            }
+            next += 1;
+        }
+        (out, next)
+    }
+
+    /// `SendMessageProcessor` + `CommitLog` hooks: a transactional half goes to the half topic,
+    /// a `DELAY` message to `SCHEDULE_TOPIC_XXXX`, a timer message to the timer store; anything
+    /// else to its topic.
+    #[allow(clippy::too_many_arguments)]
+    fn broker_put(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        message: u32,
+        topic: Rc<str>,
+        queue_id: u32,
+        mut properties: Properties,
+        body: Rc<str>,
+        born_ms: u64,
+    ) -> Result<SendAck, (u32, String)> {
+        let now = k.now().ms();
+        let node = self.brokers[b].node;
+        if self.brokers[b].topics.get(&topic).is_none_or(|n| queue_id >= *n) {
+            let remark = format!("topic[{topic}] not exist, apply first please!");
+            self.tell(
+                k,
+                trace,
+                node,
+                Told::Refused {
+                    broker_name: self.brokers[b].name.clone(),
+                    message,
+                    code: TOPIC_NOT_EXIST,
+                    remark: remark.clone(),
+                },
+            );
+            return Err((TOPIC_NOT_EXIST, remark));
+        }
+        let transactional = properties.get(prop::TRAN_MSG).is_some_and(|v| v == "true");
+        let level: u32 = properties.get(prop::DELAY).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let timer_ms: Option<u64> = properties.get(prop::TIMER_DELAY_MS).and_then(|v| v.parse().ok());
+        let (store_topic, store_qid, why, due) = if transactional {
+            // `TransactionalMessageBridge.parseHalfMessageInner`: the real topic and queue in
+            // properties, the half topic's queue 0.
+            properties.insert(prop::REAL_TOPIC.into(), topic.to_string());
+            properties.insert(prop::REAL_QID.into(), queue_id.to_string());
+            (Rc::from(config::HALF_TOPIC), 0, PutWhy::Half, None)
+        } else if level > 0 {
+            // `HookUtils.handleScheduleMessage`: a level above the maximum is lowered to it; the
+            // queue is `level - 1` (`ScheduleMessageService.delayLevel2QueueId`).
+            let max = self.levels.len() as u32;
+            let level = level.min(max);
+            properties.insert(prop::DELAY.into(), level.to_string());
+            properties.insert(prop::REAL_TOPIC.into(), topic.to_string());
+            properties.insert(prop::REAL_QID.into(), queue_id.to_string());
+            let due = now + self.levels[level as usize - 1];
+            (Rc::from(config::SCHEDULE_TOPIC), level - 1, PutWhy::Delay, Some(due))
+        } else if let Some(delay_ms) = timer_ms.filter(|d| *d > 0) {
+            // `HookUtils.transformTimerMessage`: refuse a delay beyond `timerMaxDelaySec`, else
+            // park it in the timer store until `TIMER_OUT_MS`.
+            if delay_ms > self.config.timer_max_delay_sec * 1000 {
+                let remark = format!(
+                    "timer message illegal, the delay time should not be bigger than the max delay {}ms; or if set del msg, the delay time should be bigger than the current time",
+                    self.config.timer_max_delay_sec * 1000
+                );
+                self.tell(
+                    k,
+                    trace,
+                    node,
+                    Told::Refused {
+                        broker_name: self.brokers[b].name.clone(),
+                        message,
+                        code: MESSAGE_ILLEGAL,
+                        remark: remark.clone(),
+                    },
+                );
+                return Err((MESSAGE_ILLEGAL, remark));
+            }
+            let (out, fire) = timer_slot(now + delay_ms, self.config.timer_precision_ms);
+            properties.insert(prop::TIMER_OUT_MS.into(), out.to_string());
+            properties.insert(prop::REAL_TOPIC.into(), topic.to_string());
+            properties.insert(prop::REAL_QID.into(), queue_id.to_string());
+            (Rc::from(config::TIMER_TOPIC), 0, PutWhy::Timer, Some(fire.max(now)))
+        } else {
+            (topic.clone(), queue_id, PutWhy::Send, None)
+        };
+        let stored = self.store(
+            k,
+            trace,
+            b,
+            message,
+            store_topic,
+            store_qid,
+            properties,
+            body,
+            born_ms,
+            0,
+            why,
+            due,
+        );
+        if let (Some(s), PutWhy::Delay | PutWhy::Timer) = (self.sent.get_mut(message as usize - 1), why) {
+            let (lo, hi) = match why {
+                PutWhy::Delay => {
+                    let d = self.levels[stored.queue_id as usize];
+                    (now + d, now + d + SCHEDULE_POLL_MS)
+                }
+                _ => {
+                    let d = timer_ms.unwrap_or(0);
+                    (now + d, now + d + self.config.timer_precision_ms - 1)
+                }
+            };
+            s.delay_bound = Some((now, lo, hi));
+        }
+        match why {
+            PutWhy::Delay => {
+                let level = stored.queue_id as usize;
+                self.schedule_arm(k, b, level);
+            }
+            PutWhy::Timer => {
+                let index = self.brokers[b].commit_log.len() as u32 - 1;
+                self.brokers[b].timer_wheel.insert((due.unwrap_or(now), index));
+                self.timer_arm(k, b);
+            }
+            _ => {}
+        }
+        Ok(SendAck {
+            msg_id: stored.uniq_key().into(),
+            offset_msg_id: self.brokers[b].offset_msg_id(&stored),
+            queue_id: stored.queue_id,
+            queue_offset: stored.queue_offset,
+            commit_log_offset: stored.commit_log_offset,
+        })
+    }
+
+    /// Appends, tells, and answers any pull held on that queue (`notifyMessageArriving`).
+    #[allow(clippy::too_many_arguments)]
+    fn store(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        message: u32,
+        topic: Rc<str>,
+        queue_id: u32,
+        properties: Properties,
+        body: Rc<str>,
+        born_ms: u64,
+        reconsume_times: u32,
+        why: PutWhy,
+        due_ms: Option<u64>,
+    ) -> Rc<Stored> {
+        let now = k.now().ms();
+        let stored = self.brokers[b].put(
+            now,
+            message,
+            topic.clone(),
+            queue_id,
+            properties,
+            body,
+            born_ms,
+            reconsume_times,
+        );
+        if *topic != *config::OP_HALF_TOPIC {
+            let index = self.brokers[b].commit_log.len() as u32 - 1;
+            if let Some(s) = self.sent.get_mut(message as usize - 1) {
+                s.latest = Some((b as u8, index));
+            }
+        }
+        let real_topic = matches!(why, PutWhy::Half | PutWhy::Delay | PutWhy::Timer)
+            .then(|| stored.prop(prop::REAL_TOPIC).unwrap_or("").into());
+        let told = Told::Put {
+            broker_name: self.brokers[b].name.clone(),
+            message,
+            why,
+            topic: topic.to_string(),
+            queue_id,
+            queue_offset: stored.queue_offset,
+            commit_log_offset: stored.commit_log_offset,
+            store_size: stored.size,
+            offset_msg_id: self.brokers[b].offset_msg_id(&stored),
+            real_topic,
+            due_ms,
+            properties: stored.properties.iter().map(|(a, v)| (a.clone(), v.clone())).collect(),
+        };
+        self.tell(k, trace, self.brokers[b].node, told);
+        // Wake the pulls held on this queue.
+        let node = self.brokers[b].node;
+        let held: Vec<HeldPull> = {
+            let br = &mut self.brokers[b];
+            let (wake, keep): (Vec<HeldPull>, Vec<HeldPull>) = core::mem::take(&mut br.held)
+                .into_iter()
+                .partition(|h| h.topic == topic && h.queue_id == queue_id);
+            br.held = keep;
+            wake
+        };
+        for h in held {
+            let tags = self.consumers.iter().find(|c| c.node == h.consumer).map_or_else(
+                || String::from("*"),
+                |c| {
+                    if *h.topic == *c.topic {
+                        c.tags.clone()
+                    } else {
+                        "*".into()
+                    }
+                },
+            );
+            let (messages, next) = self.read(b, &h.topic, h.queue_id, h.offset, 32, &tags);
+            if messages.is_empty() && next == h.offset {
+                self.brokers[b].held.push(h);
+            } else {
+                self.reply(
+                    k,
+                    trace,
+                    node,
+                    h.consumer,
+                    h.request,
+                    Wire::PullReply { messages, next },
+                );
+            }
+        }
+        stored
+    }
+
+    fn broker_oneway(&mut self, k: &mut K, trace: &mut Ring, b: usize, body: Wire) {
+        match body {
+            Wire::EndTransaction {
+                message,
+                commit_log_offset,
+                state,
+                from_check,
+            } => self.end_transaction(k, trace, b, message, commit_log_offset, state, from_check),
+            Wire::UpdateOffset {
+                group,
+                topic,
+                queue_id,
+                offset,
+            } => {
+                self.brokers[b].offsets.insert((group, topic, queue_id), offset);
+            }
+            // `RebalanceLockManager.unlockBatch`: only the holder's unlock counts.
+            Wire::Unlock {
+                group,
+                client_id,
+                topic,
+                queue_id,
+            } => {
+                let key = (group, topic, queue_id);
+                if self.brokers[b]
+                    .locks
+                    .get(&key)
+                    .is_some_and(|(holder, _)| *holder == client_id)
+                {
+                    self.brokers[b].locks.remove(&key);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// `EndTransactionProcessor.processRequest`.
+    #[allow(clippy::too_many_arguments)]
+    fn end_transaction(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        message: u32,
+        commit_log_offset: u64,
+        state: LocalState,
+        from_check: bool,
+    ) {
+        let node = self.brokers[b].node;
+        let name = self.brokers[b].name.clone();
+        let half = self.brokers[b]
+            .by_commit_log_offset(commit_log_offset)
+            .filter(|s| *s.topic == *config::HALF_TOPIC);
+        let Some(half) = half else {
+            self.tell(
+                k,
+                trace,
+                node,
+                Told::TransactionEnd {
+                    broker_name: name,
+                    message,
+                    outcome: "missing",
+                    half_queue_offset: 0,
+                    already_done: false,
+                },
+            );
+            return;
+        };
+        if state == LocalState::Unknow {
+            // `TRANSACTION_NOT_TYPE`: nothing to do, whether from a check or not.
+            let outcome = if from_check { "pending" } else { "ignored" };
+            self.tell(
+                k,
+                trace,
+                node,
+                Told::TransactionEnd {
+                    broker_name: name,
+                    message,
+                    outcome,
+                    half_queue_offset: half.queue_offset,
+                    already_done: false,
+                },
+            );
+            return;
+        }
+        let origin = prepared_offset(&half);
+        let already_done =
+            self.brokers[b].op_done.contains(&origin) || self.brokers[b].op_done.contains(&half.queue_offset);
+        let outcome = if state == LocalState::CommitMessage {
+            "commit"
+        } else {
+            "rollback"
+        };
+        self.tell(
+            k,
+            trace,
+            node,
+            Told::TransactionEnd {
+                broker_name: name,
+                message,
+                outcome,
+                half_queue_offset: half.queue_offset,
+                already_done,
+            },
+        );
+        if state == LocalState::CommitMessage {
+            // `endMessageTransaction`: the real topic and queue back, the transaction
+            // properties cleared, stored as a normal message.
+            let mut props = half.properties.clone();
+            let topic: Rc<str> = Rc::from(props.remove(prop::REAL_TOPIC).unwrap_or_default().as_str());
+            let qid: u32 = props.remove(prop::REAL_QID).and_then(|v| v.parse().ok()).unwrap_or(0);
+            props.remove(prop::TRAN_MSG);
+            self.store(
+                k,
+                trace,
+                b,
+                message,
+                topic,
+                qid,
+                props,
+                half.body.clone(),
+                half.born_ms,
+                0,
+                PutWhy::Commit,
+                None,
+            );
+            if let Some(s) = self.sent.get_mut(message as usize - 1) {
+                s.commits += 1;
+            }
+        }
+        // `deletePrepareMessage`: an op record whose body is the half's queue offset, tag `d`.
+        self.brokers[b].op_done.insert(half.queue_offset);
+        let mut op_props = Properties::new();
+        op_props.insert(prop::TAGS.into(), "d".into());
+        // 5.x batches op offsets as `"12,13,"` (`TransactionalOpBatchService`, written within
+        // `transactionOpBatchInterval`, 3 s); mqplay writes each at once, in that format.
+        let body: Rc<str> = Rc::from(format!("{},", half.queue_offset).as_str());
+        self.store(
+            k,
+            trace,
+            b,
+            message,
+            Rc::from(config::OP_HALF_TOPIC),
+            0,
+            op_props,
+            body,
+            k.now().ms(),
+            0,
+            PutWhy::Op,
+            None,
+        );
+        if let Some(t) = self
+            .sent
+            .get_mut(message as usize - 1)
+            .and_then(|s| s.transaction.as_mut())
+        {
+            t.ended.get_or_insert(outcome);
+        }
+    }
+
+    /// `TransactionalMessageServiceImpl.check`, one run over the half queue.
+    fn check_service(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let now = k.now().ms();
+        let start_ms = now;
+        let max = self.brokers[b].max_offset(config::HALF_TOPIC, 0);
+        let mut i = self.brokers[b].half_offset;
+        while i < max {
+            let Some(half) = self.brokers[b].at(config::HALF_TOPIC, 0, i) else {
+                break;
+            };
+            let origin = prepared_offset(&half);
+            if self.brokers[b].op_done.contains(&i) || self.brokers[b].op_done.contains(&origin) {
+                i += 1;
+                continue;
+            }
+            let checks: u32 = half
+                .prop(prop::TRANSACTION_CHECK_TIMES)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            // `needDiscard`: checked `transactionCheckMax` times already.
+            if checks >= self.config.transaction_check_max {
+                self.discard(k, trace, b, &half, checks);
+                i += 1;
+                continue;
+            }
+            // Stored since this run began (a copy it just put back): the next run's.
+            if half.store_ms >= start_ms {
+                break;
+            }
+            let age = now.saturating_sub(half.born_ms);
+            let immunity = half
+                .prop(prop::CHECK_IMMUNITY_TIME_IN_SECONDS)
+                .and_then(|v| v.parse::<u64>().ok());
+            let threshold = immunity.map_or(self.config.transaction_time_out, |s| s * 1000);
+            // Checked only once strictly older than the threshold (`isNeedCheck`).
+            if age <= threshold {
+                match immunity {
+                    // `checkPrepareQueueOffset`: a message with its own immunity is put back
+                    // (its first copy remembering where it started) and the scan goes on.
+                    Some(_) => {
+                        let mut props = half.properties.clone();
+                        props
+                            .entry(prop::TRANSACTION_PREPARED_QUEUE_OFFSET.into())
+                            .or_insert_with(|| i.to_string());
+                        self.store(
+                            k,
+                            trace,
+                            b,
+                            half.ordinal,
+                            Rc::from(config::HALF_TOPIC),
+                            0,
+                            props,
+                            half.body.clone(),
+                            half.born_ms,
+                            0,
+                            PutWhy::CheckPutBack,
+                            None,
+                        );
+                        i += 1;
+                        continue;
+                    }
+                    // "New arrived ... check it later": the rest are younger still.
+                    None => break,
+                }
+            }
+            // `putBackHalfMsgQueue` with the count raised, then `resolveHalfMsg`.
+            let mut props = half.properties.clone();
+            props.insert(prop::TRANSACTION_CHECK_TIMES.into(), (checks + 1).to_string());
+            if immunity.is_some() {
+                props
+                    .entry(prop::TRANSACTION_PREPARED_QUEUE_OFFSET.into())
+                    .or_insert_with(|| i.to_string());
+            }
+            let copy = self.store(
+                k,
+                trace,
+                b,
+                half.ordinal,
+                Rc::from(config::HALF_TOPIC),
+                0,
+                props,
+                half.body.clone(),
+                half.born_ms,
+                0,
+                PutWhy::CheckPutBack,
+                None,
+            );
+            self.send_check(k, trace, b, &copy, checks + 1, age);
+            i += 1;
+        }
+        self.brokers[b].half_offset = i;
+    }
+
+    fn discard(&mut self, k: &mut K, trace: &mut Ring, b: usize, half: &Stored, checks: u32) {
+        let node = self.brokers[b].node;
+        self.tell(
+            k,
+            trace,
+            node,
+            Told::Discard {
+                broker_name: self.brokers[b].name.clone(),
+                message: half.ordinal,
+                check_times: checks,
+            },
+        );
+        self.store(
+            k,
+            trace,
+            b,
+            half.ordinal,
+            Rc::from(config::CHECK_MAX_TIME_TOPIC),
+            0,
+            half.properties.clone(),
+            half.body.clone(),
+            half.born_ms,
+            0,
+            PutWhy::Discard,
+            None,
+        );
+        if let Some(t) = self
+            .sent
+            .get_mut(half.ordinal as usize - 1)
+            .and_then(|s| s.transaction.as_mut())
+        {
+            t.ended.get_or_insert("discard");
+        }
+    }
+
+    /// `AbstractTransactionalMessageCheckListener.sendCheckMessage` to a live channel of the
+    /// producer group (`ProducerManager.getAvailableChannel`).
+    fn send_check(&mut self, k: &mut K, trace: &mut Ring, b: usize, half: &Stored, check_times: u32, age_ms: u64) {
+        let group = half.prop(prop::PGROUP).unwrap_or("").to_string();
+        // Round robin over the group's live channels (`ProducerManager.getAvailableChannel`:
+        // a shared counter); a crashed producer's channel is gone.
+        let live: Vec<usize> = (0..self.producers.len())
+            .filter(|&p| self.producers[p].group == group && k.is_up(self.producers[p].node))
+            .collect();
+        let chosen = if live.is_empty() {
+            None
+        } else {
+            let i = self.brokers[b].channel_counter as usize % live.len();
+            self.brokers[b].channel_counter = self.brokers[b].channel_counter.wrapping_add(1);
+            Some(live[i])
+        };
+        if let Some(t) = self
+            .sent
+            .get_mut(half.ordinal as usize - 1)
+            .and_then(|s| s.transaction.as_mut())
+        {
+            t.checks = check_times;
+        }
+        let told = Told::Check {
+            broker_name: self.brokers[b].name.clone(),
+            message: half.ordinal,
+            producer_group: group,
+            producer: chosen.map(|p| self.producers[p].name.clone()),
+            check_times,
+            age_ms,
+        };
+        self.tell(k, trace, self.brokers[b].node, told);
+        if let Some(p) = chosen {
+            let (from, to) = (self.brokers[b].node, self.producers[p].node);
+            self.oneway(
+                k,
+                trace,
+                from,
+                to,
+                Wire::Check {
+                    message: half.ordinal,
+                    commit_log_offset: half.commit_log_offset,
+                },
+            );
+        }
+    }
+
+    /// The producer's `TransactionListener.checkLocalTransaction` answered.
+    fn check_answer(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32, commit_log_offset: u64, b: u8) {
+        let Some(txn) = self
+            .sent
+            .get_mut(message as usize - 1)
+            .and_then(|s| s.transaction.as_mut())
+        else {
+            return;
+        };
+        let state = match txn.check.get(txn.checks_answered as usize).or(txn.check.last()) {
+            Some(s) => *s,
+            // No script: the listener reports what the database says.
+            None => match txn.db_committed {
+                Some(true) => LocalState::CommitMessage,
+                Some(false) => LocalState::RollbackMessage,
+                None => LocalState::Unknow,
+            },
+        };
+        txn.checks_answered += 1;
+        if txn.db_committed.is_none() && state != LocalState::Unknow {
+            txn.db_committed = Some(state == LocalState::CommitMessage);
+        }
+        let node = self.producers[p].node;
+        self.tell(
+            k,
+            trace,
+            node,
+            Told::CheckAnswer {
+                producer: self.producers[p].name.clone(),
+                message,
+                state,
+            },
+        );
+        self.end_transaction_send(k, trace, p, message, commit_log_offset, b, state, true);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn end_transaction_send(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        p: usize,
+        message: u32,
+        commit_log_offset: u64,
+        b: u8,
+        state: LocalState,
+        from_check: bool,
+    ) {
+        let told = Told::EndTransaction {
+            producer: self.producers[p].name.clone(),
+            message,
+            broker_name: self.brokers[b as usize].name.clone(),
+            state,
+            from_transaction_check: from_check,
+            msg_id: self.sent[message as usize - 1].msg_id.clone(),
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        let (from, to) = (self.producers[p].node, self.brokers[b as usize].node);
+        self.oneway(
+            k,
+            trace,
+            from,
+            to,
+            Wire::EndTransaction {
+                message,
+                commit_log_offset,
+                state,
+                from_check,
+            },
+        );
+    }
+
+    /// `executeLocalTransaction` returned: `endTransaction` one-way, then the next send.
+    fn local_done(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32) {
+        let Some((m, ack, b)) = self.producers[p].local.take() else {
+            return;
+        };
+        if m != message {
+            self.producers[p].local = Some((m, ack, b));
+            return;
+        }
+        let Some(txn) = self
+            .sent
+            .get_mut(message as usize - 1)
+            .and_then(|s| s.transaction.as_mut())
+        else {
+            return;
+        };
+        let state = txn.local;
+        if state != LocalState::Unknow {
+            txn.db_committed.get_or_insert(state == LocalState::CommitMessage);
+        }
+        let told = Told::LocalTransaction {
+            producer: self.producers[p].name.clone(),
+            message,
+            state,
+            transaction_id: ack.msg_id.clone(),
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        self.end_transaction_send(k, trace, p, message, ack.commit_log_offset, b, state, false);
+        self.next_job(k, trace, p);
+    }
+
+    /// Arms a level's timer task for its queue's next message (`DeliverDelayedMessageTimerTask`).
+    fn schedule_arm(&mut self, k: &mut K, b: usize, level: usize) {
+        let offset = self.brokers[b].schedule_offsets[level];
+        let Some(next) = self.brokers[b].at(config::SCHEDULE_TOPIC, level as u32, offset) else {
+            self.brokers[b].schedule_due[level] = None;
+            return;
+        };
+        // The task looks every 100 ms from `FIRST_DELAY_TIME` after the service started, and
+        // moves a message on the first look at or after its deliver time.
+        let due = next.store_ms + self.levels[level];
+        let first = self.brokers[b].started_ms + SCHEDULE_FIRST_MS;
+        let at = if due <= first {
+            first
+        } else {
+            first + (due - first).div_ceil(SCHEDULE_POLL_MS) * SCHEDULE_POLL_MS
+        };
+        let at = at.max(k.now().ms());
+        if self.brokers[b].schedule_due[level].is_some_and(|d| d <= at) {
+            return;
+        }
+        self.brokers[b].schedule_due[level] = Some(at);
+        let node = self.brokers[b].node;
+        self.timer(
+            k,
+            node,
+            at,
+            Timer::ScheduleDue {
+                broker: b as u8,
+                level: level as u8,
+            },
+        );
+    }
+
+    /// `DeliverDelayedMessageTimerTask.executeOnTimeUp`: every due message of the level's queue,
+    /// in order, back to its real topic and queue (`messageTimeUp`: the DELAY property cleared).
+    fn schedule_due(&mut self, k: &mut K, trace: &mut Ring, b: usize, level: usize) {
+        let now = k.now().ms();
+        if self.brokers[b].schedule_due[level] != Some(now) {
+            return;
+        }
+        self.brokers[b].schedule_due[level] = None;
+        loop {
+            let offset = self.brokers[b].schedule_offsets[level];
+            let Some(s) = self.brokers[b].at(config::SCHEDULE_TOPIC, level as u32, offset) else {
+                break;
+            };
+            if s.store_ms + self.levels[level] > now {
+                break;
+            }
+            self.deliver_due(k, trace, b, &s, false);
+            self.brokers[b].schedule_offsets[level] = offset + 1;
+        }
+        self.schedule_arm(k, b, level);
+    }
+
+    /// Back to the real topic and queue. The schedule service's `messageTimeUp` clears `DELAY`
+    /// but leaves `REAL_TOPIC` / `REAL_QID` in place; the timer store's `convertMessage` removes
+    /// those two.
+    fn deliver_due(&mut self, k: &mut K, trace: &mut Ring, b: usize, s: &Stored, from_timer: bool) {
+        if s.reconsume_times == 0 {
+            if let Some(sent) = self.sent.get_mut(s.ordinal as usize - 1) {
+                sent.came_out_ms.get_or_insert(k.now().ms());
+            }
+        }
+        let mut props = s.properties.clone();
+        let topic: Rc<str> = Rc::from(props.get(prop::REAL_TOPIC).cloned().unwrap_or_default().as_str());
+        let qid: u32 = props.get(prop::REAL_QID).and_then(|v| v.parse().ok()).unwrap_or(0);
+        if from_timer {
+            props.remove(prop::REAL_TOPIC);
+            props.remove(prop::REAL_QID);
+        } else {
+            props.remove(prop::DELAY);
+        }
+        self.store(
+            k,
+            trace,
+            b,
+            s.ordinal,
+            topic,
+            qid,
+            props,
+            s.body.clone(),
+            s.born_ms,
+            s.reconsume_times,
+            PutWhy::Due,
+            None,
+        );
+    }
+
+    fn timer_arm(&mut self, k: &mut K, b: usize) {
+        let Some(&(fire, _)) = self.brokers[b].timer_wheel.first() else {
+            self.brokers[b].timer_due = None;
+            return;
+        };
+        if self.brokers[b].timer_due.is_some_and(|d| d <= fire) {
+            return;
+        }
+        self.brokers[b].timer_due = Some(fire);
+        let node = self.brokers[b].node;
+        self.timer(k, node, fire.max(k.now().ms()), Timer::TimerDue { broker: b as u8 });
+    }
+
+    fn timer_due(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let now = k.now().ms();
+        if self.brokers[b].timer_due != Some(now) {
+            return;
+        }
+        self.brokers[b].timer_due = None;
+        while let Some(&(fire, index)) = self.brokers[b].timer_wheel.first() {
+            if fire > now {
+                break;
+            }
+            self.brokers[b].timer_wheel.pop_first();
+            let s = self.brokers[b].commit_log[index as usize].clone();
+            self.deliver_due(k, trace, b, &s, true);
+        }
+        self.timer_arm(k, b);
+    }
+
+    /// `AbstractSendMessageProcessor.consumerSendMsgBack` (`SendMessageProcessor` in 4.x).
+    #[allow(clippy::too_many_arguments)]
+    fn send_back(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        group: &str,
+        commit_log_offset: u64,
+        max_reconsume: u32,
+        reconsume_times: u32,
+        to_dlq: bool,
+    ) -> String {
+        let Some(original) = self.brokers[b].by_commit_log_offset(commit_log_offset) else {
+            return String::new();
+        };
+        let mut props = original.properties.clone();
+        // The original topic is kept in RETRY_TOPIC on the first send-back.
+        props
+            .entry(prop::RETRY_TOPIC.into())
+            .or_insert_with(|| original.topic.to_string());
+        let origin_id = self.brokers[b].offset_msg_id(&original);
+        props.entry(prop::ORIGIN_MESSAGE_ID.into()).or_insert(origin_id);
+        props.remove(prop::REAL_TOPIC);
+        props.remove(prop::REAL_QID);
+        let now = k.now().ms();
+        // The broker decides from the stored message's reconsumeTimes; a consumer whose earlier
+        // send-back failed counted a local retry the store never saw.
+        let reconsume_times = if to_dlq {
+            reconsume_times
+        } else {
+            original.reconsume_times
+        };
+        if to_dlq || reconsume_times >= max_reconsume {
+            // `%DLQ%<group>`, one queue (`DLQ_NUMS_PER_GROUP`), write-only: nobody consumes it.
+            props.remove(prop::DELAY);
+            let topic: Rc<str> = Rc::from(format!("{}{group}", config::DLQ_PREFIX).as_str());
+            self.brokers[b].topics.entry(topic.clone()).or_insert(1);
+            self.store(
+                k,
+                trace,
+                b,
+                original.ordinal,
+                topic.clone(),
+                0,
+                props,
+                original.body.clone(),
+                original.born_ms,
+                reconsume_times + 1,
+                PutWhy::SendBack,
+                None,
+            );
+            return topic.to_string();
+        }
+        // `delayLevel == 0`: the broker picks `3 + reconsumeTimes`, lowered to the maximum.
+        let level = (3 + reconsume_times).min(self.levels.len() as u32);
+        let retry: Rc<str> = Rc::from(format!("{}{group}", config::RETRY_PREFIX).as_str());
+        props.insert(prop::DELAY.into(), level.to_string());
+        props.insert(prop::REAL_TOPIC.into(), retry.to_string());
+        props.insert(prop::REAL_QID.into(), "0".into());
+        let due = now + self.levels[level as usize - 1];
+        let s = self.store(
+            k,
+            trace,
+            b,
+            original.ordinal,
+            Rc::from(config::SCHEDULE_TOPIC),
+            level - 1,
+            props,
+            original.body.clone(),
+            original.born_ms,
+            reconsume_times + 1,
+            PutWhy::Delay,
+            Some(due),
+        );
+        self.schedule_arm(k, b, s.queue_id as usize);
+        retry.to_string()
+    }
+
+    // ---------------------------------------------------------------- consumer
+
+    fn consumer_start(&mut self, k: &mut K, trace: &mut Ring, c: usize) {
+        if !k.is_up(self.consumers[c].node) || self.consumers[c].started {
+            return;
+        }
+        self.consumers[c].started = true;
+        // A clustering consumer also subscribes to `%RETRY%<group>`; a heartbeat creates that
+        // topic, one queue, on each broker (`ClientManageProcessor.heartBeat`).
+        if !self.consumers[c].broadcasting {
+            let retry: Rc<str> = Rc::from(format!("{}{}", config::RETRY_PREFIX, self.consumers[c].group).as_str());
+            for b in &mut self.brokers {
+                b.topics.entry(retry.clone()).or_insert(1);
+            }
+        }
+        let node = self.consumers[c].node;
+        let now = k.now().ms();
+        self.timer(k, node, now + PERSIST_FIRST_MS, Timer::Persist { consumer: c as u8 });
+        self.consumers[c].next_rebalance_ms = now + REBALANCE_INTERVAL_MS;
+        self.timer(
+            k,
+            node,
+            now + REBALANCE_INTERVAL_MS,
+            Timer::Rebalance { consumer: c as u8 },
+        );
+        let group = self.consumers[c].group.clone();
+        self.rebalance_group(k, trace, &group);
+    }
+
+    fn rebalance_group(&mut self, k: &mut K, trace: &mut Ring, group: &str) {
+        for c in 0..self.consumers.len() {
+            if self.consumers[c].group == group && self.consumers[c].started && k.is_up(self.consumers[c].node) {
+                self.rebalance_one(k, trace, c, true);
+            }
+        }
+    }
+
+    fn topics_of(&self, c: usize) -> Vec<Rc<str>> {
+        let cs = &self.consumers[c];
+        let mut v = alloc::vec![cs.topic.clone()];
+        if !cs.broadcasting {
+            v.push(Rc::from(format!("{}{}", config::RETRY_PREFIX, cs.group).as_str()));
+        }
+        v
+    }
+
+    /// `RebalanceImpl.rebalanceByTopic` for each subscribed topic, then
+    /// `updateProcessQueueTableInRebalance`.
+    fn rebalance_one(&mut self, k: &mut K, trace: &mut Ring, c: usize, tell_always: bool) {
+        let mut wanted: BTreeSet<MqKey> = BTreeSet::new();
+        for topic in self.topics_of(c) {
+            // mqAll: every queue of the topic, sorted (topic, broker name, queue id).
+            let mut mq_all: Vec<MqKey> = Vec::new();
+            for (b, br) in self.brokers.iter().enumerate() {
+                if let Some(n) = br.topics.get(&topic) {
+                    for q in 0..*n {
+                        mq_all.push((topic.clone(), b as u8, q));
+                    }
+                }
+            }
+            let mine = if self.consumers[c].broadcasting {
+                mq_all.clone()
+            } else {
+                let mut cid_all: Vec<String> = self
+                    .consumers
+                    .iter()
+                    .filter(|x| x.group == self.consumers[c].group && x.started && k.is_up(x.node))
+                    .map(|x| x.client_id.clone())
+                    .collect();
+                cid_all.sort();
+                let mine = allocate_averagely(&mq_all, &cid_all, &self.consumers[c].client_id);
+                let changed = tell_always
+                    || mine.iter().cloned().collect::<BTreeSet<_>>()
+                        != self.consumers[c]
+                            .pqs
+                            .keys()
+                            .filter(|key| key.0 == topic)
+                            .cloned()
+                            .collect::<BTreeSet<_>>();
+                if changed && (*topic == *self.consumers[c].topic || !mine.is_empty()) {
+                    let told = Told::Rebalance {
+                        consumer: self.consumers[c].name.clone(),
+                        consumer_group: self.consumers[c].group.clone(),
+                        topic: topic.to_string(),
+                        cid_all: cid_all.clone(),
+                        message_queues: mine.iter().map(|key| self.mq_name(key)).collect(),
+                        strategy: "AllocateMessageQueueAveragely",
+                    };
+                    self.tell(k, trace, self.consumers[c].node, told);
+                }
+                mine
+            };
+            wanted.extend(mine);
+        }
+        // Removed queues: persist their offset, drop the process queue; an orderly consumer
+        // unlocks them (`removeUnnecessaryMessageQueue`).
+        let current: Vec<MqKey> = self.consumers[c].pqs.keys().cloned().collect();
+        for key in current {
+            if !wanted.contains(&key) {
+                self.persist_one(k, trace, c, &key, true);
+                self.consumers[c].pqs.remove(&key);
+                if self.consumers[c].orderly {
+                    // `unlock(mq, true)`: UNLOCK_BATCH_MQ, one-way.
+                    let body = Wire::Unlock {
+                        group: self.consumers[c].group.clone(),
+                        client_id: self.consumers[c].client_id.clone(),
+                        topic: key.0.clone(),
+                        queue_id: key.2,
+                    };
+                    let (from, to) = (self.consumers[c].node, self.brokers[key.1 as usize].node);
+                    self.oneway(k, trace, from, to, body);
+                }
+            }
+        }
+        for key in wanted {
+            if let Some(pq) = self.consumers[c].pqs.get(&key) {
+                // Renew an orderly lock, or try again one that failed.
+                if self.consumers[c].orderly && !tell_always {
+                    let _ = pq;
+                    self.lock(k, trace, c, key.clone());
+                }
+                continue;
+            }
+            // `computePullFromWhere`: the group's offset on the broker, else 0 — for
+            // CONSUME_FROM_LAST_OFFSET the broker answers 0 while the queue's first messages are
+            // still in memory (`ConsumerManageProcessor.queryConsumerOffset`), so a new group
+            // reads from the start here.
+            let offset = if self.consumers[c].broadcasting {
+                self.consumers[c].local_offsets.get(&key).copied().unwrap_or(0)
+            } else {
+                let b = &self.brokers[key.1 as usize];
+                b.offsets
+                    .get(&(self.consumers[c].group.clone(), key.0.clone(), key.2))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            self.consumers[c].pqs.insert(
+                key.clone(),
+                Pq {
+                    next_pull: offset,
+                    consumed: offset,
+                    committed: offset,
+                    ..Pq::default()
+                },
+            );
+            if self.consumers[c].orderly {
+                self.lock(k, trace, c, key);
+            } else {
+                self.pull(k, trace, c, key);
+            }
+        }
+    }
+
+    fn lock(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
+        let b = key.1 as usize;
+        let body = Wire::Lock {
+            group: self.consumers[c].group.clone(),
+            client_id: self.consumers[c].client_id.clone(),
+            topic: key.0.clone(),
+            queue_id: key.2,
+        };
+        let spec = RequestSpec {
+            timeout_ms: 1_000,
+            lane: 2,
+            label: "LOCK_BATCH_MQ",
+        };
+        let (from, to) = (self.consumers[c].node, self.brokers[b].node);
+        self.request(k, trace, from, to, body, Req::Lock { key }, spec);
+    }
+
+    fn pull(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
+        let cs = &self.consumers[c];
+        let Some(pq) = cs.pqs.get(&key) else { return };
+        if pq.pulling || (cs.orderly && !pq.locked) {
+            return;
+        }
+        if pq.msgs.len() >= PULL_THRESHOLD {
+            let at = k.now().ms() + FLOW_CONTROL_MS;
+            self.timer(k, cs.node, at, Timer::PullNow { consumer: c as u8, key });
+            return;
+        }
+        let tags = if *key.0 == *cs.topic {
+            cs.tags.clone()
+        } else {
+            "*".into()
+        };
+        let body = Wire::Pull {
+            group: cs.group.clone(),
+            topic: key.0.clone(),
+            queue_id: key.2,
+            offset: pq.next_pull,
+            max: cs.config.pull_batch_size,
+            tags,
+        };
+        let spec = RequestSpec {
+            timeout_ms: PULL_TIMEOUT_MS,
+            lane: 1,
+            label: "PULL_MESSAGE",
+        };
+        let (from, to) = (cs.node, self.brokers[key.1 as usize].node);
+        if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
+            pq.pulling = true;
+        }
+        self.request(k, trace, from, to, body, Req::Pull { key }, spec);
+    }
+
+    fn consumer_response(&mut self, k: &mut K, trace: &mut Ring, c: usize, id: u64, body: Wire) {
+        let Some(req) = self.requests.remove(&id) else { return };
+        match (req, body) {
+            (Req::Pull { key }, Wire::PullReply { messages, next }) => {
+                let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+                    return;
+                };
+                pq.pulling = false;
+                let offset = pq.next_pull;
+                pq.next_pull = next;
+                if !messages.is_empty() {
+                    let told = Told::Pull {
+                        consumer: self.consumers[c].name.clone(),
+                        broker_name: self.brokers[key.1 as usize].name.clone(),
+                        message_queue: self.mq_name(&key),
+                        offset,
+                        found: messages.len() as u32,
+                        next_begin_offset: next,
+                    };
+                    self.tell(k, trace, self.consumers[c].node, told);
+                }
+                let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+                    return;
+                };
+                let mut fresh = Vec::new();
+                for m in messages {
+                    pq.max_seen = Some(pq.max_seen.map_or(m.queue_offset, |x| x.max(m.queue_offset)));
+                    if pq.msgs.insert(m.queue_offset, m.clone()).is_none() {
+                        fresh.push(m.queue_offset);
+                    }
+                }
+                if pq.msgs.is_empty() {
+                    // Everything looked at was filtered out: the offset moves past it.
+                    pq.consumed = pq.consumed.max(next);
+                }
+                if self.consumers[c].orderly {
+                    self.orderly_next(k, trace, c, key.clone());
+                } else {
+                    for offset in fresh {
+                        self.submit(k, trace, c, key.clone(), offset);
+                    }
+                }
+                self.pull(k, trace, c, key);
+            }
+            (Req::SendBack { key, offset }, Wire::SendBackReply { to }) => {
+                if to.is_empty() {
+                    return;
+                }
+                self.done(k, trace, c, &key, offset);
+            }
+            (Req::Lock { key }, Wire::LockReply { locked, held_by }) => {
+                let was = self.consumers[c].pqs.get(&key).is_some_and(|p| p.locked);
+                let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+                    return;
+                };
+                pq.locked = locked;
+                if locked != was || !locked {
+                    let told = Told::Lock {
+                        consumer: self.consumers[c].name.clone(),
+                        broker_name: self.brokers[key.1 as usize].name.clone(),
+                        message_queue: self.mq_name(&key),
+                        locked,
+                        held_by,
+                    };
+                    self.tell(k, trace, self.consumers[c].node, told);
+                }
+                if locked && !was {
+                    self.pull(k, trace, c, key);
+                }
+                if !locked {
+                    // Not balanced: the rebalance service runs again in 1 s.
+                    let at = k.now().ms() + REBALANCE_RETRY_MS;
+                    if at < self.consumers[c].next_rebalance_ms {
+                        self.consumers[c].next_rebalance_ms = at;
+                        self.timer(k, self.consumers[c].node, at, Timer::Rebalance { consumer: c as u8 });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn consumer_failed(&mut self, k: &mut K, trace: &mut Ring, c: usize, id: u64) {
+        let Some(req) = self.requests.remove(&id) else { return };
+        let _ = trace;
+        match req {
+            Req::Pull { key } => {
+                if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
+                    pq.pulling = false;
+                    let at = k.now().ms() + PULL_AFTER_ERROR_MS;
+                    self.timer(k, self.consumers[c].node, at, Timer::PullNow { consumer: c as u8, key });
+                }
+            }
+            Req::SendBack { key, offset } => {
+                // The send-back failed: consume it again here after 5 s, counted as a retry.
+                let at = k.now().ms() + CONSUME_LATER_MS;
+                self.timer(
+                    k,
+                    self.consumers[c].node,
+                    at,
+                    Timer::ConsumeAgain {
+                        consumer: c as u8,
+                        key,
+                        offset,
+                    },
+                );
+            }
+            Req::Lock { .. } | Req::Send => {}
+        }
+    }
+
+    /// Hands a message to a consume thread, or queues it when all 20 are busy.
+    fn submit(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey, offset: u64) {
+        let _ = trace;
+        let cs = &mut self.consumers[c];
+        if !cs.pqs.get(&key).is_some_and(|p| p.msgs.contains_key(&offset)) {
+            return;
+        }
+        if cs.threads_busy >= CONSUME_THREADS {
+            cs.waiting.push_back((key, offset));
+            return;
+        }
+        cs.threads_busy += 1;
+        let at = k.now().ms() + cs.consume_ms;
+        let node = cs.node;
+        self.timer(
+            k,
+            node,
+            at,
+            Timer::ConsumeDone {
+                consumer: c as u8,
+                key,
+                offset,
+            },
+        );
+    }
+
+    /// An orderly consumer takes the queue's first message when the queue is locked, idle and
+    /// not suspended (`ConsumeMessageOrderlyService.ConsumeRequest`, one message at a time).
+    fn orderly_next(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
+        let _ = trace;
+        let cs = &mut self.consumers[c];
+        let Some(pq) = cs.pqs.get_mut(&key) else { return };
+        if pq.busy || !pq.locked || pq.suspended_until.is_some() {
+            return;
+        }
+        let Some((&offset, _)) = pq.msgs.first_key_value() else {
+            return;
+        };
+        pq.busy = true;
+        let at = k.now().ms() + cs.consume_ms;
+        let node = cs.node;
+        self.timer(
+            k,
+            node,
+            at,
+            Timer::ConsumeDone {
+                consumer: c as u8,
+                key,
+                offset,
+            },
+        );
+    }
+
+    fn fails(&self, c: usize, m: &Stored, reconsume: u32) -> bool {
+        self.consumers[c].fail.iter().any(|r| {
+            r.keys.as_ref().is_none_or(|key| m.keys().split(' ').any(|x| x == key))
+                && r.times.is_none_or(|t| reconsume < t)
+        })
+    }
+
+    fn consume_done(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey, offset: u64) {
+        let orderly = self.consumers[c].orderly;
+        if !orderly {
+            self.consumers[c].threads_busy = self.consumers[c].threads_busy.saturating_sub(1);
+            if let Some((k2, o2)) = self.consumers[c].waiting.pop_front() {
+                self.submit(k, trace, c, k2, o2);
+            }
+        }
+        let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+            return;
+        };
+        if orderly {
+            pq.busy = false;
+        }
+        let Some(m) = pq.msgs.get(&offset).cloned() else { return };
+        let local_retries = pq.retries.get(&offset).copied().unwrap_or(0);
+        let reconsume = m.reconsume_times + local_retries;
+        let failed = self.fails(c, &m, reconsume);
+        let status = match (orderly, failed) {
+            (false, false) => "CONSUME_SUCCESS",
+            (false, true) => "RECONSUME_LATER",
+            (true, false) => "SUCCESS",
+            (true, true) => "SUSPEND_CURRENT_QUEUE_A_MOMENT",
+        };
+        let cs = &self.consumers[c];
+        let who = if cs.broadcasting {
+            format!("{}/{}", cs.group, cs.name)
+        } else {
+            cs.group.clone()
+        };
+        let before = self.consumed.get(&(who.clone(), m.ordinal)).copied().unwrap_or(0);
+        // The listener sees the real topic (`resetRetryAndNamespace`: RETRY_TOPIC back).
+        let topic = m
+            .prop(prop::RETRY_TOPIC)
+            .map_or_else(|| m.topic.to_string(), String::from);
+        let told = Told::Consume {
+            consumer: cs.name.clone(),
+            consumer_group: cs.group.clone(),
+            message: m.ordinal,
+            topic,
+            message_queue: self.mq_name(&key),
+            queue_offset: offset,
+            reconsume_times: reconsume,
+            msg_id: m.uniq_key().into(),
+            status,
+            duplicate: before > 0,
+        };
+        self.tell(k, trace, self.consumers[c].node, told);
+        self.deliveries.push((m.ordinal, k.now().ms(), status, c as u8));
+        if let Some(s) = self.sent.get_mut(m.ordinal as usize - 1) {
+            s.deliveries += 1;
+            s.successes += u32::from(!failed);
+        }
+        if !failed {
+            *self.consumed.entry((who, m.ordinal)).or_insert(0) += 1;
+            self.done(k, trace, c, &key, offset);
+            if orderly {
+                self.orderly_next(k, trace, c, key);
+            }
+            return;
+        }
+        if self.consumers[c].broadcasting {
+            // BROADCASTING: a failed message is dropped, not retried
+            // (`ConsumeMessageConcurrentlyService.processConsumeResult`).
+            self.done(k, trace, c, &key, offset);
+            return;
+        }
+        let max = self.consumers[c].config.max_reconsume(orderly);
+        if orderly {
+            // `checkReconsumeTimes`: past the maximum the message goes to the DLQ and the queue
+            // moves on; otherwise the queue is suspended and the same message comes again.
+            if reconsume >= max {
+                self.send_back_request(k, trace, c, &key, &m, max, reconsume, true);
+                return;
+            }
+            let now = k.now().ms();
+            let resume = now + self.consumers[c].config.suspend_current_queue_time_millis;
+            if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
+                pq.retries.insert(offset, local_retries + 1);
+                pq.suspended_until = Some(resume);
+            }
+            let told = Told::Suspended {
+                consumer: self.consumers[c].name.clone(),
+                message_queue: self.mq_name(&key),
+                message: m.ordinal,
+                resume_ms: resume,
+            };
+            self.tell(k, trace, self.consumers[c].node, told);
+            self.timer(
+                k,
+                self.consumers[c].node,
+                resume,
+                Timer::Resume { consumer: c as u8, key },
+            );
+            return;
+        }
+        self.send_back_request(k, trace, c, &key, &m, max, reconsume, false);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send_back_request(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        c: usize,
+        key: &MqKey,
+        m: &Stored,
+        max: u32,
+        reconsume: u32,
+        to_dlq: bool,
+    ) {
+        let group = self.consumers[c].group.clone();
+        let dlq = to_dlq || reconsume >= max;
+        let level = if dlq {
+            -1
+        } else {
+            (3 + reconsume).min(self.levels.len() as u32) as i32
+        };
+        let to = if dlq {
+            format!("{}{group}", config::DLQ_PREFIX)
+        } else {
+            format!("{}{group}", config::RETRY_PREFIX)
+        };
+        let b = m.broker as usize;
+        let told = Told::SendBack {
+            consumer: self.consumers[c].name.clone(),
+            consumer_group: group.clone(),
+            message: m.ordinal,
+            broker_name: self.brokers[b].name.clone(),
+            reconsume_times: reconsume,
+            delay_level: level,
+            to,
+        };
+        self.tell(k, trace, self.consumers[c].node, told);
+        let body = Wire::SendBack {
+            group,
+            commit_log_offset: m.commit_log_offset,
+            max_reconsume: max,
+            reconsume_times: reconsume,
+            to_dlq,
+        };
+        let spec = RequestSpec {
+            timeout_ms: 5_000,
+            lane: 3,
+            label: "CONSUMER_SEND_MSG_BACK",
+        };
+        let (from, to) = (self.consumers[c].node, self.brokers[b].node);
+        self.request(
+            k,
+            trace,
+            from,
+            to,
+            body,
+            Req::SendBack {
+                key: key.clone(),
+                offset: m.queue_offset,
+            },
+            spec,
+        );
+    }
+
+    /// `ProcessQueue.removeMessage`: the offset to commit is the smallest still in flight, or
+    /// one past the largest seen.
+    fn done(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, offset: u64) {
+        let Some(pq) = self.consumers[c].pqs.get_mut(key) else {
+            return;
+        };
+        pq.msgs.remove(&offset);
+        pq.retries.remove(&offset);
+        pq.consumed = match pq.msgs.first_key_value() {
+            Some((first, _)) => *first,
+            None => pq
+                .max_seen
+                .map_or(pq.consumed, |m| m + 1)
+                .max(pq.next_pull.min(pq.max_seen.map_or(0, |m| m + 1))),
+        };
+        if self.consumers[c].orderly {
+            self.orderly_next(k, trace, c, key.clone());
+        }
+    }
+
+    fn persist(&mut self, k: &mut K, trace: &mut Ring, c: usize, rearm: bool) {
+        let keys: Vec<MqKey> = self.consumers[c].pqs.keys().cloned().collect();
+        for key in keys {
+            self.persist_one(k, trace, c, &key, false);
+        }
+        if rearm {
+            let at = k.now().ms() + self.consumers[c].config.persist_consumer_offset_interval;
+            self.timer(k, self.consumers[c].node, at, Timer::Persist { consumer: c as u8 });
+        }
+    }
+
+    /// `OffsetStore.persist`: to the broker one-way (`RemoteBrokerOffsetStore`,
+    /// `updateConsumeOffsetToBroker`), or broadcasting to the local file.
+    fn persist_one(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, _removing: bool) {
+        let Some(pq) = self.consumers[c].pqs.get_mut(key) else {
+            return;
+        };
+        if pq.consumed == pq.committed {
+            return;
+        }
+        pq.committed = pq.consumed;
+        let offset = pq.consumed;
+        let cs = &self.consumers[c];
+        let told = Told::OffsetCommit {
+            consumer: cs.name.clone(),
+            consumer_group: cs.group.clone(),
+            message_queue: self.mq_name(key),
+            offset,
+            local: cs.broadcasting,
+        };
+        self.tell(k, trace, cs.node, told);
+        if self.consumers[c].broadcasting {
+            self.consumers[c].local_offsets.insert(key.clone(), offset);
+        } else {
+            let body = Wire::UpdateOffset {
+                group: self.consumers[c].group.clone(),
+                topic: key.0.clone(),
+                queue_id: key.2,
+                offset,
+            };
+            let (from, to) = (self.consumers[c].node, self.brokers[key.1 as usize].node);
+            self.oneway(k, trace, from, to, body);
+        }
+    }
+}
+
+/// A new message's properties: its tags and keys, and `WAIT=true` (`Message` sets
+/// `waitStoreMsgOK` by default).
+fn user_properties(tags: &Option<String>, keys: &Option<String>) -> Properties {
+    let mut props = Properties::new();
+    if let Some(t) = tags {
+        props.insert(prop::TAGS.into(), t.clone());
+    }
+    if let Some(k) = keys {
+        props.insert(prop::KEYS.into(), k.clone());
+    }
+    props.insert(prop::WAIT_STORE_MSG_OK.into(), "true".into());
+    props
+}
+
+/// The arrow an entry draws on a transaction's sequence diagram, if any.
+fn txn_step(told: &Told, at_ms: u64) -> Option<TxnStep> {
+    let step = |from, to, actor: &str, label: String, check| TxnStep {
+        at_ms,
+        from,
+        to,
+        kind: told.kind_name(),
+        actor: actor.into(),
+        label,
+        check,
+    };
+    Some(match told {
+        Told::Send {
+            producer,
+            broker_name,
+            attempt,
+            ..
+        } => step(
+            "producer",
+            "broker",
+            producer,
+            format!("{broker_name} #{attempt}"),
+            None,
+        ),
+        Told::SendOk { producer, .. } => step("broker", "producer", producer, "SEND_OK".into(), None),
+        Told::SendFailed {
+            producer, exception, ..
+        } => step(
+            "broker",
+            "producer",
+            producer,
+            exception.split(':').next().unwrap_or("").into(),
+            None,
+        ),
+        Told::Put {
+            broker_name,
+            topic,
+            why,
+            ..
+        } if *why != PutWhy::CheckPutBack => step("broker", "broker", broker_name, topic.clone(), None),
+        Told::LocalTransaction { producer, state, .. } => {
+            step("producer", "producer", producer, state_label(*state), None)
+        }
+        Told::EndTransaction { producer, state, .. } => step("producer", "broker", producer, state_label(*state), None),
+        Told::TransactionEnd {
+            broker_name, outcome, ..
+        } => step("broker", "broker", broker_name, String::from(*outcome), None),
+        Told::Check {
+            broker_name,
+            producer,
+            check_times,
+            ..
+        } => step(
+            "broker",
+            if producer.is_some() { "producer" } else { "broker" },
+            broker_name,
+            producer.clone().unwrap_or_default(),
+            Some(*check_times),
+        ),
+        Told::CheckAnswer { producer, state, .. } => step("producer", "producer", producer, state_label(*state), None),
+        Told::Discard {
+            broker_name,
+            check_times,
+            ..
+        } => step(
+            "broker",
+            "broker",
+            broker_name,
+            String::from(config::CHECK_MAX_TIME_TOPIC),
+            Some(*check_times),
+        ),
+        Told::Consume { consumer, status, .. } => step("broker", "consumer", consumer, String::from(*status), None),
+        _ => return None,
+    })
+}
+
+fn state_label(s: LocalState) -> String {
+    String::from(match s {
+        LocalState::CommitMessage => "COMMIT_MESSAGE",
+        LocalState::RollbackMessage => "ROLLBACK_MESSAGE",
+        LocalState::Unknow => "UNKNOW",
+    })
+}
+
+/// A half message's first offset: its own, or, for a copy, the one it remembers.
+fn prepared_offset(half: &Stored) -> u64 {
+    half.prop(prop::TRANSACTION_PREPARED_QUEUE_OFFSET)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(half.queue_offset)
+}
+
+/// `SubscriptionData`: `*` matches everything, else one of the `||`-separated tags.
+pub fn tags_match(expression: &str, tag: &str) -> bool {
+    expression.trim() == "*" || expression.split("||").any(|t| t.trim() == tag)
+}
+
+/// RocketMQ 5's timer store: `HookUtils.transformTimerMessage` rounds the deliver time down to
+/// `timerPrecisionMs` (an exact multiple one step lower) into `TIMER_OUT_MS`, and
+/// `TimerMessageStore` reads a slot once the write time has passed it, so the message comes out at
+/// the next boundary: `(TIMER_OUT_MS, fire)`, where `fire` is the deliver time rounded up.
+pub fn timer_slot(deliver_ms: u64, precision_ms: u64) -> (u64, u64) {
+    let out = if deliver_ms % precision_ms == 0 {
+        deliver_ms - precision_ms
+    } else {
+        deliver_ms / precision_ms * precision_ms
+    };
+    (out, out + precision_ms)
+}
+
+/// `AllocateMessageQueueAveragely.allocate`.
+pub fn allocate_averagely<T: Clone>(mq_all: &[T], cid_all: &[String], current: &str) -> Vec<T> {
+    let Some(index) = cid_all.iter().position(|c| c == current) else {
+        return Vec::new();
+    };
+    let (n, m) = (mq_all.len(), cid_all.len());
+    if n == 0 {
+        return Vec::new();
+    }
+    let rem = n % m;
+    let average = if n <= m {
+        1
+    } else if rem > 0 && index < rem {
+        n / m + 1
+    } else {
+        n / m
+    };
+    let start = if rem > 0 && index < rem {
+        index * average
+    } else {
+        index * average + rem
+    };
+    let range = average.min(n.saturating_sub(start));
+    (0..range).map(|i| mq_all[(start + i) % n].clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("c{i}")).collect()
+    }
+
+    #[test]
+    fn averagely_matches_rocketmqs_examples() {
+        // 8 queues over 3 consumers: 3, 3, 2 in order (AllocateMessageQueueAveragelyTest).
+        let mqs: Vec<u32> = (0..8).collect();
+        assert_eq!(allocate_averagely(&mqs, &cids(3), "c0"), [0, 1, 2]);
+        assert_eq!(allocate_averagely(&mqs, &cids(3), "c1"), [3, 4, 5]);
+        assert_eq!(allocate_averagely(&mqs, &cids(3), "c2"), [6, 7]);
+        // More consumers than queues: the extra ones get nothing.
+        let four: Vec<u32> = (0..4).collect();
+        assert_eq!(allocate_averagely(&four, &cids(6), "c3"), [3]);
+        assert!(allocate_averagely(&four, &cids(6), "c4").is_empty());
+        assert!(allocate_averagely(&four, &cids(6), "c5").is_empty());
+    }
+
+    #[test]
+    fn tags_and_timer_slots() {
+        assert!(tags_match("*", "x"));
+        assert!(tags_match("a || b", "b"));
+        assert!(!tags_match("a||b", "c"));
+        assert_eq!(timer_slot(12_345, 1_000), (12_000, 13_000));
+        assert_eq!(timer_slot(12_000, 1_000), (11_000, 12_000));
+    }
+}

@@ -1,0 +1,667 @@
+//! RocketMQ's trace entries and their sentences. Like RabbitMQ's, every entry is told when it is
+//! made (a document sends at most `spec::MAX_MESSAGES` messages, which bounds them), so a stored
+//! event is a box of [`Told`]. Kinds and fields use RocketMQ's own terms: request codes
+//! (`SEND_MESSAGE`, `END_TRANSACTION`, `CHECK_TRANSACTION_STATE`, `CONSUMER_SEND_MSG_BACK`),
+//! `SendStatus`, `ConsumeConcurrentlyStatus` / `ConsumeOrderlyStatus`, `LocalTransactionState`,
+//! topic and property names, `msgId` and `offsetMsgId`.
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
+
+use super::spec::LocalState;
+use crate::kernel::trace::Lang;
+
+pub type Event = alloc::boxed::Box<Told>;
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Why the producer sent to that queue (`TopicPublishInfo` / `MQFaultStrategy` / a selector).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Pick {
+    /// `selectOneMessageQueue()`: `sendWhichQueue` incremented, modulo the queue count.
+    RoundRobin {
+        index: u32,
+        queues: u32,
+    },
+    /// A retry: the next queue (by the same counter) on another broker than `lastBrokerName`.
+    OtherBroker {
+        index: u32,
+        queues: u32,
+        last_broker_name: String,
+    },
+    /// `SelectMessageQueueByHash`: `arg.hashCode() % size`, negated when negative.
+    Hash {
+        arg: String,
+        hash_code: i32,
+        remainder: i32,
+        queues: u32,
+    },
+    Random {
+        queues: u32,
+    },
+    /// Latency fault avoidance skipped brokers still in their not-available window.
+    AvoidedFaulty {
+        index: u32,
+        queues: u32,
+        avoided: Vec<String>,
+    },
+}
+
+/// Why a message was written to the commit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PutWhy {
+    Send,
+    /// A transactional message's half, invisible to consumers.
+    Half,
+    /// A message with `DELAY` parked in `SCHEDULE_TOPIC_XXXX`.
+    Delay,
+    /// A RocketMQ 5 timer message parked in the timer store.
+    Timer,
+    /// The schedule service or the timer store moved it back to its real topic.
+    Due,
+    /// END_TRANSACTION committed: the real message.
+    Commit,
+    /// An op record (`d`) marking a half message done.
+    Op,
+    /// The check service put a half message back with its check count raised.
+    CheckPutBack,
+    /// A half message checked `transactionCheckMax` times, parked and given up on.
+    Discard,
+    /// A message a consumer sent back, towards `%RETRY%<group>` or `%DLQ%<group>`.
+    SendBack,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all_fields = "camelCase")]
+pub enum Told {
+    /// `updateTopicRouteInfoFromNameServer`: the producer's `TopicPublishInfo`, in route order.
+    #[serde(rename = "route")]
+    Route {
+        client: String,
+        topic: String,
+        message_queues: Vec<String>,
+    },
+    #[serde(rename = "SEND_MESSAGE")]
+    Send {
+        producer: String,
+        message: u32,
+        topic: String,
+        broker_name: String,
+        queue_id: u32,
+        attempt: u32,
+        msg_id: String,
+        pick: Pick,
+        #[serde(skip_serializing_if = "is_false")]
+        transactional: bool,
+    },
+    #[serde(rename = "SEND_OK")]
+    SendOk {
+        producer: String,
+        message: u32,
+        broker_name: String,
+        queue_id: u32,
+        queue_offset: u64,
+        msg_id: String,
+        offset_msg_id: String,
+        cost_ms: u64,
+    },
+    /// An attempt failed; `retrying` when `sendDefaultImpl` tries again.
+    #[serde(rename = "send.failed")]
+    SendFailed {
+        producer: String,
+        message: u32,
+        broker_name: String,
+        attempt: u32,
+        exception: String,
+        retrying: bool,
+    },
+    /// The send threw to the caller.
+    #[serde(rename = "send.exception")]
+    SendException {
+        producer: String,
+        message: u32,
+        exception: String,
+    },
+    /// `MQFaultStrategy.updateFaultItem`.
+    #[serde(rename = "latency.fault")]
+    FaultItem {
+        producer: String,
+        broker_name: String,
+        latency_ms: u64,
+        not_available_ms: u64,
+    },
+    /// A message written to a broker's commit log and consume queue.
+    #[serde(rename = "store")]
+    Put {
+        broker_name: String,
+        message: u32,
+        why: PutWhy,
+        topic: String,
+        queue_id: u32,
+        queue_offset: u64,
+        commit_log_offset: u64,
+        store_size: u32,
+        offset_msg_id: String,
+        /// Where it goes when it is due (delay, timer, half): its `REAL_TOPIC`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        real_topic: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due_ms: Option<u64>,
+        properties: Vec<(String, String)>,
+    },
+    /// The broker refused a send.
+    #[serde(rename = "send.refused")]
+    Refused {
+        broker_name: String,
+        message: u32,
+        code: u32,
+        remark: String,
+    },
+    /// `executeLocalTransaction` returned.
+    #[serde(rename = "local.transaction")]
+    LocalTransaction {
+        producer: String,
+        message: u32,
+        state: LocalState,
+        transaction_id: String,
+    },
+    #[serde(rename = "END_TRANSACTION")]
+    EndTransaction {
+        producer: String,
+        message: u32,
+        broker_name: String,
+        state: LocalState,
+        from_transaction_check: bool,
+        msg_id: String,
+    },
+    /// What `EndTransactionProcessor` did.
+    #[serde(rename = "transaction.end")]
+    TransactionEnd {
+        broker_name: String,
+        message: u32,
+        /// `commit`, `rollback`, `pending` (UNKNOW: nothing done), `missing` (no such half).
+        outcome: &'static str,
+        half_queue_offset: u64,
+        #[serde(skip_serializing_if = "is_false")]
+        already_done: bool,
+    },
+    /// The check service found a half message due and asked its producer group.
+    #[serde(rename = "CHECK_TRANSACTION_STATE")]
+    Check {
+        broker_name: String,
+        message: u32,
+        producer_group: String,
+        /// The producer that was asked; none when no member of the group is online.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        producer: Option<String>,
+        check_times: u32,
+        age_ms: u64,
+    },
+    /// `checkLocalTransaction` answered.
+    #[serde(rename = "check.answer")]
+    CheckAnswer {
+        producer: String,
+        message: u32,
+        state: LocalState,
+    },
+    /// Checked `transactionCheckMax` times: discarded (as a rollback).
+    #[serde(rename = "transaction.discard")]
+    Discard {
+        broker_name: String,
+        message: u32,
+        check_times: u32,
+    },
+    /// `RebalanceImpl.rebalanceByTopic`: this member's share of a topic's queues.
+    #[serde(rename = "rebalance")]
+    Rebalance {
+        consumer: String,
+        consumer_group: String,
+        topic: String,
+        cid_all: Vec<String>,
+        message_queues: Vec<String>,
+        strategy: &'static str,
+    },
+    /// An orderly consumer's `LOCK_BATCH_MQ`.
+    #[serde(rename = "LOCK_BATCH_MQ")]
+    Lock {
+        consumer: String,
+        broker_name: String,
+        message_queue: String,
+        locked: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        held_by: Option<String>,
+    },
+    /// A pull that returned messages.
+    #[serde(rename = "PULL_MESSAGE")]
+    Pull {
+        consumer: String,
+        broker_name: String,
+        message_queue: String,
+        offset: u64,
+        found: u32,
+        next_begin_offset: u64,
+    },
+    /// The listener ran on one message.
+    #[serde(rename = "consume")]
+    Consume {
+        consumer: String,
+        consumer_group: String,
+        message: u32,
+        topic: String,
+        message_queue: String,
+        queue_offset: u64,
+        reconsume_times: u32,
+        msg_id: String,
+        status: &'static str,
+        /// The group had consumed this message before.
+        #[serde(skip_serializing_if = "is_false")]
+        duplicate: bool,
+    },
+    #[serde(rename = "CONSUMER_SEND_MSG_BACK")]
+    SendBack {
+        consumer: String,
+        consumer_group: String,
+        message: u32,
+        broker_name: String,
+        reconsume_times: u32,
+        delay_level: i32,
+        /// `%RETRY%<group>` or `%DLQ%<group>`.
+        to: String,
+    },
+    /// The consumer's offsets reached the broker (`UPDATE_CONSUMER_OFFSET`), or, broadcasting,
+    /// its local offset file.
+    #[serde(rename = "UPDATE_CONSUMER_OFFSET")]
+    OffsetCommit {
+        consumer: String,
+        consumer_group: String,
+        message_queue: String,
+        offset: u64,
+        local: bool,
+    },
+    /// An orderly consumer paused a queue after `SUSPEND_CURRENT_QUEUE_A_MOMENT`.
+    #[serde(rename = "queue.suspended")]
+    Suspended {
+        consumer: String,
+        message_queue: String,
+        message: u32,
+        resume_ms: u64,
+    },
+    #[serde(rename = "query")]
+    Query {
+        by: &'static str,
+        query: String,
+        found: Vec<Found>,
+    },
+    /// A process crashed: what it lost with it.
+    #[serde(rename = "process.crashed")]
+    Crashed {
+        node: String,
+        /// `broker`, `producer` or `consumer`.
+        role: &'static str,
+        /// Messages a producer was sending or still had queued.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        lost_sends: Vec<u32>,
+    },
+    #[serde(rename = "process.restarted")]
+    Restarted { node: String, role: &'static str },
+}
+
+/// One hit of a query.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Found {
+    pub message: u32,
+    pub broker_name: String,
+    pub topic: String,
+    pub queue_id: u32,
+    pub queue_offset: u64,
+    pub msg_id: String,
+    pub offset_msg_id: String,
+    pub store_ms: u64,
+}
+
+fn t(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn state_name(s: LocalState) -> &'static str {
+    match s {
+        LocalState::CommitMessage => "COMMIT_MESSAGE",
+        LocalState::RollbackMessage => "ROLLBACK_MESSAGE",
+        LocalState::Unknow => "UNKNOW",
+    }
+}
+
+impl Pick {
+    fn tell(&self, lang: Lang) -> String {
+        match self {
+            Pick::RoundRobin { index, queues } => t(
+                lang,
+                format!("round robin: sendWhichQueue {index} % {queues}"),
+                format!("轮询：sendWhichQueue {index} % {queues}"),
+            ),
+            Pick::OtherBroker { index, queues, last_broker_name } => t(
+                lang,
+                format!("retry on another broker than lastBrokerName {last_broker_name} (sendWhichQueue {index} of {queues})"),
+                format!("重试时避开上次的 Broker {last_broker_name}（sendWhichQueue {index}，共 {queues} 个队列）"),
+            ),
+            Pick::Hash { arg, hash_code, remainder, queues } => t(
+                lang,
+                format!("SelectMessageQueueByHash: \"{arg}\".hashCode() = {hash_code}, % {queues} = {remainder}, abs = {}", remainder.unsigned_abs()),
+                format!("SelectMessageQueueByHash：\"{arg}\".hashCode() = {hash_code}，% {queues} = {remainder}，取绝对值 = {}", remainder.unsigned_abs()),
+            ),
+            Pick::Random { queues } => t(
+                lang,
+                format!("SelectMessageQueueByRandom over {queues} queues"),
+                format!("SelectMessageQueueByRandom，在 {queues} 个队列中随机"),
+            ),
+            Pick::AvoidedFaulty { index, queues, avoided } => t(
+                lang,
+                format!("latency fault tolerance avoided {} (sendWhichQueue {index} of {queues})", avoided.join(", ")),
+                format!("延迟容错避开了 {}（sendWhichQueue {index}，共 {queues} 个队列）", avoided.join("、")),
+            ),
+        }
+    }
+}
+
+impl Told {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Told::Route { .. } => "rocketmq.route",
+            Told::Send { .. } => "rocketmq.send",
+            Told::SendOk { .. } => "rocketmq.send-ok",
+            Told::SendFailed { .. } => "rocketmq.send-failed",
+            Told::SendException { .. } => "rocketmq.send-exception",
+            Told::FaultItem { .. } => "rocketmq.latency-fault",
+            Told::Put { .. } => "rocketmq.store",
+            Told::Refused { .. } => "rocketmq.send-refused",
+            Told::LocalTransaction { .. } => "rocketmq.local-transaction",
+            Told::EndTransaction { .. } => "rocketmq.end-transaction",
+            Told::TransactionEnd { .. } => "rocketmq.transaction-end",
+            Told::Check { .. } => "rocketmq.check",
+            Told::CheckAnswer { .. } => "rocketmq.check-answer",
+            Told::Discard { .. } => "rocketmq.discard",
+            Told::Rebalance { .. } => "rocketmq.rebalance",
+            Told::Lock { .. } => "rocketmq.lock",
+            Told::Pull { .. } => "rocketmq.pull",
+            Told::Consume { .. } => "rocketmq.consume",
+            Told::SendBack { .. } => "rocketmq.send-back",
+            Told::OffsetCommit { .. } => "rocketmq.offset-commit",
+            Told::Suspended { .. } => "rocketmq.suspended",
+            Told::Query { .. } => "rocketmq.query",
+            Told::Crashed { .. } => "rocketmq.crashed",
+            Told::Restarted { .. } => "rocketmq.restarted",
+        }
+    }
+
+    /// The entry's `kind` as the runner prints it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Told::Route { .. } => "route",
+            Told::Send { .. } => "SEND_MESSAGE",
+            Told::SendOk { .. } => "SEND_OK",
+            Told::SendFailed { .. } => "send.failed",
+            Told::SendException { .. } => "send.exception",
+            Told::FaultItem { .. } => "latency.fault",
+            Told::Put { .. } => "store",
+            Told::Refused { .. } => "send.refused",
+            Told::LocalTransaction { .. } => "local.transaction",
+            Told::EndTransaction { .. } => "END_TRANSACTION",
+            Told::TransactionEnd { .. } => "transaction.end",
+            Told::Check { .. } => "CHECK_TRANSACTION_STATE",
+            Told::CheckAnswer { .. } => "check.answer",
+            Told::Discard { .. } => "transaction.discard",
+            Told::Rebalance { .. } => "rebalance",
+            Told::Lock { .. } => "LOCK_BATCH_MQ",
+            Told::Pull { .. } => "PULL_MESSAGE",
+            Told::Consume { .. } => "consume",
+            Told::SendBack { .. } => "CONSUMER_SEND_MSG_BACK",
+            Told::OffsetCommit { .. } => "UPDATE_CONSUMER_OFFSET",
+            Told::Suspended { .. } => "queue.suspended",
+            Told::Query { .. } => "query",
+            Told::Crashed { .. } => "process.crashed",
+            Told::Restarted { .. } => "process.restarted",
+        }
+    }
+
+    /// The message this entry is about (mqplay's send number), for the view and the checks.
+    pub fn message(&self) -> Option<u32> {
+        match self {
+            Told::Send { message, .. }
+            | Told::SendOk { message, .. }
+            | Told::SendFailed { message, .. }
+            | Told::SendException { message, .. }
+            | Told::Put { message, .. }
+            | Told::Refused { message, .. }
+            | Told::LocalTransaction { message, .. }
+            | Told::EndTransaction { message, .. }
+            | Told::TransactionEnd { message, .. }
+            | Told::Check { message, .. }
+            | Told::CheckAnswer { message, .. }
+            | Told::Discard { message, .. }
+            | Told::Consume { message, .. }
+            | Told::SendBack { message, .. }
+            | Told::Suspended { message, .. } => Some(*message),
+            _ => None,
+        }
+    }
+
+    pub fn plain_sentence(&self, _lang: Lang) -> Option<String> {
+        None
+    }
+
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            Told::Route { client, topic, message_queues } => t(
+                lang,
+                format!("{client}: route of `{topic}` from the name server: {} queues in route order: {}", message_queues.len(), message_queues.join(", ")),
+                format!("{client}：从 NameServer 取得 `{topic}` 的路由：按路由顺序共 {} 个队列：{}", message_queues.len(), message_queues.join("、")),
+            ),
+            Told::Send { producer, message, topic, broker_name, queue_id, attempt, msg_id, pick, transactional } => {
+                let half = if *transactional { (" (half message, TRAN_MSG=true)", "（半消息，TRAN_MSG=true）") } else { ("", "") };
+                t(
+                    lang,
+                    format!("{producer}: SEND_MESSAGE #{message}{} to {topic} on {broker_name} queue {queue_id}, attempt {attempt}, msgId {msg_id}; {}", half.0, pick.tell(lang)),
+                    format!("{producer}：SEND_MESSAGE #{message}{} 发往 {broker_name} 上 {topic} 的队列 {queue_id}，第 {attempt} 次尝试，msgId {msg_id}；{}", half.1, pick.tell(lang)),
+                )
+            }
+            Told::SendOk { producer, message, broker_name, queue_id, queue_offset, offset_msg_id, cost_ms, .. } => t(
+                lang,
+                format!("{producer}: #{message} SEND_OK from {broker_name}: queue {queue_id} offset {queue_offset}, offsetMsgId {offset_msg_id}, {cost_ms} ms"),
+                format!("{producer}：#{message} SEND_OK，来自 {broker_name}：队列 {queue_id} 位点 {queue_offset}，offsetMsgId {offset_msg_id}，耗时 {cost_ms} ms"),
+            ),
+            Told::SendFailed { producer, message, broker_name, attempt, exception, retrying } => {
+                let next = if *retrying { ("; sendDefaultImpl retries", "；sendDefaultImpl 将重试") } else { ("", "") };
+                t(
+                    lang,
+                    format!("{producer}: #{message} attempt {attempt} to {broker_name} failed: {exception}{}", next.0),
+                    format!("{producer}：#{message} 第 {attempt} 次发往 {broker_name} 失败：{exception}{}", next.1),
+                )
+            }
+            Told::SendException { producer, message, exception } => t(
+                lang,
+                format!("{producer}: send of #{message} threw {exception}; the message was not sent"),
+                format!("{producer}：#{message} 发送抛出 {exception}；消息未发送成功"),
+            ),
+            Told::FaultItem { producer, broker_name, latency_ms, not_available_ms } => t(
+                lang,
+                format!("{producer}: updateFaultItem({broker_name}, {latency_ms} ms): not available for {not_available_ms} ms"),
+                format!("{producer}：updateFaultItem({broker_name}, {latency_ms} ms)：接下来 {not_available_ms} ms 视为不可用"),
+            ),
+            Told::Put { broker_name, message, why, topic, queue_id, queue_offset, commit_log_offset, store_size, real_topic, due_ms, .. } => {
+                let real = real_topic.as_deref().unwrap_or("?");
+                let due = due_ms.unwrap_or(0);
+                let (en, zh) = match why {
+                    PutWhy::Send => ("stored", "存储"),
+                    PutWhy::Half => ("stored the half message (invisible to consumers)", "存储半消息（消费者不可见）"),
+                    PutWhy::Delay => ("parked the delayed message", "暂存延迟消息"),
+                    PutWhy::Timer => ("parked the timer message", "暂存定时消息"),
+                    PutWhy::Due => ("delivered the due message", "投递到期消息"),
+                    PutWhy::Commit => ("committed: stored the real message", "提交：存储真正的消息"),
+                    PutWhy::Op => ("wrote the op record `d`", "写入 op 记录 `d`"),
+                    PutWhy::CheckPutBack => ("put the half message back with its check count", "把半消息连同回查次数重新写回"),
+                    PutWhy::Discard => ("gave up on the half message", "放弃该半消息"),
+                    PutWhy::SendBack => ("stored the sent-back message", "存储消费者发回的消息"),
+                };
+                let tail_en = match why {
+                    PutWhy::Delay | PutWhy::Timer => format!(", due at {due} ms, then to {real}"),
+                    PutWhy::Half => format!(", real topic {real}"),
+                    _ => String::new(),
+                };
+                let tail_zh = match why {
+                    PutWhy::Delay | PutWhy::Timer => format!("，{due} ms 到期后转入 {real}"),
+                    PutWhy::Half => format!("，真实 Topic 为 {real}"),
+                    _ => String::new(),
+                };
+                t(
+                    lang,
+                    format!("{broker_name}: {en} #{message} in {topic} queue {queue_id} offset {queue_offset} (commit log {commit_log_offset}, {store_size} bytes){tail_en}"),
+                    format!("{broker_name}：{zh} #{message}，{topic} 队列 {queue_id} 位点 {queue_offset}（CommitLog {commit_log_offset}，{store_size} 字节）{tail_zh}"),
+                )
+            }
+            Told::Refused { broker_name, message, code, remark } => t(
+                lang,
+                format!("{broker_name}: refused #{message}: code {code}, {remark}"),
+                format!("{broker_name}：拒绝 #{message}：code {code}，{remark}"),
+            ),
+            Told::LocalTransaction { producer, message, state, transaction_id } => t(
+                lang,
+                format!("{producer}: executeLocalTransaction for #{message} (transactionId {transaction_id}) returned {}", state_name(*state)),
+                format!("{producer}：#{message}（transactionId {transaction_id}）的 executeLocalTransaction 返回 {}", state_name(*state)),
+            ),
+            Told::EndTransaction { producer, message, broker_name, state, from_transaction_check, .. } => {
+                let why = if *from_transaction_check { ("answering a check", "回应回查") } else { ("after the local transaction", "本地事务之后") };
+                t(
+                    lang,
+                    format!("{producer}: END_TRANSACTION {} for #{message} to {broker_name}, one-way, {}", state_name(*state), why.0),
+                    format!("{producer}：向 {broker_name} 单向发送 #{message} 的 END_TRANSACTION {}，{}", state_name(*state), why.1),
+                )
+            }
+            Told::TransactionEnd { broker_name, message, outcome, half_queue_offset, already_done } => {
+                let again = if *already_done { (" (its half was already resolved once: a second delivery)", "（该半消息此前已处理过一次：会重复投递）") } else { ("", "") };
+                let (en, zh) = match *outcome {
+                    "commit" => ("commit: the real message is written, the half gets an op record", "提交：写入真正的消息，并为半消息写 op 记录"),
+                    "rollback" => ("rollback: only an op record, nothing is delivered", "回滚：只写 op 记录，不投递"),
+                    "pending" => ("UNKNOW from a check: nothing done, it will be checked again", "回查返回 UNKNOW：不处理，之后再回查"),
+                    "ignored" => ("UNKNOW outside a check: ignored; the check service will ask", "非回查的 UNKNOW：忽略，等待回查服务询问"),
+                    _ => ("no such half message", "找不到对应的半消息"),
+                };
+                t(
+                    lang,
+                    format!("{broker_name}: #{message} (half offset {half_queue_offset}) {en}{}", again.0),
+                    format!("{broker_name}：#{message}（半消息位点 {half_queue_offset}）{zh}{}", again.1),
+                )
+            }
+            Told::Check { broker_name, message, producer_group, producer, check_times, age_ms } => match producer {
+                Some(p) => t(
+                    lang,
+                    format!("{broker_name}: #{message} unresolved for {age_ms} ms: CHECK_TRANSACTION_STATE to {p} of {producer_group}, check {check_times}"),
+                    format!("{broker_name}：#{message} 已 {age_ms} ms 未决：向 {producer_group} 的 {p} 发送 CHECK_TRANSACTION_STATE，第 {check_times} 次回查"),
+                ),
+                None => t(
+                    lang,
+                    format!("{broker_name}: #{message} unresolved for {age_ms} ms, check {check_times}, but no producer of {producer_group} is online: the check is lost, the count still rises"),
+                    format!("{broker_name}：#{message} 已 {age_ms} ms 未决，第 {check_times} 次回查，但 {producer_group} 没有在线的生产者：回查落空，次数照样增加"),
+                ),
+            },
+            Told::CheckAnswer { producer, message, state } => t(
+                lang,
+                format!("{producer}: checkLocalTransaction for #{message} returned {}", state_name(*state)),
+                format!("{producer}：#{message} 的 checkLocalTransaction 返回 {}", state_name(*state)),
+            ),
+            Told::Discard { broker_name, message, check_times } => t(
+                lang,
+                format!("{broker_name}: #{message} was checked {check_times} times (transactionCheckMax): discarded to TRANS_CHECK_MAX_TIME_TOPIC, never delivered"),
+                format!("{broker_name}：#{message} 已回查 {check_times} 次（transactionCheckMax）：丢弃到 TRANS_CHECK_MAX_TIME_TOPIC，永不投递"),
+            ),
+            Told::Rebalance { consumer, consumer_group, topic, cid_all, message_queues, strategy } => t(
+                lang,
+                format!("{consumer}: rebalance of {consumer_group} on {topic} ({strategy}, {} members): {}", cid_all.len(), if message_queues.is_empty() { String::from("no queues") } else { message_queues.join(", ") }),
+                format!("{consumer}：{consumer_group} 在 {topic} 上重平衡（{strategy}，{} 个成员）：{}", cid_all.len(), if message_queues.is_empty() { String::from("没有分到队列") } else { message_queues.join("、") }),
+            ),
+            Told::Lock { consumer, message_queue, locked, held_by, .. } => match (locked, held_by) {
+                (true, _) => t(lang, format!("{consumer}: locked {message_queue} on its broker"), format!("{consumer}：在 Broker 上锁定了 {message_queue}")),
+                (false, h) => t(
+                    lang,
+                    format!("{consumer}: could not lock {message_queue}: held by {} until its lock expires", h.as_deref().unwrap_or("?")),
+                    format!("{consumer}：无法锁定 {message_queue}：被 {} 持有，要等锁过期", h.as_deref().unwrap_or("?")),
+                ),
+            },
+            Told::Pull { consumer, message_queue, offset, found, next_begin_offset, .. } => t(
+                lang,
+                format!("{consumer}: PULL_MESSAGE {message_queue} from offset {offset}: FOUND {found}, next {next_begin_offset}"),
+                format!("{consumer}：PULL_MESSAGE {message_queue} 从位点 {offset} 拉取：FOUND {found} 条，下一位点 {next_begin_offset}"),
+            ),
+            Told::Consume { consumer, message, topic, message_queue, queue_offset, reconsume_times, status, duplicate, .. } => {
+                let dup = if *duplicate { (" — the group consumed it before", " —— 该组之前已消费过它") } else { ("", "") };
+                t(
+                    lang,
+                    format!("{consumer}: consumed #{message} of {topic} from {message_queue} offset {queue_offset} (reconsumeTimes {reconsume_times}): {status}{}", dup.0),
+                    format!("{consumer}：消费 #{message}（{topic}，{message_queue} 位点 {queue_offset}，reconsumeTimes {reconsume_times}）：{status}{}", dup.1),
+                )
+            }
+            Told::SendBack { consumer, message, broker_name, reconsume_times, delay_level, to, .. } => t(
+                lang,
+                format!("{consumer}: CONSUMER_SEND_MSG_BACK #{message} to {broker_name} (reconsumeTimes {reconsume_times}, delayLevel {delay_level}) → {to}"),
+                format!("{consumer}：向 {broker_name} 发送 CONSUMER_SEND_MSG_BACK #{message}（reconsumeTimes {reconsume_times}，delayLevel {delay_level}）→ {to}"),
+            ),
+            Told::OffsetCommit { consumer, message_queue, offset, local, .. } => {
+                let whither = if *local { ("its local offset file", "本地位点文件") } else { ("the broker", "Broker") };
+                t(
+                    lang,
+                    format!("{consumer}: offset {offset} of {message_queue} persisted to {}", whither.0),
+                    format!("{consumer}：{message_queue} 的位点 {offset} 持久化到{}", whither.1),
+                )
+            }
+            Told::Suspended { consumer, message_queue, message, resume_ms } => t(
+                lang,
+                format!("{consumer}: SUSPEND_CURRENT_QUEUE_A_MOMENT on #{message}: {message_queue} waits until {resume_ms} ms, then the same message again"),
+                format!("{consumer}：#{message} 返回 SUSPEND_CURRENT_QUEUE_A_MOMENT：{message_queue} 暂停到 {resume_ms} ms，然后重试同一条消息"),
+            ),
+            Told::Crashed { node, role, lost_sends } => {
+                let (en, zh) = match *role {
+                    "producer" => (
+                        "its queued sends and any local transaction in progress die with it; the broker will check back with another member of its group",
+                        "排队的发送和进行中的本地事务随之消失；Broker 会向同组的其他成员回查",
+                    ),
+                    "consumer" => (
+                        "the brokers see its connection close and the group rebalances; offsets it had not persisted are consumed again",
+                        "Broker 发现连接断开，消费组重平衡；尚未持久化的位点会被重新消费",
+                    ),
+                    _ => (
+                        "requests to it fail; its commit log is on disk and its services stop until it restarts",
+                        "发往它的请求失败；CommitLog 在磁盘上，各项服务停到重启为止",
+                    ),
+                };
+                let lost: Vec<String> = lost_sends.iter().map(|m| format!("#{m}")).collect();
+                let lost_en = if lost.is_empty() { String::new() } else { format!(" (lost: {})", lost.join(", ")) };
+                let lost_zh = if lost.is_empty() { String::new() } else { format!("（丢失：{}）", lost.join("、")) };
+                t(lang, format!("{node} crashed: {en}{lost_en}"), format!("{node} 崩溃：{zh}{lost_zh}"))
+            }
+            Told::Restarted { node, role } => t(
+                lang,
+                format!("{node} restarted ({role})"),
+                format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", _ => "Broker" }),
+            ),
+            Told::Query { by, query, found } => {
+                let list: Vec<String> = found
+                    .iter()
+                    .map(|f| format!("#{} {}:{}:{}@{}", f.message, f.broker_name, f.topic, f.queue_id, f.queue_offset))
+                    .collect();
+                t(
+                    lang,
+                    format!("query by {by} `{query}`: {} found {}", found.len(), list.join(", ")),
+                    format!("按 {by} 查询 `{query}`：找到 {} 条 {}", found.len(), list.join("、")),
+                )
+            }
+        }
+    }
+}

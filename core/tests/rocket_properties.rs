@@ -1,0 +1,249 @@
+//! Property tests of RocketMQ's checkers, read off the runner's output alone (not the model's own
+//! verdicts):
+//! - random transactions (each local transaction answering COMMIT, ROLLBACK or UNKNOW after a
+//!   random time, random check answers, some with a check immunity) with producers of the group
+//!   crashing and restarting at random: a real message is stored for a transaction only if the
+//!   first definite answer anyone gave was COMMIT, at most once, and never after a ROLLBACK;
+//! - random delay levels (0, in range, above the maximum) and RocketMQ 5 timer delays: each
+//!   message comes out of `SCHEDULE_TOPIC_XXXX` no earlier than its level's delay and within one
+//!   look (100 ms) of the schedule task after it, or out of the timer store at the first
+//!   `timerPrecisionMs` boundary at or after its deliver time;
+//! - messages sent with `SelectMessageQueueByHash` to orderly consumers that crash and restart
+//!   at random: per key, the first successful consumption of each message follows send order.
+//!
+//! Explore other cases with `MQPLAY_PROPTEST_SEED=<n>`; a failure prints the document.
+use std::collections::BTreeMap;
+
+use mqplay_core::summary::render;
+use mqplay_core::{Scenario, Sim};
+use proptest::prelude::*;
+mod support {
+    pub mod proptest_config;
+}
+use serde_json::{json, Value};
+use support::proptest_config::config;
+
+const LEVELS_MS: [u64; 18] = [
+    1_000, 5_000, 10_000, 30_000, 60_000, 120_000, 180_000, 240_000, 300_000, 360_000, 420_000, 480_000, 540_000,
+    600_000, 1_200_000, 1_800_000, 3_600_000, 7_200_000,
+];
+
+fn run(doc: &Value) -> Result<Vec<Value>, TestCaseError> {
+    let scenario = Scenario::from_json(&doc.to_string()).map_err(|e| TestCaseError::fail(format!("{e:?}\n{doc}")))?;
+    let mut sim = Sim::new(scenario).unwrap();
+    let out = render(&mut sim, None);
+    Ok(out
+        .lines()
+        .take_while(|l| *l != "--- summary")
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect())
+}
+
+fn state(i: u8) -> &'static str {
+    ["COMMIT_MESSAGE", "ROLLBACK_MESSAGE", "UNKNOW"][i as usize % 3]
+}
+
+#[derive(Debug, Clone)]
+struct Txn {
+    at_ms: u64,
+    producer: u8,
+    local: u8,
+    local_ms: u64,
+    check: Vec<u8>,
+    immunity_s: Option<u32>,
+}
+
+fn txn() -> impl Strategy<Value = Txn> {
+    (
+        0u64..60_000,
+        0u8..2,
+        0u8..3,
+        0u64..5_000,
+        prop::collection::vec(0u8..3, 0..4),
+        prop::option::weighted(0.2, 1u32..40),
+    )
+        .prop_map(|(at_ms, producer, local, local_ms, check, immunity_s)| Txn {
+            at_ms,
+            producer,
+            local,
+            local_ms,
+            check,
+            immunity_s,
+        })
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    fn a_transaction_is_delivered_only_when_committed(
+        txns in prop::collection::vec(txn(), 1..8),
+        crashes in prop::collection::vec((0u8..2, 0u64..80_000, 1u64..60_000), 0..3),
+    ) {
+        let mut actions: Vec<Value> = txns
+            .iter()
+            .map(|t| {
+                let mut a = json!({"do": "send_transaction", "producer": format!("p{}", t.producer), "topic": "orders",
+                    "local": state(t.local), "local_ms": t.local_ms,
+                    "check": t.check.iter().map(|c| state(*c)).collect::<Vec<_>>()});
+                if let Some(s) = t.immunity_s { a["check_immunity_s"] = json!(s); }
+                json!({"at_ms": t.at_ms, "rocketmq": a})
+            })
+            .collect();
+        for (p, at, down) in &crashes {
+            actions.push(json!({"at_ms": at, "fault": {"do": "crash", "node": format!("p{p}")}}));
+            actions.push(json!({"at_ms": at + down, "fault": {"do": "restart", "node": format!("p{p}")}}));
+        }
+        let doc = json!({
+            "version": 2, "seed": 17, "duration_ms": 600_000,
+            "rocketmq": {
+                "brokers": [{"name": "broker-a"}, {"name": "broker-b"}],
+                "topics": [{"name": "orders", "queues": 2}],
+                "producers": [{"name": "p0", "group": "tx"}, {"name": "p1", "group": "tx"}],
+                "consumers": [{"name": "c", "group": "g", "topic": "orders"}]
+            },
+            "actions": actions,
+        });
+        let entries = run(&doc)?;
+        // What the database did: the first COMMIT or ROLLBACK any answer gave.
+        let mut truth: BTreeMap<u64, &str> = BTreeMap::new();
+        let mut commits: BTreeMap<u64, u32> = BTreeMap::new();
+        for e in &entries {
+            let m = e["message"].as_u64().unwrap_or(0);
+            match e["kind"].as_str().unwrap() {
+                "local.transaction" | "check.answer" => {
+                    let s = e["state"].as_str().unwrap();
+                    if s != "UNKNOW" && !truth.contains_key(&m) {
+                        truth.insert(m, s);
+                    }
+                }
+                "store" if e["why"] == "commit" => {
+                    // A commit can only follow a COMMIT already given.
+                    prop_assert_eq!(truth.get(&m).copied(), Some("COMMIT_MESSAGE"), "#{} committed without a COMMIT\n{}", m, doc);
+                    *commits.entry(m).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+        for (m, n) in &commits {
+            prop_assert_eq!(*n, 1, "#{} stored {} times\n{}", m, n, doc);
+        }
+        for (m, s) in &truth {
+            if *s == "ROLLBACK_MESSAGE" {
+                prop_assert!(!commits.contains_key(m), "#{} delivered after a rollback\n{}", m, doc);
+            }
+        }
+    }
+
+    #[test]
+    fn a_delayed_message_comes_out_on_time(
+        sends in prop::collection::vec((0u64..20_000, prop_oneof![ (0u32..25).prop_map(Some), Just(None) ], 1u64..30_000), 1..12),
+    ) {
+        let actions: Vec<Value> = sends
+            .iter()
+            .map(|(at, level, delay)| {
+                let mut a = json!({"do": "send", "producer": "p", "topic": "t"});
+                match level {
+                    Some(l) => a["delay_level"] = json!(l),
+                    None => a["delay_ms"] = json!(delay),
+                }
+                json!({"at_ms": at, "rocketmq": a})
+            })
+            .collect();
+        let doc = json!({
+            "version": 2, "seed": 5, "duration_ms": 7_300_000,
+            "rocketmq": {
+                "brokers": [{"name": "broker-a"}],
+                "topics": [{"name": "t", "queues": 2}],
+                "producers": [{"name": "p", "group": "pg"}],
+                "consumers": [{"name": "c", "group": "g", "topic": "t"}]
+            },
+            "actions": actions,
+        });
+        let entries = run(&doc)?;
+        let mut parked: BTreeMap<u64, (u64, Value)> = BTreeMap::new();
+        let mut out = 0;
+        for e in &entries {
+            if e["kind"] != "store" {
+                continue;
+            }
+            let m = e["message"].as_u64().unwrap();
+            let at = e["at_ms"].as_u64().unwrap();
+            match e["why"].as_str().unwrap() {
+                "delay" | "timer" => { parked.insert(m, (at, e.clone())); }
+                "due" => {
+                    let (stored, p) = &parked[&m];
+                    if p["why"] == "delay" {
+                        let level = p["queueId"].as_u64().unwrap() as usize + 1;
+                        prop_assert!(level <= 18, "queue {} is past the last level\n{}", level, doc);
+                        let lo = stored + LEVELS_MS[level - 1];
+                        prop_assert!(at >= lo && at <= lo + 100, "#{} out at {} for [{}, {}]\n{}", m, at, lo, lo + 100, doc);
+                    } else {
+                        // TIMER_OUT_MS is the deliver time rounded down a slot; it comes out a slot later.
+                        let out_ms: u64 = p["properties"].as_array().unwrap().iter()
+                            .find(|kv| kv[0] == "TIMER_OUT_MS").unwrap()[1].as_str().unwrap().parse().unwrap();
+                        prop_assert_eq!(at, out_ms + 1000, "#{} timer\n{}", m, doc);
+                        prop_assert!(at >= *stored, "#{} came out before it was stored\n{}", m, doc);
+                    }
+                    out += 1;
+                }
+                _ => {}
+            }
+        }
+        // Every parked message came out (the run outlasts the longest level).
+        prop_assert_eq!(out, parked.len(), "{}", doc);
+    }
+
+    #[test]
+    fn ordered_keys_are_consumed_in_send_order(
+        sends in prop::collection::vec((0u64..30_000, 0u8..4), 1..20),
+        crashes in prop::collection::vec((0u8..2, 0u64..40_000, 1u64..30_000), 0..3),
+    ) {
+        let mut actions: Vec<Value> = sends
+            .iter()
+            .map(|(at, key)| json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "p", "topic": "t",
+                "keys": format!("k{key}"), "selector": {"by": "hash", "arg": format!("order-{key}")}}}))
+            .collect();
+        for (c, at, down) in &crashes {
+            actions.push(json!({"at_ms": at, "fault": {"do": "crash", "node": format!("c{c}")}}));
+            actions.push(json!({"at_ms": at + down, "fault": {"do": "restart", "node": format!("c{c}")}}));
+        }
+        let doc = json!({
+            "version": 2, "seed": 23, "duration_ms": 200_000,
+            "rocketmq": {
+                "brokers": [{"name": "broker-a"}, {"name": "broker-b"}],
+                "topics": [{"name": "t", "queues": 2}],
+                "producers": [{"name": "p", "group": "pg"}],
+                "consumers": [
+                    {"name": "c0", "group": "g", "topic": "t", "orderly": true, "consume_ms": 30, "fail": [{"keys": "k1", "times": 1}]},
+                    {"name": "c1", "group": "g", "topic": "t", "orderly": true, "consume_ms": 30, "start_ms": 300}
+                ]
+            },
+            "actions": actions,
+        });
+        let entries = run(&doc)?;
+        // Send order per key (the producer sends one message at a time: the SEND_OK order); a
+        // message's key is the selector argument its SEND_MESSAGE shows.
+        let mut sent: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        let mut key_of: BTreeMap<u64, String> = BTreeMap::new();
+        let mut first: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for e in &entries {
+            let m = e["message"].as_u64().unwrap_or(0);
+            match e["kind"].as_str().unwrap() {
+                "SEND_MESSAGE" => { key_of.insert(m, e["pick"]["arg"].as_str().unwrap().to_string()); }
+                "SEND_OK" => sent.entry(key_of[&m].clone()).or_default().push(m),
+                "consume" if e["status"] == "SUCCESS" => {
+                    let list = first.entry(key_of[&m].clone()).or_default();
+                    if !list.contains(&m) {
+                        list.push(m);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (key, consumed) in &first {
+            let order: Vec<u64> = sent[key].iter().copied().filter(|m| consumed.contains(m)).collect();
+            prop_assert_eq!(consumed, &order, "key {}\n{}", key, doc);
+        }
+    }
+}
