@@ -25,7 +25,19 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         "q10-rabbit-dead-letters",
         include_str!("../data/lessons/q10-rabbit-dead-letters.json"),
     ),
+    (
+        "q11-transactional-messages",
+        include_str!("../data/lessons/q11-transactional-messages.json"),
+    ),
+    (
+        "q12-delay-levels",
+        include_str!("../data/lessons/q12-delay-levels.json"),
+    ),
     ("q15-ordering", include_str!("../data/lessons/q15-ordering.json")),
+    (
+        "q15-rocketmq-ordering",
+        include_str!("../data/lessons/q15-rocketmq-ordering.json"),
+    ),
     (
         "q17-delayed-messages",
         include_str!("../data/lessons/q17-delayed-messages.json"),
@@ -70,6 +82,26 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
     (
         "delay-redis-zrem-race",
         include_str!("../../tests/golden/delay-redis-zrem-race.scenario.json"),
+    ),
+    (
+        "rocket-transaction-check",
+        include_str!("../../tests/golden/rocket-transaction-check.scenario.json"),
+    ),
+    (
+        "rocket-delay-levels",
+        include_str!("../../tests/golden/rocket-delay-levels.scenario.json"),
+    ),
+    (
+        "rocket-orderly-hash",
+        include_str!("../../tests/golden/rocket-orderly-hash.scenario.json"),
+    ),
+    (
+        "rocket-retry-dlq",
+        include_str!("../../tests/golden/rocket-retry-dlq.scenario.json"),
+    ),
+    (
+        "rocket-send-retry",
+        include_str!("../../tests/golden/rocket-send-retry.scenario.json"),
     ),
 ];
 

@@ -47,7 +47,7 @@ impl Summary {
                 .rocketmq
                 .as_ref()
                 .zip(sim.rocket())
-                .map(|(view, r)| RocketSummary::of(view, &crate::rocket::check::Checkers::of(r))), // system: rocketmq
+                .map(|(view, r)| RocketSummary::of(r, view, &crate::rocket::check::Checkers::of(r))), // system: rocketmq
         }
     }
 

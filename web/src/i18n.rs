@@ -313,6 +313,7 @@ fn all() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static 
         .iter()
         .chain(crate::rabbit::strings::STRINGS) // system: rabbitmq
         .chain(crate::delay::strings::STRINGS) // system: delay
+        .chain(crate::rocket::strings::STRINGS) // system: rocketmq
 }
 
 /// A string with one `{}` filled in (word order differs between the languages).

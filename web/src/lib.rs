@@ -5,6 +5,7 @@ pub mod delay;
 pub mod i18n;
 pub mod kafka;
 pub mod rabbit;
+pub mod rocket;
 pub mod shell;
 pub mod state;
 

@@ -13,6 +13,7 @@ use mqplay_core::delay::view::DelayView;
 use mqplay_core::kafka::view::KafkaView;
 use mqplay_core::lesson::Lesson;
 use mqplay_core::rabbit::view::RabbitView;
+use mqplay_core::rocket::view::RocketView;
 use mqplay_core::scenario::Action;
 use mqplay_core::{Advance, Lang, Scenario, ScenarioError, Sim, SimView};
 use yew::prelude::*;
@@ -34,6 +35,8 @@ pub const SPEEDS: &[(f64, &str)] = &[
     (10.0, "10×"),
     (100.0, "100×"),
 ];
+/// In a lesson step, how much faster than the chosen speed a stretch with nothing to tell runs.
+pub const QUIET_FAST_FORWARD: f64 = 40.0;
 /// The speed the page starts at: 1×, real time.
 pub const DEFAULT_SPEED: usize = 2;
 /// Real time each new log line holds the clock at 1×, so it can be read (scaled by 1/speed).
@@ -128,6 +131,7 @@ pub enum Msg {
     Kafka(crate::kafka::Intent),
     Rabbit(crate::rabbit::Intent),
     Delay(crate::delay::Intent),
+    Rocket(crate::rocket::Intent),
     /// Continue the current job by one frame of work.
     Work,
     /// Stop the current job where it is.
@@ -159,6 +163,7 @@ pub struct Store {
     pub kafka: Option<Rc<KafkaView>>,
     pub rabbit: Option<Rc<RabbitView>>,
     pub delay: Option<Rc<DelayView>>,
+    pub rocket: Option<Rc<RocketView>>,
     /// The pattern tester's last answer.
     pub rabbit_trial: Option<Rc<mqplay_core::rabbit::explain::RouteTrial>>,
     /// Key colours, learned in the order keys appear (stable while the page is open).
@@ -215,6 +220,7 @@ impl Store {
             kafka: None,
             rabbit: None,
             delay: None,
+            rocket: None,
             rabbit_trial: None,
             palette: Rc::default(),
             log: Rc::default(),
@@ -329,6 +335,11 @@ impl Store {
         match (view.delay.take(), &self.delay) {
             (Some(new), Some(old)) if **old == new => {}
             (new, _) => self.delay = new.map(Rc::new),
+        }
+        // system: rocketmq
+        match (view.rocketmq.take(), &self.rocket) {
+            (Some(new), Some(old)) if **old == new => {}
+            (new, _) => self.rocket = new.map(Rc::new),
         }
         if let Some(kafka) = &self.kafka {
             // system: kafka
@@ -458,6 +469,21 @@ impl Store {
                 Advance::Quiet => {
                     self.carry_ms = (virtual_ms - whole).min(1.0);
                     real_left = 0.0;
+                    // In a lesson step silence runs `QUIET_FAST_FORWARD` times faster, up to
+                    // the next event that tells something (or the step's end), so a broker's
+                    // 30 s check interval does not cost the learner 30 s. Free play keeps the
+                    // chosen speed.
+                    if let Some(end) = bound {
+                        let extra = (real_ms.clamp(0.0, MAX_FRAME_MS) * speed * QUIET_FAST_FORWARD) as u64;
+                        let target = sim.now_ms().saturating_add(extra).min(end);
+                        let budget = work_end.saturating_sub(sim.work());
+                        if target > sim.now_ms() && budget > 0 {
+                            let from = sim.now_ms();
+                            if sim.advance(budget, target - from) == Advance::Entry {
+                                self.dwell_left_ms = dwell_ms(speed);
+                            }
+                        }
+                    }
                 }
                 Advance::Busy => break,
                 Advance::Finished => {
@@ -690,6 +716,16 @@ impl Store {
             Msg::Delay(intent) => {
                 self.leave_home();
                 match crate::delay::intent(&intent, &self.scenario, self.lang) {
+                    Ok(action) => self.push(action),
+                    Err(errors) => {
+                        self.errors = errors;
+                        self.error_intro = "scn.invalid";
+                    }
+                }
+            }
+            Msg::Rocket(intent) => {
+                self.leave_home();
+                match crate::rocket::intent(&intent, &self.scenario, self.lang) {
                     Ok(action) => self.push(action),
                     Err(errors) => {
                         self.errors = errors;

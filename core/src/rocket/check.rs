@@ -27,12 +27,16 @@ pub struct Checkers {
 
 impl Checkers {
     pub fn of(r: &Rocket) -> Checkers {
+        let verdicts = [
+            ("transactions", transactions(r)),
+            ("delays", delays(r)),
+            ("order", order(r, None)),
+        ]
+        .into_iter()
+        .map(|(name, v)| (name, v.passed, v.detail))
+        .collect();
         Checkers {
-            verdicts: alloc::vec![
-                ("transactions", transactions(r).passed, transactions(r).detail),
-                ("delays", delays(r).passed, delays(r).detail),
-                ("order", order(r, None).passed, order(r, None).detail),
-            ],
+            verdicts,
             duplicates: r.consumed.values().map(|n| u64::from(n.saturating_sub(1))).sum(),
         }
     }
@@ -168,8 +172,11 @@ pub enum Measure {
     Deliveries { message: u32 },
     /// Check-backs the broker sent for a transactional message.
     Checks { message: u32 },
-    /// The queue id it was sent to.
+    /// The queue id its SEND_OK reported (the queue it was sent to).
     QueueId { message: u32 },
+    /// The queue of the parking topic a half, delayed or timer message waited in
+    /// (`SCHEDULE_TOPIC_XXXX` queue `level - 1`, say).
+    ParkedQueueId { message: u32 },
     /// When it first left the schedule service or timer store (ms).
     CameOutMs { message: u32 },
 }
@@ -204,6 +211,7 @@ impl Measure {
             | Measure::Deliveries { message }
             | Measure::Checks { message }
             | Measure::QueueId { message }
+            | Measure::ParkedQueueId { message }
             | Measure::CameOutMs { message } => *message,
         };
         let s = r.sent.get((m as usize).wrapping_sub(1))?;
@@ -212,6 +220,7 @@ impl Measure {
             Measure::Deliveries { .. } => Some(s.deliveries.to_string()),
             Measure::Checks { .. } => s.transaction.as_ref().map(|t| t.checks.to_string()),
             Measure::QueueId { .. } => s.ack.map(|a| a.1.to_string()),
+            Measure::ParkedQueueId { .. } => s.parked.as_ref().map(|p| p.1.to_string()),
             Measure::CameOutMs { .. } => s.came_out_ms.map(|t| t.to_string()),
         }
     }

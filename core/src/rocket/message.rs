@@ -9,6 +9,9 @@ use alloc::string::String;
 /// `MessageConst` property names.
 pub mod prop {
     pub const KEYS: &str = "KEYS";
+    pub const CLUSTER: &str = "CLUSTER";
+    /// `TransactionalMessageUtil.TRANSACTION_ID`.
+    pub const TRANSACTION_ID: &str = "__transactionId__";
     pub const TAGS: &str = "TAGS";
     pub const UNIQ_KEY: &str = "UNIQ_KEY";
     pub const DELAY: &str = "DELAY";
@@ -74,7 +77,7 @@ pub fn properties_len(p: &Properties) -> usize {
 /// `MessageExtEncoder.calMsgLength` for an IPv4 born and store host (message version 1): the
 /// fixed fields (total size, magic code, body CRC, queue id, flag, queue offset, physical offset,
 /// sys flag, born timestamp, born host 8, store timestamp, store host 8, reconsume times,
-/// prepared transaction offset) are 87 bytes, then a 4-byte body length and the body, a 1-byte
+/// prepared transaction offset) are 84 bytes, then a 4-byte body length and the body, a 1-byte
 /// topic length and the topic, a 2-byte properties length and the properties.
 pub fn stored_len(topic: &str, body: &str, properties: &Properties) -> u32 {
     let fixed = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8;

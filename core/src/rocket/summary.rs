@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use super::check::Checkers;
+use super::system::Rocket;
 use super::view::RocketView;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,10 +29,11 @@ pub struct RocketSummary {
 }
 
 impl RocketSummary {
-    pub fn of(v: &RocketView, checkers: &Checkers) -> RocketSummary {
+    /// Counts over every message sent (the view lists only the first ones).
+    pub fn of(r: &Rocket, v: &RocketView, checkers: &Checkers) -> RocketSummary {
         let mut states = BTreeMap::new();
-        for m in &v.messages {
-            *states.entry(String::from(m.state)).or_insert(0) += 1;
+        for m in 1..=r.sent.len() as u32 {
+            *states.entry(String::from(r.state(m))).or_insert(0) += 1;
         }
         let transactions = v
             .transactions
@@ -49,10 +51,10 @@ impl RocketSummary {
             })
             .collect();
         RocketSummary {
-            sent: v.messages_total,
-            failed: v.messages.iter().filter(|m| m.state == "failed").count() as u64,
-            delivered: v.messages.iter().filter(|m| m.deliveries > 0).count() as u64,
-            deliveries: v.messages.iter().map(|m| u64::from(m.deliveries)).sum(),
+            sent: r.sent.len() as u64,
+            failed: states.get("failed").copied().unwrap_or(0),
+            delivered: r.sent.iter().filter(|s| s.deliveries > 0).count() as u64,
+            deliveries: r.sent.iter().map(|s| u64::from(s.deliveries)).sum(),
             duplicates: checkers.duplicates,
             states,
             transactions,

@@ -29,8 +29,8 @@ pub const UNITS_PER_ENTRY: u64 = 10;
 /// `ConsumeMessageConcurrentlyService`: a failed send-back is consumed again locally after 5 s
 /// (`submitConsumeRequestLater`).
 const CONSUME_LATER_MS: u64 = 5_000;
-/// `DefaultMQPushConsumerImpl.PULL_TIME_DELAY_MILLS_WHEN_EXCEPTION`.
-const PULL_AFTER_ERROR_MS: u64 = 3_000;
+/// `ClientConfig.pullTimeDelayMillsWhenException` (1000 in 5.x), which the push consumer copies.
+const PULL_AFTER_ERROR_MS: u64 = 1_000;
 /// `DefaultMQPushConsumerImpl`: the long-poll pull's own timeout (`CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND`).
 const PULL_TIMEOUT_MS: u64 = 30_000;
 /// `DefaultMQPushConsumerImpl.BROKER_SUSPEND_MAX_TIME_MILLIS`: how long the broker holds an empty pull.
@@ -315,6 +315,9 @@ pub struct Sent {
     pub came_out_ms: Option<u64>,
     /// Real messages stored by commits of this transaction (more than one is a duplicate).
     pub commits: u32,
+    /// Where a half, delayed or timer message was parked: (topic, queue id).
+    pub parked: Option<(Rc<str>, u32)>,
+    pub hops: Vec<Hop>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -329,13 +332,12 @@ pub struct Txn {
     /// How it ended on the broker: `commit`, `rollback` or `discard`.
     pub ended: Option<&'static str>,
     pub checks: u32,
-    /// The sequence diagram: what crossed between the lanes, in order (at most `MAX_TXN_STEPS`).
-    pub steps: Vec<TxnStep>,
 }
 
-/// One arrow (or a note on one lane) of a transaction's sequence diagram.
+/// One hop of a message's way (an arrow between lanes, or a note on one): its trace, and for a
+/// transactional message its sequence diagram.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TxnStep {
+pub struct Hop {
     pub at_ms: u64,
     /// `producer`, `broker` or `consumer`.
     pub from: &'static str,
@@ -350,12 +352,14 @@ pub struct TxnStep {
     pub check: Option<u32>,
 }
 
-/// Arrows kept per transaction; a run with more shows the first ones.
-pub const MAX_TXN_STEPS: usize = 64;
+/// Hops kept per message; a run with more shows the first ones (and counts the rest).
+pub const MAX_HOPS: usize = 64;
 
 #[derive(Debug, Clone)]
 pub struct Rocket {
     pub config: BrokerConfig,
+    /// `BrokerConfig.brokerClusterName` ("DefaultCluster").
+    pub cluster_name: String,
     pub levels: Vec<u64>,
     pub brokers: Vec<Broker>,
     pub producers: Vec<Producer>,
@@ -388,6 +392,14 @@ enum Req {
     Lock { key: MqKey },
 }
 
+impl Consumer {
+    /// An orderly clustering consumer locks its queues on their brokers (`lockMQPeriodically`
+    /// and the rebalance's `lock`, CLUSTERING only).
+    pub fn locks(&self) -> bool {
+        self.orderly && !self.broadcasting
+    }
+}
+
 impl Rocket {
     pub fn new(spec: &RocketSpec, k: &mut K) -> Rocket {
         let levels = config::parse_delay_levels(&spec.broker_config.message_delay_level).unwrap_or_default();
@@ -406,6 +418,7 @@ impl Rocket {
             .collect();
         let mut rocket = Rocket {
             config: spec.broker_config.clone(),
+            cluster_name: "DefaultCluster".into(),
             levels,
             brokers,
             producers: Vec::new(),
@@ -484,10 +497,10 @@ impl Rocket {
         *k.io().work += UNITS_PER_ENTRY - 1;
         if let Some(m) = told.message() {
             let at_ms = k.now().ms();
-            if let Some(t) = self.sent.get_mut(m as usize - 1).and_then(|s| s.transaction.as_mut()) {
-                if t.steps.len() < MAX_TXN_STEPS {
-                    if let Some(step) = txn_step(&told, at_ms) {
-                        t.steps.push(step);
+            if let Some(s) = self.sent.get_mut(m as usize - 1) {
+                if s.hops.len() < MAX_HOPS {
+                    if let Some(hop) = hop(&told, at_ms) {
+                        s.hops.push(hop);
                     }
                 }
             }
@@ -666,7 +679,6 @@ impl Rocket {
                     db_committed: None,
                     ended: None,
                     checks: 0,
-                    steps: Vec::new(),
                 };
                 let body = body.clone().unwrap_or_else(|| topic.clone());
                 self.enqueue(k, trace, p, topic, props, &body, None, Some(txn), None, None);
@@ -774,6 +786,8 @@ impl Rocket {
             delay_bound: None,
             came_out_ms: None,
             commits: 0,
+            parked: None,
+            hops: Vec::new(),
         });
         if let Some(Selector::Hash { arg }) = &selector {
             self.sent[message as usize - 1].order_key = Some(arg.clone());
@@ -998,7 +1012,8 @@ impl Rocket {
             let told = Told::FaultItem {
                 producer: self.producers[p].name.clone(),
                 broker_name: self.brokers[b as usize].name.clone(),
-                latency_ms: latency,
+                latency_ms,
+                isolation,
                 not_available_ms,
             };
             self.tell(k, trace, self.producers[p].node, told);
@@ -1018,7 +1033,9 @@ impl Rocket {
         let latency = now - cur.attempt_ms;
         match reply {
             Ok(ack) => {
-                self.fault_item(k, trace, p, cur.broker, latency, false, true);
+                if cur.job.selector.is_none() {
+                    self.fault_item(k, trace, p, cur.broker, latency, false, true);
+                }
                 let told = Told::SendOk {
                     producer: self.producers[p].name.clone(),
                     message: cur.job.message,
@@ -1081,9 +1098,12 @@ impl Rocket {
         latency: u64,
         reachable: bool,
     ) {
-        self.fault_item(k, trace, p, cur.broker, latency, true, reachable);
-        // `sendSelectImpl` (a selector) has no retry loop; `sendDefaultImpl` tries
+        // A selector's send (`send(msg, mq)` → `sendKernelImpl`) neither updates fault items
+        // nor loops: its own exception reaches the caller. `sendDefaultImpl` tries
         // `1 + retryTimesWhenSendFailed` times.
+        if cur.job.selector.is_none() {
+            self.fault_item(k, trace, p, cur.broker, latency, true, reachable);
+        }
         let total = if cur.job.selector.is_some() {
             1
         } else {
@@ -1108,7 +1128,7 @@ impl Rocket {
             return;
         }
         let now = k.now().ms();
-        let exception = if retryable {
+        let exception = if retryable && cur.job.selector.is_none() {
             format!(
                 "MQClientException: Send [{}] times, still failed, cost [{}]ms, Topic: {}, BrokersSent: [{}]",
                 cur.attempt,
@@ -1300,7 +1320,7 @@ impl Rocket {
                     .collect();
                 pr.queue.clear();
                 pr.current = None;
-                pr.local = None;
+                let local_transaction_of = pr.local.take().map(|(m, _, _)| m);
                 for m in &lost {
                     self.sent[*m as usize - 1].failed = true;
                 }
@@ -1308,6 +1328,7 @@ impl Rocket {
                     node: self.producers[p as usize].name.clone(),
                     role: "producer",
                     lost_sends: lost,
+                    local_transaction_of,
                 };
                 self.tell(k, trace, node, told);
             }
@@ -1316,6 +1337,7 @@ impl Rocket {
                     node: self.consumers[c as usize].name.clone(),
                     role: "consumer",
                     lost_sends: Vec::new(),
+                    local_transaction_of: None,
                 };
                 self.tell(k, trace, node, told);
                 let cs = &mut self.consumers[c as usize];
@@ -1332,9 +1354,12 @@ impl Rocket {
                     node: self.brokers[b as usize].name.clone(),
                     role: "broker",
                     lost_sends: Vec::new(),
+                    local_transaction_of: None,
                 };
                 self.tell(k, trace, node, told);
-                // Held pulls die with the process; the commit log and offsets are on disk.
+                // Held pulls and the lock table (`RebalanceLockManager`, memory only) die with the
+                // process; the commit log and offsets are on disk.
+                self.brokers[b as usize].locks.clear();
                 self.brokers[b as usize].held.clear();
                 self.brokers[b as usize].schedule_due.iter_mut().for_each(|d| *d = None);
                 self.brokers[b as usize].timer_due = None;
@@ -1511,6 +1536,8 @@ impl Rocket {
             );
             return Err((TOPIC_NOT_EXIST, remark));
         }
+        // `SendMessageProcessor`: the broker stamps its cluster's name on every message.
+        properties.insert(prop::CLUSTER.into(), self.cluster_name.clone());
         let transactional = properties.get(prop::TRAN_MSG).is_some_and(|v| v == "true");
         let level: u32 = properties.get(prop::DELAY).and_then(|v| v.parse().ok()).unwrap_or(0);
         let timer_ms: Option<u64> = properties.get(prop::TIMER_DELAY_MS).and_then(|v| v.parse().ok());
@@ -1519,6 +1546,8 @@ impl Rocket {
             // properties, the half topic's queue 0.
             properties.insert(prop::REAL_TOPIC.into(), topic.to_string());
             properties.insert(prop::REAL_QID.into(), queue_id.to_string());
+            let id = properties.get(prop::UNIQ_KEY).cloned().unwrap_or_default();
+            properties.insert(prop::TRANSACTION_ID.into(), id);
             (Rc::from(config::HALF_TOPIC), 0, PutWhy::Half, None)
         } else if level > 0 {
             // `HookUtils.handleScheduleMessage`: a level above the maximum is lowered to it; the
@@ -1598,10 +1627,17 @@ impl Rocket {
             }
             _ => {}
         }
+        if let (Some(s), PutWhy::Half | PutWhy::Delay | PutWhy::Timer) = (self.sent.get_mut(message as usize - 1), why)
+        {
+            s.parked = Some((stored.topic.clone(), stored.queue_id));
+        }
+        // The response carries the queue the producer asked for (`queueIdInt`), with the offset
+        // where the message was put — in the parking topic's queue for a half, delayed or timer
+        // message.
         Ok(SendAck {
             msg_id: stored.uniq_key().into(),
             offset_msg_id: self.brokers[b].offset_msg_id(&stored),
-            queue_id: stored.queue_id,
+            queue_id,
             queue_offset: stored.queue_offset,
             commit_log_offset: stored.commit_log_offset,
         })
@@ -1732,6 +1768,26 @@ impl Rocket {
         }
     }
 
+    /// What `EndTransactionProcessor` did with one END_TRANSACTION that changed nothing.
+    fn tell_end(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        message: u32,
+        outcome: &'static str,
+        half_queue_offset: u64,
+    ) {
+        let told = Told::TransactionEnd {
+            broker_name: self.brokers[b].name.clone(),
+            message,
+            outcome,
+            half_queue_offset,
+            already_done: false,
+        };
+        self.tell(k, trace, self.brokers[b].node, told);
+    }
+
     /// `EndTransactionProcessor.processRequest`.
     #[allow(clippy::too_many_arguments)]
     fn end_transaction(
@@ -1750,40 +1806,34 @@ impl Rocket {
             .by_commit_log_offset(commit_log_offset)
             .filter(|s| *s.topic == *config::HALF_TOPIC);
         let Some(half) = half else {
-            self.tell(
-                k,
-                trace,
-                node,
-                Told::TransactionEnd {
-                    broker_name: name,
-                    message,
-                    outcome: "missing",
-                    half_queue_offset: 0,
-                    already_done: false,
-                },
-            );
+            self.tell_end(k, trace, b, message, "missing", 0);
             return;
         };
         if state == LocalState::Unknow {
             // `TRANSACTION_NOT_TYPE`: nothing to do, whether from a check or not.
             let outcome = if from_check { "pending" } else { "ignored" };
-            self.tell(
-                k,
-                trace,
-                node,
-                Told::TransactionEnd {
-                    broker_name: name,
-                    message,
-                    outcome,
-                    half_queue_offset: half.queue_offset,
-                    already_done: false,
-                },
-            );
+            self.tell_end(k, trace, b, message, outcome, half.queue_offset);
             return;
         }
+        // `rejectCommitOrRollback`: an answer that is not a check's, for a half with its own
+        // immunity that is older than that immunity (at least `transactionTimeOut`), is refused
+        // with ILLEGAL_OPERATION (604); the check service will settle it.
+        let immunity_ms = half
+            .prop(prop::CHECK_IMMUNITY_TIME_IN_SECONDS)
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(|s| (s * 1000).max(self.config.transaction_time_out));
+        if !from_check && immunity_ms.is_some_and(|ms| k.now().ms().saturating_sub(half.born_ms) > ms) {
+            self.tell_end(k, trace, b, message, "rejected", half.queue_offset);
+            return;
+        }
+        // Whether this transaction was settled before (a put-back copy committed again).
         let origin = prepared_offset(&half);
-        let already_done =
-            self.brokers[b].op_done.contains(&origin) || self.brokers[b].op_done.contains(&half.queue_offset);
+        let already_done = self
+            .sent
+            .get(message as usize - 1)
+            .is_some_and(|s| s.transaction.as_ref().is_some_and(|t| t.ended.is_some()))
+            || self.brokers[b].op_done.contains(&origin)
+            || self.brokers[b].op_done.contains(&half.queue_offset);
         let outcome = if state == LocalState::CommitMessage {
             "commit"
         } else {
@@ -1861,13 +1911,16 @@ impl Rocket {
         let now = k.now().ms();
         let start_ms = now;
         let max = self.brokers[b].max_offset(config::HALF_TOPIC, 0);
-        let mut i = self.brokers[b].half_offset;
+        // `fillOpRemoveMap` keeps only op records for half offsets at or past where this run
+        // starts: an op for an offset already passed is stale.
+        let scan_start = self.brokers[b].half_offset;
+        let removed = |broker: &Broker, offset: u64| offset >= scan_start && broker.op_done.contains(&offset);
+        let mut i = scan_start;
         while i < max {
             let Some(half) = self.brokers[b].at(config::HALF_TOPIC, 0, i) else {
                 break;
             };
-            let origin = prepared_offset(&half);
-            if self.brokers[b].op_done.contains(&i) || self.brokers[b].op_done.contains(&origin) {
+            if removed(&self.brokers[b], i) {
                 i += 1;
                 continue;
             }
@@ -1893,10 +1946,21 @@ impl Rocket {
             // Checked only once strictly older than the threshold (`isNeedCheck`).
             if age <= threshold {
                 match immunity {
-                    // `checkPrepareQueueOffset`: a message with its own immunity is put back
-                    // (its first copy remembering where it started) and the scan goes on.
+                    // `checkPrepareQueueOffset`: a copy whose first offset an op record marks is
+                    // done; else it is put back (remembering where it started) and the scan goes
+                    // on. `needDiscard` already raised its count in memory, so the copy carries
+                    // the raised count: every such put-back counts toward `transactionCheckMax`.
                     Some(_) => {
+                        if half
+                            .prop(prop::TRANSACTION_PREPARED_QUEUE_OFFSET)
+                            .and_then(|v| v.parse::<u64>().ok())
+                            .is_some_and(|first| removed(&self.brokers[b], first))
+                        {
+                            i += 1;
+                            continue;
+                        }
                         let mut props = half.properties.clone();
+                        props.insert(prop::TRANSACTION_CHECK_TIMES.into(), (checks + 1).to_string());
                         props
                             .entry(prop::TRANSACTION_PREPARED_QUEUE_OFFSET.into())
                             .or_insert_with(|| i.to_string());
@@ -2433,7 +2497,7 @@ impl Rocket {
             if !wanted.contains(&key) {
                 self.persist_one(k, trace, c, &key, true);
                 self.consumers[c].pqs.remove(&key);
-                if self.consumers[c].orderly {
+                if self.consumers[c].locks() {
                     // `unlock(mq, true)`: UNLOCK_BATCH_MQ, one-way.
                     let body = Wire::Unlock {
                         group: self.consumers[c].group.clone(),
@@ -2449,7 +2513,7 @@ impl Rocket {
         for key in wanted {
             if let Some(pq) = self.consumers[c].pqs.get(&key) {
                 // Renew an orderly lock, or try again one that failed.
-                if self.consumers[c].orderly && !tell_always {
+                if self.consumers[c].locks() && !tell_always {
                     let _ = pq;
                     self.lock(k, trace, c, key.clone());
                 }
@@ -2458,9 +2522,11 @@ impl Rocket {
             // `computePullFromWhere`: the group's offset on the broker, else 0 — for
             // CONSUME_FROM_LAST_OFFSET the broker answers 0 while the queue's first messages are
             // still in memory (`ConsumerManageProcessor.queryConsumerOffset`), so a new group
-            // reads from the start here.
+            // reads from the start here. Broadcasting, the local offset file, else the queue's
+            // max offset: only what arrives from now on.
             let offset = if self.consumers[c].broadcasting {
-                self.consumers[c].local_offsets.get(&key).copied().unwrap_or(0)
+                let max = self.brokers[key.1 as usize].max_offset(&key.0, key.2);
+                self.consumers[c].local_offsets.get(&key).copied().unwrap_or(max)
             } else {
                 let b = &self.brokers[key.1 as usize];
                 b.offsets
@@ -2468,16 +2534,19 @@ impl Rocket {
                     .copied()
                     .unwrap_or(0)
             };
+            // Broadcasting needs no lock: every member has every queue.
+            let locked = !self.consumers[c].locks();
             self.consumers[c].pqs.insert(
                 key.clone(),
                 Pq {
                     next_pull: offset,
                     consumed: offset,
                     committed: offset,
+                    locked,
                     ..Pq::default()
                 },
             );
-            if self.consumers[c].orderly {
+            if self.consumers[c].locks() {
                 self.lock(k, trace, c, key);
             } else {
                 self.pull(k, trace, c, key);
@@ -2770,9 +2839,10 @@ impl Rocket {
             }
             return;
         }
-        if self.consumers[c].broadcasting {
+        if self.consumers[c].broadcasting && !orderly {
             // BROADCASTING: a failed message is dropped, not retried
-            // (`ConsumeMessageConcurrentlyService.processConsumeResult`).
+            // (`ConsumeMessageConcurrentlyService.processConsumeResult`); an orderly listener
+            // retries it in place like any other.
             self.done(k, trace, c, &key, offset);
             return;
         }
@@ -2821,17 +2891,9 @@ impl Rocket {
         to_dlq: bool,
     ) {
         let group = self.consumers[c].group.clone();
-        let dlq = to_dlq || reconsume >= max;
-        let level = if dlq {
-            -1
-        } else {
-            (3 + reconsume).min(self.levels.len() as u32) as i32
-        };
-        let to = if dlq {
-            format!("{}{group}", config::DLQ_PREFIX)
-        } else {
-            format!("{}{group}", config::RETRY_PREFIX)
-        };
+        // `getDelayLevelWhenNextConsume()` is 0 unless the listener set it: the broker decides.
+        // The orderly path's own message carries `DELAY = 3 + reconsumeTimes`.
+        let level = if to_dlq { 3 + reconsume as i32 } else { 0 };
         let b = m.broker as usize;
         let told = Told::SendBack {
             consumer: self.consumers[c].name.clone(),
@@ -2840,7 +2902,8 @@ impl Rocket {
             broker_name: self.brokers[b].name.clone(),
             reconsume_times: reconsume,
             delay_level: level,
-            to,
+            max_reconsume_times: max,
+            inner_producer: to_dlq,
         };
         self.tell(k, trace, self.consumers[c].node, told);
         let body = Wire::SendBack {
@@ -2950,9 +3013,9 @@ fn user_properties(tags: &Option<String>, keys: &Option<String>) -> Properties {
     props
 }
 
-/// The arrow an entry draws on a transaction's sequence diagram, if any.
-fn txn_step(told: &Told, at_ms: u64) -> Option<TxnStep> {
-    let step = |from, to, actor: &str, label: String, check| TxnStep {
+/// The hop an entry adds to its message's way, if any.
+fn hop(told: &Told, at_ms: u64) -> Option<Hop> {
+    let step = |from, to, actor: &str, label: String, check| Hop {
         at_ms,
         from,
         to,
@@ -2974,7 +3037,18 @@ fn txn_step(told: &Told, at_ms: u64) -> Option<TxnStep> {
             format!("{broker_name} #{attempt}"),
             None,
         ),
-        Told::SendOk { producer, .. } => step("broker", "producer", producer, "SEND_OK".into(), None),
+        Told::SendOk {
+            producer,
+            queue_id,
+            queue_offset,
+            ..
+        } => step(
+            "broker",
+            "producer",
+            producer,
+            format!("queue {queue_id} @ {queue_offset}"),
+            None,
+        ),
         Told::SendFailed {
             producer, exception, ..
         } => step(
@@ -3006,7 +3080,9 @@ fn txn_step(told: &Told, at_ms: u64) -> Option<TxnStep> {
             "broker",
             if producer.is_some() { "producer" } else { "broker" },
             broker_name,
-            producer.clone().unwrap_or_default(),
+            producer
+                .as_ref()
+                .map_or_else(|| String::from("(no producer online)"), |p| format!("→ {p}")),
             Some(*check_times),
         ),
         Told::CheckAnswer { producer, state, .. } => step("producer", "producer", producer, state_label(*state), None),
@@ -3022,6 +3098,19 @@ fn txn_step(told: &Told, at_ms: u64) -> Option<TxnStep> {
             Some(*check_times),
         ),
         Told::Consume { consumer, status, .. } => step("broker", "consumer", consumer, String::from(*status), None),
+        Told::SendBack { consumer, .. } => step("consumer", "broker", consumer, String::new(), None),
+        Told::Suspended { consumer, .. } => step("consumer", "consumer", consumer, "SUSPEND".into(), None),
+        Told::Refused { broker_name, code, .. } => step("broker", "broker", broker_name, format!("code {code}"), None),
+        Told::Crashed { node, .. } => step("producer", "producer", node, "crashed".into(), None),
+        Told::SendException {
+            producer, exception, ..
+        } => step(
+            "producer",
+            "producer",
+            producer,
+            exception.split(':').next().unwrap_or("").into(),
+            None,
+        ),
         _ => return None,
     })
 }

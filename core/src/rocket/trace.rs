@@ -133,6 +133,9 @@ pub enum Told {
         producer: String,
         broker_name: String,
         latency_ms: u64,
+        /// The send failed: the item is computed as if it took 10 000 ms.
+        #[serde(skip_serializing_if = "is_false")]
+        isolation: bool,
         not_available_ms: u64,
     },
     /// A message written to a broker's commit log and consume queue.
@@ -184,7 +187,8 @@ pub enum Told {
     TransactionEnd {
         broker_name: String,
         message: u32,
-        /// `commit`, `rollback`, `pending` (UNKNOW: nothing done), `missing` (no such half).
+        /// `commit`, `rollback`, `pending` (UNKNOW: nothing done), `ignored`, `rejected` (604),
+        /// `missing` (no such half).
         outcome: &'static str,
         half_queue_offset: u64,
         #[serde(skip_serializing_if = "is_false")]
@@ -269,9 +273,15 @@ pub enum Told {
         message: u32,
         broker_name: String,
         reconsume_times: u32,
+        /// What the request carries: 0 lets the broker choose (`3 + reconsumeTimes`, or
+        /// `%DLQ%<group>` past `maxReconsumeTimes`); an orderly consumer's own retry message
+        /// carries `DELAY = 3 + reconsumeTimes`.
         delay_level: i32,
-        /// `%RETRY%<group>` or `%DLQ%<group>`.
-        to: String,
+        max_reconsume_times: u32,
+        /// An orderly consumer past its maximum sends a new message to `%RETRY%<group>` with the
+        /// client's inner producer (`SEND_MESSAGE`), not `CONSUMER_SEND_MSG_BACK`.
+        #[serde(skip_serializing_if = "is_false")]
+        inner_producer: bool,
     },
     /// The consumer's offsets reached the broker (`UPDATE_CONSUMER_OFFSET`), or, broadcasting,
     /// its local offset file.
@@ -306,6 +316,9 @@ pub enum Told {
         /// Messages a producer was sending or still had queued.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         lost_sends: Vec<u32>,
+        /// The transactional message whose `executeLocalTransaction` was running.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        local_transaction_of: Option<u32>,
     },
     #[serde(rename = "process.restarted")]
     Restarted { node: String, role: &'static str },
@@ -423,6 +436,9 @@ impl Told {
             Told::Lock { .. } => "LOCK_BATCH_MQ",
             Told::Pull { .. } => "PULL_MESSAGE",
             Told::Consume { .. } => "consume",
+            Told::SendBack {
+                inner_producer: true, ..
+            } => "SEND_MESSAGE",
             Told::SendBack { .. } => "CONSUMER_SEND_MSG_BACK",
             Told::OffsetCommit { .. } => "UPDATE_CONSUMER_OFFSET",
             Told::Suspended { .. } => "queue.suspended",
@@ -454,8 +470,49 @@ impl Told {
         }
     }
 
-    pub fn plain_sentence(&self, _lang: Lang) -> Option<String> {
-        None
+    /// Without the details: no hash arithmetic, ids or round-robin counters.
+    pub fn plain_sentence(&self, lang: Lang) -> Option<String> {
+        match self {
+            Told::Send {
+                producer,
+                message,
+                topic,
+                broker_name,
+                queue_id,
+                attempt,
+                pick,
+                transactional,
+                ..
+            } => {
+                let (how_en, how_zh) = match pick {
+                    Pick::Hash { arg, .. } => (
+                        format!(", chosen by the hash of \"{arg}\""),
+                        format!("，按 \"{arg}\" 的哈希选择"),
+                    ),
+                    Pick::Random { .. } => (", chosen at random".into(), "，随机选择".into()),
+                    Pick::OtherBroker { last_broker_name, .. } => (
+                        format!(", a retry away from {last_broker_name}"),
+                        format!("，重试时避开 {last_broker_name}"),
+                    ),
+                    Pick::AvoidedFaulty { avoided, .. } => (
+                        format!(", avoiding {}", avoided.join(", ")),
+                        format!("，避开 {}", avoided.join("、")),
+                    ),
+                    Pick::RoundRobin { .. } => (", the next queue in turn".into(), "，轮到的下一个队列".into()),
+                };
+                let half = if *transactional {
+                    (" (half message)", "（半消息）")
+                } else {
+                    ("", "")
+                };
+                Some(t(
+                    lang,
+                    format!("{producer}: sends #{message}{} to {topic} on {broker_name} queue {queue_id}{how_en} (attempt {attempt})", half.0),
+                    format!("{producer}：把 #{message}{} 发往 {broker_name} 上 {topic} 的队列 {queue_id}{how_zh}（第 {attempt} 次）", half.1),
+                ))
+            }
+            _ => None,
+        }
     }
 
     pub fn sentence(&self, lang: Lang) -> String {
@@ -488,13 +545,19 @@ impl Told {
             }
             Told::SendException { producer, message, exception } => t(
                 lang,
-                format!("{producer}: send of #{message} threw {exception}; the message was not sent"),
-                format!("{producer}：#{message} 发送抛出 {exception}；消息未发送成功"),
+                format!("{producer}: send of #{message} threw {exception}; the caller sees a failure, though a request that reached the broker may still be stored"),
+                format!("{producer}：#{message} 发送抛出 {exception}；调用方看到的是失败，但已到达 Broker 的请求仍可能被存储"),
             ),
-            Told::FaultItem { producer, broker_name, latency_ms, not_available_ms } => t(
+            Told::FaultItem { producer, broker_name, latency_ms, isolation, not_available_ms } => t(
                 lang,
-                format!("{producer}: updateFaultItem({broker_name}, {latency_ms} ms): not available for {not_available_ms} ms"),
-                format!("{producer}：updateFaultItem({broker_name}, {latency_ms} ms)：接下来 {not_available_ms} ms 视为不可用"),
+                format!(
+                    "{producer}: updateFaultItem({broker_name}, {latency_ms} ms, isolation={isolation}): not available for {not_available_ms} ms{}",
+                    if *isolation { " (a failed send counts as 10000 ms)" } else { "" }
+                ),
+                format!(
+                    "{producer}：updateFaultItem({broker_name}, {latency_ms} ms, isolation={isolation})：接下来 {not_available_ms} ms 视为不可用{}",
+                    if *isolation { "（发送失败按 10000 ms 计）" } else { "" }
+                ),
             ),
             Told::Put { broker_name, message, why, topic, queue_id, queue_offset, commit_log_offset, store_size, real_topic, due_ms, .. } => {
                 let real = real_topic.as_deref().unwrap_or("?");
@@ -552,6 +615,10 @@ impl Told {
                     "rollback" => ("rollback: only an op record, nothing is delivered", "回滚：只写 op 记录，不投递"),
                     "pending" => ("UNKNOW from a check: nothing done, it will be checked again", "回查返回 UNKNOW：不处理，之后再回查"),
                     "ignored" => ("UNKNOW outside a check: ignored; the check service will ask", "非回查的 UNKNOW：忽略，等待回查服务询问"),
+                    "rejected" => (
+                        "refused with ILLEGAL_OPERATION (604): the half is older than its check immunity, so only a check may settle it",
+                        "被拒绝，ILLEGAL_OPERATION（604）：半消息已超过它的回查免疫时间，只能由回查来了结",
+                    ),
                     _ => ("no such half message", "找不到对应的半消息"),
                 };
                 t(
@@ -608,11 +675,21 @@ impl Told {
                     format!("{consumer}：消费 #{message}（{topic}，{message_queue} 位点 {queue_offset}，reconsumeTimes {reconsume_times}）：{status}{}", dup.1),
                 )
             }
-            Told::SendBack { consumer, message, broker_name, reconsume_times, delay_level, to, .. } => t(
-                lang,
-                format!("{consumer}: CONSUMER_SEND_MSG_BACK #{message} to {broker_name} (reconsumeTimes {reconsume_times}, delayLevel {delay_level}) → {to}"),
-                format!("{consumer}：向 {broker_name} 发送 CONSUMER_SEND_MSG_BACK #{message}（reconsumeTimes {reconsume_times}，delayLevel {delay_level}）→ {to}"),
-            ),
+            Told::SendBack { consumer, consumer_group, message, broker_name, reconsume_times, delay_level, max_reconsume_times, inner_producer } => {
+                if *inner_producer {
+                    t(
+                        lang,
+                        format!("{consumer}: past maxReconsumeTimes {max_reconsume_times}: the client's inner producer sends #{message} to %RETRY%{consumer_group} on {broker_name} (DELAY {delay_level}); while the group holds queue locks the broker puts it in %DLQ%{consumer_group}"),
+                        format!("{consumer}：超过 maxReconsumeTimes {max_reconsume_times}：客户端内部生产者把 #{message} 发往 {broker_name} 的 %RETRY%{consumer_group}（DELAY {delay_level}）；该组持有队列锁时 Broker 直接放入 %DLQ%{consumer_group}"),
+                    )
+                } else {
+                    t(
+                        lang,
+                        format!("{consumer}: CONSUMER_SEND_MSG_BACK #{message} to {broker_name} (reconsumeTimes {reconsume_times}, delayLevel {delay_level}, maxReconsumeTimes {max_reconsume_times}): the broker picks level 3 + reconsumeTimes, or %DLQ%{consumer_group} once reconsumeTimes reaches the maximum"),
+                        format!("{consumer}：向 {broker_name} 发送 CONSUMER_SEND_MSG_BACK #{message}（reconsumeTimes {reconsume_times}，delayLevel {delay_level}，maxReconsumeTimes {max_reconsume_times}）：由 Broker 选择级别 3 + reconsumeTimes，达到上限时放入 %DLQ%{consumer_group}"),
+                    )
+                }
+            }
             Told::OffsetCommit { consumer, message_queue, offset, local, .. } => {
                 let whither = if *local { ("its local offset file", "本地位点文件") } else { ("the broker", "Broker") };
                 t(
@@ -626,11 +703,11 @@ impl Told {
                 format!("{consumer}: SUSPEND_CURRENT_QUEUE_A_MOMENT on #{message}: {message_queue} waits until {resume_ms} ms, then the same message again"),
                 format!("{consumer}：#{message} 返回 SUSPEND_CURRENT_QUEUE_A_MOMENT：{message_queue} 暂停到 {resume_ms} ms，然后重试同一条消息"),
             ),
-            Told::Crashed { node, role, lost_sends } => {
+            Told::Crashed { node, role, lost_sends, local_transaction_of } => {
                 let (en, zh) = match *role {
                     "producer" => (
-                        "its queued sends and any local transaction in progress die with it; the broker will check back with another member of its group",
-                        "排队的发送和进行中的本地事务随之消失；Broker 会向同组的其他成员回查",
+                        "its queued sends die with it",
+                        "排队中的发送随之消失",
                     ),
                     "consumer" => (
                         "the brokers see its connection close and the group rebalances; offsets it had not persisted are consumed again",
@@ -644,7 +721,14 @@ impl Told {
                 let lost: Vec<String> = lost_sends.iter().map(|m| format!("#{m}")).collect();
                 let lost_en = if lost.is_empty() { String::new() } else { format!(" (lost: {})", lost.join(", ")) };
                 let lost_zh = if lost.is_empty() { String::new() } else { format!("（丢失：{}）", lost.join("、")) };
-                t(lang, format!("{node} crashed: {en}{lost_en}"), format!("{node} 崩溃：{zh}{lost_zh}"))
+                let (local_en, local_zh) = match local_transaction_of {
+                    Some(m) => (
+                        format!("; executeLocalTransaction for #{m} never answers (whatever its database committed stays committed), so the broker will check back with a live member of the group"),
+                        format!("；#{m} 的 executeLocalTransaction 再也不会回答（它的数据库已提交的内容仍然有效），Broker 会向同组在线的成员回查"),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                t(lang, format!("{node} crashed: {en}{lost_en}{local_en}"), format!("{node} 崩溃：{zh}{lost_zh}{local_zh}"))
             }
             Told::Restarted { node, role } => t(
                 lang,

@@ -7,8 +7,7 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 use super::config;
-use super::message::prop;
-use super::system::{Rocket, TxnStep};
+use super::system::{Hop, Rocket};
 
 /// Messages the view lists one by one (the first sent); the counts cover all.
 pub const VIEW_MESSAGES: usize = 200;
@@ -113,6 +112,8 @@ pub struct MessageView {
     pub deliveries: u32,
     pub consumed: u32,
     pub sent_ms: u64,
+    /// Its way: send, stores, moves, checks, consumptions (the first `MAX_HOPS`).
+    pub hops: Vec<Hop>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,7 +124,6 @@ pub struct TransactionView {
     pub db_committed: Option<bool>,
     pub ended: Option<&'static str>,
     pub checks: u32,
-    pub steps: Vec<TxnStep>,
 }
 
 fn topic_kind(name: &str) -> &'static str {
@@ -231,13 +231,7 @@ impl Rocket {
                 let half_max = b.max_offset(config::HALF_TOPIC, 0);
                 let half_pending = (b.half_offset..half_max)
                     .filter_map(|i| b.at(config::HALF_TOPIC, 0, i))
-                    .filter(|h| {
-                        let origin = h
-                            .prop(prop::TRANSACTION_PREPARED_QUEUE_OFFSET)
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(h.queue_offset);
-                        !b.op_done.contains(&h.queue_offset) && !b.op_done.contains(&origin)
-                    })
+                    .filter(|h| !b.op_done.contains(&h.queue_offset))
                     .count() as u64;
                 let _ = bi;
                 BrokerView {
@@ -319,6 +313,7 @@ impl Rocket {
                     deliveries,
                     consumed,
                     sent_ms: s.sent_ms,
+                    hops: s.hops.clone(),
                 }
             })
             .collect();
@@ -339,7 +334,6 @@ impl Rocket {
                     db_committed: t.db_committed,
                     ended: t.ended,
                     checks: t.checks,
-                    steps: t.steps.clone(),
                 })
             })
             .take(32)

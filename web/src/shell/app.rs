@@ -229,6 +229,13 @@ pub fn app() -> Html {
                             motion_ms={motion_ms} reduced_motion={*reduced_motion} on={on.clone()} />
                     </section>
                 }
+                if let Some(rocket) = store.rocket.clone() {
+                    <section class="panel diagram-panel rocket-panel" aria-label={t(lang, "rm.title")}>
+                        <crate::rocket::cluster::Cluster view={rocket.clone()} lang={lang} now_ms={store.view.now_ms} on={on.clone()} />
+                        <crate::rocket::sequence::Sequence view={rocket.clone()} lang={lang} />
+                        <crate::rocket::messages::Messages view={rocket} lang={lang} />
+                    </section>
+                }
                 if let Some(delay) = store.delay.clone() {
                     <section class="panel diagram-panel delay-panel" aria-label={t(lang, "dl.title")}>
                         <crate::delay::dial::Dials view={delay} lang={lang} log={store.log.clone()} fresh_from={store.fresh_from}
@@ -263,6 +270,9 @@ pub fn app() -> Html {
                     }
                     if let Some(delay) = store.delay.clone() {
                         <crate::delay::actions::Actions lang={lang} view={delay} on={on.clone()} />
+                    }
+                    if let Some(rocket) = store.rocket.clone() {
+                        <crate::rocket::actions::Actions lang={lang} view={rocket} on={on.clone()} />
                     }
                     <Inspector lang={lang} kafka={store.kafka.clone()} rabbit={store.rabbit.clone()} selected={store.selected.clone()}
                         palette={store.palette.clone()} details={store.details} on={on.clone()} />

@@ -1,0 +1,125 @@
+// RocketMQ: a shared link opens the cluster (brokers with their queues, the delay levels, the
+// half messages), the transaction sequence diagram with its numbered check-backs, and the
+// message table with a message's trace; the form sends plain, delayed and transactional
+// messages; a producer crash is a button; both languages; axe.
+import AxeBuilder from '@axe-core/playwright';
+import { test, expect, logRow, linkTo, readJson, shot } from '../fixtures.mjs';
+
+const txn = readJson('tests/golden/rocket-transaction-check.scenario.json');
+const delays = readJson('tests/golden/rocket-delay-levels.scenario.json');
+const orderly = readJson('tests/golden/rocket-orderly-hash.scenario.json');
+
+async function open(page, doc, step) {
+  await page.goto(linkTo(doc, step));
+  await page.locator('#rm-cluster').waitFor({ timeout: 20_000 });
+}
+
+test('a transaction link shows the half message, the check-back and the commit in a sequence diagram', async ({ page }) => {
+  await open(page, txn, 400);
+  await expect(page.locator('#rm-broker-broker-a')).toContainText('RMQ_SYS_TRANS_HALF_TOPIC');
+  const seq = page.locator('#rm-sequence');
+  await expect(seq.locator('button.rm-txn')).toHaveCount(4);
+  // #4: its producer crashed during the local transaction; the other member answered the check.
+  await seq.getByRole('button', { name: /^#4 order-4/ }).click();
+  await expect(seq.locator('svg.rm-seq g.hop.check')).not.toHaveCount(0);
+  await expect(seq.locator('svg.rm-seq')).toContainText('CHECK_TRANSACTION_STATE');
+  await expect(seq.locator('svg.rm-seq')).toContainText('order-service-2');
+  await expect(seq).toContainText('the local transaction committed');
+  await expect(logRow(page, 'CHECK_TRANSACTION_STATE to order-service-2')).toBeVisible();
+  await page.screenshot({ path: shot('rocket-transaction.png'), fullPage: true });
+  await seq.screenshot({ path: shot('rocket-sequence.png') });
+  const axe = await new AxeBuilder({ page }).include('#rm-sequence').include('#rm-cluster').analyze();
+  expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
+});
+
+test('the delay levels count down and a timer message comes out on a second boundary', async ({ page }) => {
+  await open(page, delays, 30);
+  const levels = page.locator('#rm-broker-broker-a .rm-levels');
+  await expect(levels.locator('.rm-level')).toHaveCount(18);
+  await expect(levels.locator('.rm-level.busy')).toHaveCount(2);
+  await expect(levels.locator('.rm-level.busy').first()).toContainText('×2');
+  await expect(page.locator('#rm-broker-broker-a')).toContainText('rmq_sys_wheel_timer');
+  await expect(logRow(page, 'timer message illegal')).toBeVisible();
+  await page.screenshot({ path: shot('rocket-delay-levels.png'), fullPage: true });
+  // The message table's trace of a delayed message: parked, then out at the 100 ms look.
+  await page.goto('about:blank');
+  await open(page, delays, 1_000_000);
+  await page.getByRole('button', { name: 'Show the trace of #2' }).click();
+  await expect(page.locator('#rm-trace')).toContainText('SCHEDULE_TOPIC_XXXX');
+  await expect(page.locator('#rm-trace')).toContainText('11300 ms');
+});
+
+test('the form sends a delayed message, a transaction and an ordered one; a bad level is refused', async ({ page }) => {
+  await open(page, orderly, 5);
+  await page.selectOption('#rm-kind', 'delay');
+  await page.fill('#rm-value', '2');
+  await page.fill('#rm-keys', 'mine-delay');
+  await page.click('#rm-send');
+  for (let i = 0; i < 6; i++) await page.click('#btn-step');
+  await expect(logRow(page, 'parked the delayed message')).toBeVisible();
+  await page.selectOption('#rm-kind', 'ordered');
+  await page.fill('#rm-keys', 'order-17');
+  await page.click('#rm-send');
+  await expect(logRow(page, '"order-17".hashCode() = 1234255109')).toBeVisible();
+  await page.selectOption('#rm-kind', 'delay');
+  await page.fill('#rm-value', 'soon');
+  await page.click('#rm-send');
+  await expect(page.locator('[role=alert]').first()).toContainText('delay_level');
+  await page.screenshot({ path: shot('rocket-controls.png'), fullPage: true });
+});
+
+test('a crashed orderly consumer leaves its locks behind; a crash button; in Chinese too', async ({ page }) => {
+  // The scenario crashes shipper-2 at 20 s: shipper-1 cannot lock its queues until they expire.
+  await open(page, orderly, 112);
+  await expect(page.locator('#rm-consumer-shipper-2')).toContainText('down');
+  await page.click('#lang-toggle');
+  await expect(page.locator('#rm-cluster h2')).toHaveText('RocketMQ 集群');
+  await expect(logRow(page, '无法锁定')).toBeVisible();
+  await page.screenshot({ path: shot('rocket-orderly-zh.png'), fullPage: true });
+  await page.goto('about:blank');
+  // The crash button: the producer dies mid-transaction, and the broker will ask the other member.
+  await open(page, txn, 25);
+  await page.locator('#rm-producer-order-service-1').getByRole('button', { name: /Crash|崩溃/ }).click();
+  await expect(logRow(page, 'order-service-1 崩溃')).toBeVisible();
+  await expect(page.locator('#rm-producer-order-service-1')).toContainText('已宕机');
+  await page.goto('about:blank');
+  await open(page, txn, 400);
+  // The language chosen stays chosen.
+  await expect(page.locator('#rm-sequence h2')).toHaveText('事务消息，逐步看');
+  await page.screenshot({ path: shot('rocket-transaction-zh.png'), fullPage: true });
+});
+
+// The RocketMQ lessons play from their first step to their last with the cluster drawn and
+// their predictions answered by the run; then a step in Chinese.
+for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群']]) {
+  test(`lesson ${id} plays to its end with its predictions answered`, async ({ page }) => {
+    await page.goto('/');
+    await page.locator('#lesson-' + id).waitFor({ timeout: 20_000 });
+    await page.click('#lesson-' + id);
+    const step = page.locator('#lesson-step');
+    await expect(step).toHaveText(/Step 1 of \d+/);
+    const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
+    // Minutes of broker time per step: a learner would pick a fast pace too.
+    await page.selectOption('#lesson-pace', { label: '10×' });
+    for (let s = 1; s <= total; s++) {
+      await expect(page.locator('#rm-cluster')).toBeVisible();
+      if (await page.locator('#btn-reveal').count()) {
+        await page.locator('.predict input[type=radio]').first().check();
+        await page.click('#btn-reveal');
+        await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
+      }
+      if (s === 4) await page.screenshot({ path: shot(`lesson-${id}.png`), fullPage: true });
+      if (s < total) {
+        for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
+          await page.click('#lesson-next');
+          await page.waitForTimeout(150);
+        }
+        await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`), { timeout: 30_000 });
+      }
+    }
+    await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+    await page.click('#lang-toggle');
+    await expect(page.locator('.rocket-panel')).toContainText(zhCheck);
+    await page.screenshot({ path: shot(`lesson-${id}-zh.png`), fullPage: true });
+  });
+}

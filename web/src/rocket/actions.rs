@@ -1,0 +1,157 @@
+//! What a learner can do to the RocketMQ cluster: send a message now — plain, ordered by its key
+//! (`SelectMessageQueueByHash`), with a delay level, as a RocketMQ 5 timer message, or in a
+//! transaction whose local transaction answers as chosen — and read the settings reference.
+//! Crashing and restarting nodes is on the cluster's cards. Each becomes an action of the
+//! scenario, so it replays and travels in links.
+use std::rc::Rc;
+
+use mqplay_core::rocket::config::REFERENCE;
+use mqplay_core::rocket::view::RocketView;
+use mqplay_core::Lang;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::Intent;
+use crate::i18n::t;
+use crate::state::Msg;
+
+#[derive(Properties, PartialEq)]
+pub struct ActionsProps {
+    pub lang: Lang,
+    pub view: Rc<RocketView>,
+    pub on: Callback<Msg>,
+}
+
+#[function_component(Actions)]
+pub fn actions(p: &ActionsProps) -> Html {
+    let lang = p.lang;
+    let producers: Vec<String> = p.view.producers.iter().map(|x| x.name.clone()).collect();
+    let mut topics: Vec<String> = p
+        .view
+        .brokers
+        .iter()
+        .flat_map(|b| b.topics.iter().filter(|t| t.kind == "user").map(|t| t.name.clone()))
+        .collect();
+    topics.sort();
+    topics.dedup();
+    let producer = use_state(|| None::<String>);
+    let topic = use_state(|| None::<String>);
+    let keys = use_state(|| "order-1".to_string());
+    let kind = use_state(|| "normal".to_string());
+    let value = use_state(String::new);
+    let pick = |state: &UseStateHandle<Option<String>>, all: &[String]| {
+        (**state)
+            .clone()
+            .filter(|x| all.contains(x))
+            .or_else(|| all.first().cloned())
+            .unwrap_or_default()
+    };
+    let (chosen_producer, chosen_topic) = (pick(&producer, &producers), pick(&topic, &topics));
+    let select = |state: &UseStateHandle<Option<String>>| {
+        let state = state.clone();
+        Callback::from(move |e: Event| state.set(Some(e.target_unchecked_into::<HtmlSelectElement>().value())))
+    };
+    let on_kind = {
+        let (kind, value) = (kind.clone(), value.clone());
+        Callback::from(move |e: Event| {
+            let k = e.target_unchecked_into::<HtmlSelectElement>().value();
+            value.set(match k.as_str() {
+                "delay" => "3".into(),
+                "timer" => "12345".into(),
+                "transaction" => "UNKNOW".into(),
+                _ => String::new(),
+            });
+            kind.set(k);
+        })
+    };
+    let input = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let on_value_select = {
+        let value = value.clone();
+        Callback::from(move |e: Event| value.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    let on_send = {
+        let (on, keys, kind, value) = (p.on.clone(), keys.clone(), kind.clone(), value.clone());
+        let (producer, topic) = (chosen_producer.clone(), chosen_topic.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on.emit(Msg::Rocket(Intent::Send {
+                producer: producer.clone(),
+                topic: topic.clone(),
+                keys: (*keys).clone(),
+                kind: (*kind).clone(),
+                value: (*value).clone(),
+            }));
+        })
+    };
+    let kinds = [
+        ("normal", "rm.k.normal"),
+        ("ordered", "rm.k.ordered"),
+        ("delay", "rm.k.delay"),
+        ("timer", "rm.k.timer"),
+        ("transaction", "rm.k.transaction"),
+    ];
+    html! {
+        <section class="panel rm-actions" aria-labelledby="rm-act-title">
+            <h2 id="rm-act-title">{ t(lang, "rm.act.title") }</h2>
+            if producers.is_empty() {
+                <p class="muted small">{ t(lang, "rm.act.no_producer") }</p>
+            } else {
+                <form class="form" onsubmit={on_send}>
+                    <label>{ t(lang, "rm.producer") }
+                        <select id="rm-producer" onchange={select(&producer)}>
+                            { for producers.iter().map(|x| html! { <option value={x.clone()} selected={*x == chosen_producer}>{ x }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ "topic" }
+                        <select id="rm-topic" onchange={select(&topic)}>
+                            { for topics.iter().map(|x| html! { <option value={x.clone()} selected={*x == chosen_topic}>{ x }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ "KEYS" }
+                        <input id="rm-keys" type="text" maxlength="256" value={(*keys).clone()} oninput={input(&keys)} />
+                    </label>
+                    <label>{ t(lang, "rm.kind") }
+                        <select id="rm-kind" onchange={on_kind}>
+                            { for kinds.iter().map(|(k, label)| html! { <option value={*k} selected={*kind == *k}>{ t(lang, label) }</option> }) }
+                        </select>
+                    </label>
+                    if *kind == "delay" {
+                        <label>{ "delayTimeLevel" }
+                            <input id="rm-value" type="text" inputmode="numeric" value={(*value).clone()} oninput={input(&value)} />
+                        </label>
+                    }
+                    if *kind == "timer" {
+                        <label>{ "delayTimeMs" }
+                            <input id="rm-value" type="text" inputmode="numeric" value={(*value).clone()} oninput={input(&value)} />
+                        </label>
+                    }
+                    if *kind == "transaction" {
+                        <label>{ "executeLocalTransaction" }
+                            <select id="rm-value" onchange={on_value_select}>
+                                { for ["COMMIT_MESSAGE", "ROLLBACK_MESSAGE", "UNKNOW"].iter().map(|s| html! { <option value={*s} selected={*value == *s}>{ s }</option> }) }
+                            </select>
+                        </label>
+                    }
+                    <button id="rm-send" type="submit" class="primary">{ t(lang, "rm.act.send") }</button>
+                </form>
+            }
+            <details class="rm-reference" id="rm-reference">
+                <summary>{ t(lang, "rm.reference") }</summary>
+                <div class="task-table" role="region" tabindex="0" aria-label={t(lang, "rm.reference")}>
+                    <table>
+                        <thead><tr><th>{ t(lang, "rm.ref.name") }</th><th>{ t(lang, "rm.ref.default") }</th><th>{ t(lang, "rm.ref.meaning") }</th><th>{ t(lang, "rm.ref.source") }</th></tr></thead>
+                        <tbody>
+                            { for REFERENCE.iter().map(|s| html! {
+                                <tr><td class="mono">{ s.name }<div class="muted">{ s.scope }</div></td><td class="mono">{ s.default }</td>
+                                    <td>{ if lang == Lang::Zh { s.zh } else { s.en } }</td><td class="muted">{ s.source }</td></tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        </section>
+    }
+}

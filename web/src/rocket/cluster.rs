@@ -1,0 +1,217 @@
+//! The cluster: a card per broker with its topics' queues as rows of message cells (user topics
+//! first, then `%RETRY%` / `%DLQ%`, then the system topics a message passes through), the 18
+//! delay-level queues of `SCHEDULE_TOPIC_XXXX` with what waits and a countdown, the timer store
+//! and the half messages still unresolved; then producers and consumers with their queues.
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use mqplay_core::rocket::view::{BrokerView, QueueView, RocketView, TopicView};
+use mqplay_core::Lang;
+use yew::prelude::*;
+
+use super::Intent;
+use crate::i18n::{t, t1};
+use crate::shell::on_click;
+use crate::state::Msg;
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub lang: Lang,
+    pub view: Rc<RocketView>,
+    pub now_ms: u64,
+    pub on: Callback<Msg>,
+}
+
+/// `90000` → `1m30s`, `7200000` → `2h`.
+pub fn span(ms: u64) -> String {
+    if ms == 0 {
+        return "0".into();
+    }
+    let (h, m, s, rest) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+    let mut out = String::new();
+    if h > 0 {
+        out += &format!("{h}h");
+    }
+    if m > 0 {
+        out += &format!("{m}m");
+    }
+    if s > 0 || (rest > 0 && ms >= 1000) {
+        out += &format!("{s}s");
+    }
+    if ms < 1000 {
+        out += &format!("{ms}ms");
+    }
+    out
+}
+
+fn cells(q: &QueueView, kinds: &BTreeMap<u32, &'static str>, lang: Lang) -> Html {
+    html! {
+        <ol class="rm-cells" aria-label={t1(lang, "rm.queue_label", format!("{} · {}", q.id, q.max_offset))}>
+            { for q.cells.iter().map(|(offset, m)| html! {
+                <li class={classes!("rm-cell", kinds.get(m).copied().unwrap_or("normal"))} title={format!("#{m} @ {offset}")}>{ format!("#{m}") }</li>
+            }) }
+        </ol>
+    }
+}
+
+fn topic(tv: &TopicView, kinds: &BTreeMap<u32, &'static str>, lang: Lang) -> Html {
+    html! {
+        <div class={classes!("rm-topic", tv.kind)}>
+            <div class="rm-topic-name"><strong>{ &tv.name }</strong>
+                <span class="muted small">{ format!(" · {}", t(lang, match tv.kind { "retry" => "rm.kind.retry", "dlq" => "rm.kind.dlq", "system" => "rm.kind.system", _ => "rm.kind.user" })) }</span>
+            </div>
+            { for tv.queues.iter().map(|q| html! {
+                <div class="rm-queue">
+                    <span class="rm-qid">{ format!("q{}", q.id) }</span>
+                    <span class="rm-max muted small">{ format!("max {}", q.max_offset) }</span>
+                    { cells(q, kinds, lang) }
+                </div>
+            }) }
+        </div>
+    }
+}
+
+fn broker(b: &BrokerView, kinds: &BTreeMap<u32, &'static str>, now_ms: u64, lang: Lang, on: &Callback<Msg>) -> Html {
+    let (mut user, system): (Vec<&TopicView>, Vec<&TopicView>) = b.topics.iter().partition(|t| t.kind != "system");
+    // The learner's topics first, then where failed messages go.
+    user.sort_by_key(|t| match t.kind {
+        "user" => 0,
+        "retry" => 1,
+        _ => 2,
+    });
+    let waiting_levels: Vec<_> = b.delay_levels.iter().filter(|l| l.waiting > 0).collect();
+    html! {
+        <section class={classes!("rm-broker", (!b.up).then_some("down"))} id={format!("rm-broker-{}", b.name)} aria-label={b.name.clone()}>
+            <header class="row">
+                <h3>{ &b.name }</h3>
+                <span class={classes!("badge", if b.up { "ok" } else { "bad" })}>{ t(lang, if b.up { "rm.up" } else { "rm.down" }) }</span>
+                <span class="muted small">{ t1(lang, "rm.commit_log", b.commit_log_bytes) }</span>
+                if b.up {
+                    <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Crash(b.name.clone())))}>{ t(lang, "rm.crash") }</button>
+                } else {
+                    <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Restart(b.name.clone())))}>{ t(lang, "rm.restart") }</button>
+                }
+            </header>
+            { for user.iter().map(|tv| topic(tv, kinds, lang)) }
+            <div class="rm-levels" role="list" aria-label={t(lang, "rm.levels")}>
+                <div class="rm-levels-title small"><strong>{ "SCHEDULE_TOPIC_XXXX" }</strong>{ format!(" · {}", t(lang, "rm.levels")) }</div>
+                { for b.delay_levels.iter().map(|l| {
+                    let countdown = l.next_due_ms.map(|d| d.saturating_sub(now_ms));
+                    html! {
+                        <div role="listitem" class={classes!("rm-level", (l.waiting > 0).then_some("busy"))}
+                            title={t1(lang, "rm.level_title", format!("{} = queue {}", l.level, l.level - 1))}>
+                            <span class="lv">{ l.level }</span>
+                            <span class="d">{ span(l.delay_ms) }</span>
+                            if l.waiting > 0 {
+                                <span class="n">{ format!("×{}", l.waiting) }</span>
+                                if let Some(c) = countdown { <span class="c">{ span(c) }</span> }
+                            }
+                        </div>
+                    }
+                }) }
+            </div>
+            if waiting_levels.is_empty() && b.timer_waiting == 0 && b.half_pending == 0 {
+                <p class="muted small">{ t(lang, "rm.nothing_parked") }</p>
+            }
+            <dl class="facts small">
+                <dt>{ "rmq_sys_wheel_timer" }</dt>
+                <dd>{ match b.timer_next_ms {
+                    Some(n) => format!("{} · {}", t1(lang, "rm.timer_waiting", b.timer_waiting), t1(lang, "rm.next_out", span(n.saturating_sub(now_ms)))),
+                    None => t(lang, "rm.empty").to_string(),
+                } }</dd>
+                <dt>{ "RMQ_SYS_TRANS_HALF_TOPIC" }</dt>
+                <dd>{ t1(lang, "rm.half_pending", b.half_pending) }</dd>
+            </dl>
+            if !system.is_empty() {
+                <details class="rm-system">
+                    <summary>{ t1(lang, "rm.system_topics", system.len()) }</summary>
+                    { for system.iter().map(|tv| topic(tv, kinds, lang)) }
+                </details>
+            }
+        </section>
+    }
+}
+
+#[function_component(Cluster)]
+pub fn cluster(p: &ClusterProps) -> Html {
+    let lang = p.lang;
+    let kinds: BTreeMap<u32, &'static str> = p.view.messages.iter().map(|m| (m.message, m.kind)).collect();
+    html! {
+        <div class="rm-cluster" id="rm-cluster">
+            <h2>{ t(lang, "rm.title") }</h2>
+            <div class="rm-clients">
+                { for p.view.producers.iter().map(|pr| html! {
+                    <div class={classes!("rm-client", "producer", (!pr.up).then_some("down"))} id={format!("rm-producer-{}", pr.name)}>
+                        <strong>{ &pr.name }</strong>
+                        <span class="muted small">{ format!(" · {} {}", t(lang, "rm.group"), pr.group) }</span>
+                        { for pr.avoiding.iter().map(|(b, until)| html! {
+                            <div class="small warn">{ t1(lang, "rm.avoiding", format!("{b} → {} ms", until)) }</div>
+                        }) }
+                        <div>
+                            if pr.up {
+                                <button class="small" onclick={on_click(&p.on, Msg::Rocket(Intent::Crash(pr.name.clone())))}>{ t(lang, "rm.crash") }</button>
+                            } else {
+                                <span class="badge bad">{ t(lang, "rm.down") }</span>
+                                <button class="small" onclick={on_click(&p.on, Msg::Rocket(Intent::Restart(pr.name.clone())))}>{ t(lang, "rm.restart") }</button>
+                            }
+                        </div>
+                    </div>
+                }) }
+            </div>
+            <div class="rm-brokers">
+                { for p.view.brokers.iter().map(|b| broker(b, &kinds, p.now_ms, lang, &p.on)) }
+            </div>
+            <div class="rm-clients">
+                { for p.view.consumers.iter().map(|c| html! {
+                    <div class={classes!("rm-client", "consumer", (!c.up).then_some("down"))} id={format!("rm-consumer-{}", c.name)}>
+                        <strong>{ &c.name }</strong>
+                        <span class="muted small">{ format!(" · {} {} · {}{}", t(lang, "rm.group"), c.group, c.model, if c.orderly { " · orderly" } else { "" }) }</span>
+                        <div class="muted small mono">{ &c.client_id }</div>
+                        if c.queues.is_empty() {
+                            <div class="small muted">{ t(lang, if c.started { "rm.no_queues" } else { "rm.not_started" }) }</div>
+                        } else {
+                            <table class="rm-pq small">
+                                <thead><tr><th>{ t(lang, "rm.mq") }</th><th>{ t(lang, "rm.next_pull") }</th><th>{ t(lang, "rm.consumed") }</th><th>{ t(lang, "rm.in_flight") }</th></tr></thead>
+                                <tbody>
+                                    { for c.queues.iter().map(|q| html! {
+                                        <tr class={classes!(q.suspended_until.is_some().then_some("suspended"))}>
+                                            <td class="mono">{ &q.queue }
+                                                if c.orderly {
+                                                    <span class={classes!("badge", if q.locked { "ok" } else { "bad" })}>{ t(lang, if q.locked { "rm.locked" } else { "rm.unlocked" }) }</span>
+                                                }
+                                            </td>
+                                            <td>{ q.next_pull }</td><td>{ q.consumed }</td>
+                                            <td>{ q.in_flight }{ q.suspended_until.map(|u| format!(" · {}", t1(lang, "rm.suspended_until", u))).unwrap_or_default() }</td>
+                                        </tr>
+                                    }) }
+                                </tbody>
+                            </table>
+                        }
+                        <div>
+                            if c.up {
+                                <button class="small" onclick={on_click(&p.on, Msg::Rocket(Intent::Crash(c.name.clone())))}>{ t(lang, "rm.crash") }</button>
+                            } else {
+                                <span class="badge bad">{ t(lang, "rm.down") }</span>
+                                <button class="small" onclick={on_click(&p.on, Msg::Rocket(Intent::Restart(c.name.clone())))}>{ t(lang, "rm.restart") }</button>
+                            }
+                        </div>
+                    </div>
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span;
+
+    #[test]
+    fn spans_read_like_delay_levels() {
+        assert_eq!(span(1_000), "1s");
+        assert_eq!(span(90_000), "1m30s");
+        assert_eq!(span(7_200_000), "2h");
+        assert_eq!(span(250), "250ms");
+        assert_eq!(span(0), "0");
+    }
+}
