@@ -73,3 +73,35 @@ fn delay_goldens_match_native_output() {
         assert_eq!(mqplay_core::summary::render(&mut sim, None), expected);
     }
 }
+
+/// The RocketMQ goldens (transactions with check-back, delay levels and timers, retries to the
+/// DLQ, ordered queues and locks, send retries) give in wasm exactly the native output.
+#[wasm_bindgen_test]
+fn rocket_goldens_match_native_output() {
+    let goldens = [
+        (
+            include_str!("../../tests/golden/rocket-transaction-check.scenario.json"),
+            include_str!("../../tests/golden/rocket-transaction-check.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rocket-delay-levels.scenario.json"),
+            include_str!("../../tests/golden/rocket-delay-levels.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rocket-retry-dlq.scenario.json"),
+            include_str!("../../tests/golden/rocket-retry-dlq.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rocket-orderly-hash.scenario.json"),
+            include_str!("../../tests/golden/rocket-orderly-hash.expected.txt"),
+        ),
+        (
+            include_str!("../../tests/golden/rocket-send-retry.scenario.json"),
+            include_str!("../../tests/golden/rocket-send-retry.expected.txt"),
+        ),
+    ];
+    for (scenario, expected) in goldens {
+        let mut sim = Sim::new(mqplay_core::Scenario::from_json(scenario).expect("valid")).expect("runs");
+        assert_eq!(mqplay_core::summary::render(&mut sim, None), expected);
+    }
+}

@@ -237,7 +237,9 @@ pub struct Producer {
     loader_hash: u32,
     counter: u16,
     /// `TopicPublishInfo.sendWhichQueue` (a `ThreadLocalIndex` starting at a random value).
-    send_which_queue: u32,
+    /// `TopicPublishInfo.sendWhichQueue` per topic: a `ThreadLocalIndex` that starts at a random
+    /// value (a new one with each route, and each process).
+    send_which_queue: BTreeMap<Rc<str>, u32>,
     /// `LatencyFaultToleranceImpl`: broker → (not available before this time, reachable).
     pub faults: BTreeMap<u8, (u64, bool)>,
     queue: VecDeque<Job>,
@@ -457,7 +459,12 @@ impl Rocket {
                 pid: k.rng.below(32_768) as u16,
                 loader_hash: k.rng.next_u64() as u32,
                 counter: 0,
-                send_which_queue: k.rng.below(1 << 31) as u32,
+                // One random start per topic of the route, drawn when the producer is made.
+                send_which_queue: rocket
+                    .routes
+                    .keys()
+                    .map(|t| (t.clone(), k.rng.below(1 << 31) as u32))
+                    .collect(),
                 faults: BTreeMap::new(),
                 queue: VecDeque::new(),
                 current: None,
@@ -921,8 +928,10 @@ impl Rocket {
                 let latency = self.producers[p].config.send_latency_fault_enable;
                 // 5.x `selectOneMessageQueue(tpInfo, lastBrokerName, resetIndex)`: with latency
                 // fault tolerance on, a retry first moves the index to a random place.
+                let topic = cur.job.topic.clone();
+                let mut index_now = self.producers[p].send_which_queue.get(&topic).copied().unwrap_or(0);
                 if latency && cur.attempt > 0 {
-                    self.producers[p].send_which_queue = k.rng.below(1 << 31) as u32;
+                    index_now = k.rng.below(1 << 31) as u32;
                 }
                 let last = cur.last_broker;
                 let faults = self.producers[p].faults.clone();
@@ -932,10 +941,10 @@ impl Rocket {
                 // `TopicPublishInfo.selectOneMessageQueue(filters)`: up to `size` draws of the
                 // next index, the first queue passing every filter.
                 let mut skipped: Vec<u8> = Vec::new();
-                let mut draws = |pr: &mut Producer, pass: &dyn Fn(u8) -> bool| -> Option<(u8, u32, u32)> {
+                let mut draws = |counter: &mut u32, pass: &dyn Fn(u8) -> bool| -> Option<(u8, u32, u32)> {
                     for _ in 0..n {
-                        pr.send_which_queue = pr.send_which_queue.wrapping_add(1);
-                        let index = pr.send_which_queue & 0x7fff_ffff;
+                        *counter = counter.wrapping_add(1);
+                        let index = *counter & 0x7fff_ffff;
                         let (b, q) = queues[(index % n) as usize];
                         if pass(b) {
                             return Some((b, q, index));
@@ -946,18 +955,20 @@ impl Rocket {
                     }
                     None
                 };
-                let pr = &mut self.producers[p];
+                let counter = &mut index_now;
                 let found = if latency {
-                    draws(pr, &|b| available(b) && other(b)).or_else(|| draws(pr, &|b| reachable(b) && other(b)))
+                    draws(counter, &|b| available(b) && other(b))
+                        .or_else(|| draws(counter, &|b| reachable(b) && other(b)))
                 } else {
-                    draws(pr, &other)
+                    draws(counter, &other)
                 };
                 let (b, q, index) = found.unwrap_or_else(|| {
-                    pr.send_which_queue = pr.send_which_queue.wrapping_add(1);
-                    let index = pr.send_which_queue & 0x7fff_ffff;
+                    *counter = counter.wrapping_add(1);
+                    let index = *counter & 0x7fff_ffff;
                     let (b, q) = queues[(index % n) as usize];
                     (b, q, index)
                 });
+                self.producers[p].send_which_queue.insert(topic, index_now);
                 // Brokers a draw passed over for being in their not-available window.
                 let avoided: Vec<String> = skipped
                     .iter()
@@ -1377,6 +1388,19 @@ impl Rocket {
         };
         self.tell(k, trace, node, Told::Restarted { node: name, role });
         match self.by_node.get(&node).copied() {
+            Some(Who::Producer(p)) => {
+                // A new process: another pid and class loader in its msgIds, counters from 0,
+                // other queue indexes, no fault items. Derived from the old ones rather than
+                // drawn, so a restart does not shift the run's other random draws.
+                let pr = &mut self.producers[p as usize];
+                pr.pid = pr.pid.wrapping_add(1) & 0x7fff;
+                pr.loader_hash = pr.loader_hash.rotate_left(7) ^ 0x9e37_79b9;
+                pr.counter = 0;
+                for index in pr.send_which_queue.values_mut() {
+                    *index = index.wrapping_mul(2_654_435_761) & 0x7fff_ffff;
+                }
+                pr.faults.clear();
+            }
             Some(Who::Consumer(c)) => self.consumer_start(k, trace, c as usize),
             Some(Who::Broker(b)) => {
                 // `ScheduleMessageService.start` and the timer store resume from their offsets;
