@@ -46,6 +46,10 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         "q17-timing-wheels",
         include_str!("../data/lessons/q17-timing-wheels.json"),
     ),
+    (
+        "q24-message-trace",
+        include_str!("../data/lessons/q24-message-trace.json"),
+    ),
 ];
 
 /// Ready scenarios the home page offers beside the lessons: patterns a learner can open and play

@@ -35,8 +35,11 @@ pub const SPEEDS: &[(f64, &str)] = &[
     (10.0, "10×"),
     (100.0, "100×"),
 ];
-/// In a lesson step, how much faster than the chosen speed a stretch with nothing to tell runs.
+/// In a lesson step, how much faster than the chosen speed a stretch with nothing to tell runs,
+/// once nothing has been told for `QUIET_AFTER_REAL_MS` of real time: a rebalance's quick
+/// succession plays as it is, a broker's 30 s wait for its next check does not.
 pub const QUIET_FAST_FORWARD: f64 = 40.0;
+pub const QUIET_AFTER_REAL_MS: f64 = 1_500.0;
 /// The speed the page starts at: 1×, real time.
 pub const DEFAULT_SPEED: usize = 2;
 /// Real time each new log line holds the clock at 1×, so it can be read (scaled by 1/speed).
@@ -184,6 +187,8 @@ pub struct Store {
     pub speed: usize,
     /// Real time the newest log line still holds the clock, and virtual time not yet run.
     dwell_left_ms: f64,
+    /// Real time since the last told event while a lesson step plays (see `QUIET_AFTER_REAL_MS`).
+    quiet_real_ms: f64,
     carry_ms: f64,
     pub mode: Mode,
     /// Show member ids, KIP numbers and hash arithmetic (free play), or plain sentences.
@@ -235,6 +240,7 @@ impl Store {
             playing: false,
             speed: DEFAULT_SPEED,
             dwell_left_ms: 0.0,
+            quiet_real_ms: 0.0,
             carry_ms: 0.0,
             mode: Mode::Home,
             details: false,
@@ -465,6 +471,7 @@ impl Store {
                     real_left = (real_left - spent).max(0.0);
                     self.carry_ms = 0.0;
                     self.dwell_left_ms = dwell_ms(speed);
+                    self.quiet_real_ms = 0.0;
                 }
                 Advance::Quiet => {
                     self.carry_ms = (virtual_ms - whole).min(1.0);
@@ -473,7 +480,8 @@ impl Store {
                     // the next event that tells something (or the step's end), so a broker's
                     // 30 s check interval does not cost the learner 30 s. Free play keeps the
                     // chosen speed.
-                    if let Some(end) = bound {
+                    self.quiet_real_ms += real_ms.clamp(0.0, MAX_FRAME_MS);
+                    if let Some(end) = bound.filter(|_| self.quiet_real_ms >= QUIET_AFTER_REAL_MS) {
                         let extra = (real_ms.clamp(0.0, MAX_FRAME_MS) * speed * QUIET_FAST_FORWARD) as u64;
                         let target = sim.now_ms().saturating_add(extra).min(end);
                         let budget = work_end.saturating_sub(sim.work());
@@ -481,6 +489,7 @@ impl Store {
                             let from = sim.now_ms();
                             if sim.advance(budget, target - from) == Advance::Entry {
                                 self.dwell_left_ms = dwell_ms(speed);
+                                self.quiet_real_ms = 0.0;
                             }
                         }
                     }

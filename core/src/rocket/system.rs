@@ -264,6 +264,8 @@ pub struct Pq {
     busy: bool,
     pub suspended_until: Option<u64>,
     max_seen: Option<u64>,
+    /// Which incarnation of the queue's `ProcessQueue` this is (a dropped one's pulls are stale).
+    epoch: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +288,8 @@ pub struct Consumer {
     local_offsets: BTreeMap<MqKey, u64>,
     threads_busy: usize,
     waiting: VecDeque<(MqKey, u64)>,
+    /// Process queues made so far (each gets the next epoch).
+    pq_epochs: u32,
     next_rebalance_ms: u64,
 }
 
@@ -389,9 +393,18 @@ enum Who {
 #[derive(Debug, Clone, PartialEq)]
 enum Req {
     Send,
-    Pull { key: MqKey },
-    SendBack { key: MqKey, offset: u64 },
-    Lock { key: MqKey },
+    /// `epoch`: the process queue's, so a reply for one that was dropped meanwhile is ignored.
+    Pull {
+        key: MqKey,
+        epoch: u32,
+    },
+    SendBack {
+        key: MqKey,
+        offset: u64,
+    },
+    Lock {
+        key: MqKey,
+    },
 }
 
 impl Consumer {
@@ -494,6 +507,7 @@ impl Rocket {
                 local_offsets: BTreeMap::new(),
                 threads_busy: 0,
                 waiting: VecDeque::new(),
+                pq_epochs: 0,
                 next_rebalance_ms: 0,
             });
         }
@@ -771,9 +785,10 @@ impl Rocket {
     ) {
         let message = self.sent.len() as u32 + 1;
         let pr = &mut self.producers[p];
-        // `MessageClientIDSetter.setUniqID`: made once, kept by every retry.
-        pr.counter = pr.counter.wrapping_add(1);
+        // `MessageClientIDSetter.setUniqID`: made once, kept by every retry; the counter is read,
+        // then incremented, so a process's first id ends in 0000.
         let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
+        pr.counter = pr.counter.wrapping_add(1);
         properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
         self.sent.push(Sent {
             producer: p as u8,
@@ -2560,6 +2575,8 @@ impl Rocket {
             };
             // Broadcasting needs no lock: every member has every queue.
             let locked = !self.consumers[c].locks();
+            self.consumers[c].pq_epochs += 1;
+            let epoch = self.consumers[c].pq_epochs;
             self.consumers[c].pqs.insert(
                 key.clone(),
                 Pq {
@@ -2567,6 +2584,7 @@ impl Rocket {
                     consumed: offset,
                     committed: offset,
                     locked,
+                    epoch,
                     ..Pq::default()
                 },
             );
@@ -2625,17 +2643,20 @@ impl Rocket {
             label: "PULL_MESSAGE",
         };
         let (from, to) = (cs.node, self.brokers[key.1 as usize].node);
+        let mut epoch = 0;
         if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
             pq.pulling = true;
+            epoch = pq.epoch;
         }
-        self.request(k, trace, from, to, body, Req::Pull { key }, spec);
+        self.request(k, trace, from, to, body, Req::Pull { key, epoch }, spec);
     }
 
     fn consumer_response(&mut self, k: &mut K, trace: &mut Ring, c: usize, id: u64, body: Wire) {
         let Some(req) = self.requests.remove(&id) else { return };
         match (req, body) {
-            (Req::Pull { key }, Wire::PullReply { messages, next }) => {
-                let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+            (Req::Pull { key, epoch }, Wire::PullReply { messages, next }) => {
+                // `PullCallback`: a reply for a dropped `ProcessQueue` is thrown away.
+                let Some(pq) = self.consumers[c].pqs.get_mut(&key).filter(|pq| pq.epoch == epoch) else {
                     return;
                 };
                 pq.pulling = false;
@@ -2717,8 +2738,8 @@ impl Rocket {
         let Some(req) = self.requests.remove(&id) else { return };
         let _ = trace;
         match req {
-            Req::Pull { key } => {
-                if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
+            Req::Pull { key, epoch } => {
+                if let Some(pq) = self.consumers[c].pqs.get_mut(&key).filter(|pq| pq.epoch == epoch) {
                     pq.pulling = false;
                     let at = k.now().ms() + PULL_AFTER_ERROR_MS;
                     self.timer(k, self.consumers[c].node, at, Timer::PullNow { consumer: c as u8, key });

@@ -91,7 +91,7 @@ test('a crashed orderly consumer leaves its locks behind; a crash button; in Chi
 
 // The RocketMQ lessons play from their first step to their last with the cluster drawn and
 // their predictions answered by the run; then a step in Chinese.
-for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群']]) {
+for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群'], ['q24-message-trace', 'RocketMQ 集群']]) {
   test(`lesson ${id} plays to its end with its predictions answered`, async ({ page }) => {
     await page.goto('/');
     await page.locator('#lesson-' + id).waitFor({ timeout: 20_000 });
