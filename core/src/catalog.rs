@@ -47,6 +47,10 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         include_str!("../data/lessons/q17-timing-wheels.json"),
     ),
     (
+        "q22-distributed-transactions",
+        include_str!("../data/lessons/q22-distributed-transactions.json"),
+    ),
+    (
         "q24-message-trace",
         include_str!("../data/lessons/q24-message-trace.json"),
     ),
@@ -106,6 +110,10 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
     (
         "rocket-send-retry",
         include_str!("../../tests/golden/rocket-send-retry.scenario.json"),
+    ),
+    (
+        "rocket-outbox",
+        include_str!("../../tests/golden/rocket-outbox.scenario.json"),
     ),
 ];
 

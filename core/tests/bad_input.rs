@@ -1134,3 +1134,37 @@ fn bad_rocketmq_documents_are_refused_at_their_fields() {
         "no `rocketmq` section",
     );
 }
+
+/// The outbox: `send_outbox` needs a producer with an outbox, and a local transaction that
+/// commits or rolls back; the relay's settings are bounded.
+#[test]
+fn bad_outbox_documents_are_refused_at_their_fields() {
+    let doc = r#"{"version": 2, "seed": 1, "duration_ms": 60000,
+      "rocketmq": {"brokers": [{"name": "b"}], "topics": [{"name": "t"}],
+        "producers": [{"name": "svc", "group": "g", "outbox": {"relay_interval_ms": 5}}, {"name": "plain", "group": "g2"}]},
+      "actions": [
+        {"at_ms": 1, "rocketmq": {"do": "send_outbox", "producer": "plain", "topic": "t", "local": "COMMIT_MESSAGE"}},
+        {"at_ms": 2, "rocketmq": {"do": "send_outbox", "producer": "svc", "topic": "t", "local": "UNKNOW"}}]}"#;
+    let e = errors(doc);
+    for (path, mentions) in [
+        (
+            "rocketmq.producers[0].outbox.relay_interval_ms",
+            "between 100 and 60000",
+        ),
+        ("actions[0].rocketmq.producer", "has no `outbox`"),
+        ("actions[1].rocketmq.local", "commits or rolls back"),
+    ] {
+        assert!(
+            e.iter().any(|x| x.path == path && x.reason.contains(mentions)),
+            "expected `{path}` mentioning `{mentions}` in {e:?}"
+        );
+    }
+    for one in &e {
+        let zh = one.reason_in(mqplay_core::Lang::Zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "no Chinese for `{}`",
+            one.reason
+        );
+    }
+}

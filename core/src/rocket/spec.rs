@@ -76,6 +76,28 @@ pub struct ProducerSpec {
     pub group: String,
     #[serde(default, skip_serializing_if = "config::ProducerConfig::is_default")]
     pub config: config::ProducerConfig,
+    /// The service keeps a local message table (the outbox pattern, Q22): `send_outbox` writes
+    /// the business row and an outbox row in one local transaction, and a relay in the same
+    /// process sends unsent rows every `relay_interval_ms`, marking each sent on SEND_OK.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<OutboxSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxSpec {
+    #[serde(default = "default_relay_interval")]
+    pub relay_interval_ms: u64,
+    /// Rows one relay run takes at most.
+    #[serde(default = "default_relay_batch")]
+    pub batch: u32,
+}
+
+fn default_relay_interval() -> u64 {
+    1_000
+}
+fn default_relay_batch() -> u32 {
+    100
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -214,6 +236,17 @@ pub enum Action {
     },
     /// `mqadmin queryMsgByKey -t <topic> -k <key>`: the broker's index lookup.
     QueryByKey { topic: String, key: String },
+    /// The outbox pattern: one local transaction writes the business row and an outbox row
+    /// (`COMMIT_MESSAGE`), or neither (`ROLLBACK_MESSAGE`); the producer's relay sends it later.
+    SendOutbox {
+        producer: String,
+        topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        keys: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<String>,
+        local: LocalState,
+    },
     /// `mqadmin queryMsgById -i <msgId>` (the offset message id the broker returned), or the
     /// client's `UNIQ_KEY`, by the send's ordinal: the `n`th message this scenario sent (1-based).
     QueryById { message: u64 },
@@ -243,6 +276,7 @@ pub struct Validator {
     brokers: Vec<String>,
     topics: Vec<(String, u32)>,
     producers: Vec<String>,
+    outboxes: Vec<String>,
     pub nodes: BTreeSet<String>,
     messages: u64,
     units: u64,
@@ -259,6 +293,7 @@ impl Validator {
             brokers: Vec::new(),
             topics: Vec::new(),
             producers: Vec::new(),
+            outboxes: Vec::new(),
             nodes: BTreeSet::new(),
             messages: 0,
             units: 0,
@@ -333,6 +368,19 @@ impl Validator {
                 errors.push(err(format!("{q}.group"), name_reason()));
             }
             pr.config.validate(&format!("{q}.config"), errors);
+            if let Some(o) = &pr.outbox {
+                if !(100..=60_000).contains(&o.relay_interval_ms) {
+                    errors.push(err(format!("{q}.outbox.relay_interval_ms"), "between 100 and 60000"));
+                }
+                if !(1..=1000).contains(&o.batch) {
+                    errors.push(err(format!("{q}.outbox.batch"), "between 1 and 1000"));
+                }
+                v.outboxes.push(pr.name.clone());
+                // The relay's runs, each a look at the table.
+                v.periodic = v
+                    .periodic
+                    .saturating_add((duration_ms / o.relay_interval_ms.max(100) + 1).saturating_mul(2));
+            }
             v.producers.push(pr.name.clone());
         }
         if spec.consumers.len() > MAX_CONSUMERS {
@@ -587,6 +635,30 @@ impl Validator {
                     errors.push(err(format!("{p}.check_immunity_s"), "at most 86400"));
                 }
                 self.count(index, 1, true);
+            }
+            Action::SendOutbox {
+                producer,
+                topic,
+                keys,
+                body,
+                local,
+            } => {
+                self.producer(p, producer, errors);
+                self.topic(p, topic, errors);
+                self.message(p, &None, keys, body, errors);
+                if !self.outboxes.contains(producer) && self.producers.contains(producer) {
+                    errors.push(err(
+                        format!("{p}.producer"),
+                        format!("`{producer}` has no `outbox` (give it one to use send_outbox)"),
+                    ));
+                }
+                if *local == LocalState::Unknow {
+                    errors.push(err(
+                        format!("{p}.local"),
+                        "a local database transaction commits or rolls back: COMMIT_MESSAGE or ROLLBACK_MESSAGE",
+                    ));
+                }
+                self.count(index, 1, false);
             }
             Action::QueryByKey { topic, key } => {
                 self.topic(p, topic, errors);

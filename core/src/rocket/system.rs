@@ -181,6 +181,10 @@ pub enum Timer {
     Start {
         consumer: u8,
     },
+    /// The producer's outbox relay runs.
+    Relay {
+        producer: u8,
+    },
     ScheduleDue {
         broker: u8,
         level: u8,
@@ -210,6 +214,8 @@ struct Job {
     body: Rc<str>,
     selector: Option<Selector>,
     transaction: bool,
+    /// The outbox row this send relays.
+    outbox_row: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +252,33 @@ pub struct Producer {
     current: Option<InFlight>,
     /// A local transaction running for this message (the thread is busy).
     local: Option<(u32, SendAck, u8)>,
+    /// The local message table (the database: it survives a crash) and the relay's period.
+    pub outbox: Option<Outbox>,
+}
+
+/// The outbox pattern's local message table, in the service's database.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    pub relay_interval_ms: u64,
+    pub batch: u32,
+    pub rows: Vec<OutboxRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowState {
+    Pending,
+    /// Taken by a relay run that has not seen SEND_OK yet.
+    Sending,
+    Sent,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    pub message: u32,
+    pub topic: Rc<str>,
+    pub properties: Properties,
+    pub body: Rc<str>,
+    pub state: RowState,
 }
 
 /// A consumer's `ProcessQueue` for one message queue.
@@ -323,6 +356,8 @@ pub struct Sent {
     pub commits: u32,
     /// Where a half, delayed or timer message was parked: (topic, queue id).
     pub parked: Option<(Rc<str>, u32)>,
+    /// Sent through the producer's outbox (its `commits` count the copies stored).
+    pub outbox: bool,
     pub hops: Vec<Hop>,
 }
 
@@ -482,6 +517,11 @@ impl Rocket {
                 queue: VecDeque::new(),
                 current: None,
                 local: None,
+                outbox: p.outbox.as_ref().map(|o| Outbox {
+                    relay_interval_ms: o.relay_interval_ms,
+                    batch: o.batch,
+                    rows: Vec::new(),
+                }),
             });
         }
         for (i, c) in spec.consumers.iter().enumerate() {
@@ -605,6 +645,9 @@ impl Rocket {
             let at = self.consumers[c].start_ms;
             self.timer(k, self.consumers[c].node, at, Timer::Start { consumer: c as u8 });
         }
+        for p in 0..self.producers.len() {
+            self.arm_relay(k, p);
+        }
     }
 
     /// `topicRouteData2TopicPublishInfo`: for each broker in name order, queue ids 0..writeQueueNums.
@@ -703,6 +746,74 @@ impl Rocket {
                 };
                 let body = body.clone().unwrap_or_else(|| topic.clone());
                 self.enqueue(k, trace, p, topic, props, &body, None, Some(txn), None, None);
+            }
+            Action::SendOutbox {
+                producer,
+                topic,
+                keys,
+                body,
+                local,
+            } => {
+                let Some(p) = self.producers.iter().position(|x| x.name == *producer) else {
+                    return;
+                };
+                if !k.is_up(self.producers[p].node) {
+                    return;
+                }
+                let committed = *local == LocalState::CommitMessage;
+                let message = self.sent.len() as u32 + 1;
+                // The row holds the business key and payload; each relay run builds a new Message
+                // from it, so every send of the row gets its own msgId.
+                let properties = user_properties(&None, keys);
+                let msg_id = String::new();
+                let body: Rc<str> = Rc::from(body.clone().unwrap_or_else(|| topic.clone()).as_str());
+                self.sent.push(Sent {
+                    producer: p as u8,
+                    topic: Rc::from(topic.as_str()),
+                    keys: keys.clone(),
+                    msg_id,
+                    ack: None,
+                    failed: false,
+                    transaction: Some(Txn {
+                        local: *local,
+                        local_ms: 0,
+                        check: Vec::new(),
+                        checks_answered: 0,
+                        db_committed: Some(committed),
+                        ended: Some(if committed { "commit" } else { "rollback" }),
+                        checks: 0,
+                    }),
+                    delay_level: None,
+                    delay_ms: None,
+                    sent_ms: k.now().ms(),
+                    latest: None,
+                    deliveries: 0,
+                    successes: 0,
+                    order_key: None,
+                    delay_bound: None,
+                    came_out_ms: None,
+                    commits: 0,
+                    parked: None,
+                    hops: Vec::new(),
+                    outbox: true,
+                });
+                if committed {
+                    if let Some(o) = self.producers[p].outbox.as_mut() {
+                        o.rows.push(OutboxRow {
+                            message,
+                            topic: Rc::from(topic.as_str()),
+                            properties,
+                            body,
+                            state: RowState::Pending,
+                        });
+                    }
+                }
+                let told = Told::OutboxInsert {
+                    producer: producer.clone(),
+                    message,
+                    committed,
+                };
+                self.tell(k, trace, self.producers[p].node, told);
             }
             Action::QueryByKey { topic, key } => {
                 let mut found = Vec::new();
@@ -810,6 +921,7 @@ impl Rocket {
             commits: 0,
             parked: None,
             hops: Vec::new(),
+            outbox: false,
         });
         if let Some(Selector::Hash { arg }) = &selector {
             self.sent[message as usize - 1].order_key = Some(arg.clone());
@@ -821,6 +933,7 @@ impl Rocket {
             body: Rc::from(body),
             selector,
             transaction: transaction.is_some(),
+            outbox_row: None,
         };
         if !k.is_up(self.producers[p].node) {
             self.sent[message as usize - 1].failed = true;
@@ -1047,7 +1160,88 @@ impl Rocket {
     }
 
     fn send_failed(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32) {
-        self.sent[message as usize - 1].failed = true;
+        // An outbox row whose send failed stays unsent: the next relay run takes it again.
+        let outbox = self.producers[p].outbox.is_some();
+        if outbox {
+            self.release_rows(p, message);
+        } else {
+            self.sent[message as usize - 1].failed = true;
+        }
+        self.next_job(k, trace, p);
+    }
+
+    fn release_rows(&mut self, p: usize, message: u32) {
+        if let Some(o) = self.producers[p].outbox.as_mut() {
+            for row in o
+                .rows
+                .iter_mut()
+                .filter(|r| r.message == message && r.state == RowState::Sending)
+            {
+                row.state = RowState::Pending;
+            }
+        }
+    }
+
+    fn arm_relay(&self, k: &mut K, p: usize) {
+        if let Some(o) = &self.producers[p].outbox {
+            let at = k.now().ms() + o.relay_interval_ms;
+            self.timer(k, self.producers[p].node, at, Timer::Relay { producer: p as u8 });
+        }
+    }
+
+    /// The relay's run: the oldest unsent rows, up to `batch`, each sent as a plain message (the
+    /// row's key kept as KEYS, so a consumer can deduplicate).
+    fn relay(&mut self, k: &mut K, trace: &mut Ring, p: usize) {
+        self.arm_relay(k, p);
+        let Some(o) = self.producers[p].outbox.as_mut() else {
+            return;
+        };
+        let batch = o.batch as usize;
+        let picked: Vec<usize> = o
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.state == RowState::Pending)
+            .take(batch)
+            .map(|(i, _)| i)
+            .collect();
+        if picked.is_empty() {
+            return;
+        }
+        let mut jobs = Vec::new();
+        let pr = &mut self.producers[p];
+        let Some(o) = pr.outbox.as_mut() else { return };
+        for &i in &picked {
+            let row = &mut o.rows[i];
+            row.state = RowState::Sending;
+            let mut properties = row.properties.clone();
+            let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
+            pr.counter = pr.counter.wrapping_add(1);
+            properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
+            if let Some(s) = self
+                .sent
+                .get_mut(row.message as usize - 1)
+                .filter(|s| s.msg_id.is_empty())
+            {
+                s.msg_id = msg_id;
+            }
+            jobs.push(Job {
+                message: row.message,
+                topic: row.topic.clone(),
+                properties,
+                body: row.body.clone(),
+                selector: None,
+                transaction: false,
+                outbox_row: Some(i),
+            });
+        }
+        let messages: Vec<u32> = jobs.iter().map(|j| j.message).collect();
+        self.producers[p].queue.extend(jobs);
+        let told = Told::OutboxRelay {
+            producer: self.producers[p].name.clone(),
+            messages,
+        };
+        self.tell(k, trace, self.producers[p].node, told);
         self.next_job(k, trace, p);
     }
 
@@ -1073,6 +1267,17 @@ impl Rocket {
                     cost_ms: now - cur.first_ms,
                 };
                 self.tell(k, trace, self.producers[p].node, told);
+                if let Some(row) = cur.job.outbox_row {
+                    // The relay marks the row sent (a database update) once SEND_OK is back.
+                    if let Some(o) = self.producers[p].outbox.as_mut() {
+                        o.rows[row].state = RowState::Sent;
+                    }
+                    let told = Told::OutboxMarked {
+                        producer: self.producers[p].name.clone(),
+                        message: cur.job.message,
+                    };
+                    self.tell(k, trace, self.producers[p].node, told);
+                }
                 let sent = &mut self.sent[cur.job.message as usize - 1];
                 sent.ack = Some((cur.broker, ack.queue_id, ack.queue_offset));
                 if cur.job.transaction {
@@ -1305,6 +1510,7 @@ impl Rocket {
                 self.rebalance_one(k, trace, c, false);
             }
             Timer::Start { consumer } => self.consumer_start(k, trace, consumer as usize),
+            Timer::Relay { producer } => self.relay(k, trace, producer as usize),
             Timer::ScheduleDue { broker, level } => self.schedule_due(k, trace, broker as usize, level as usize),
             Timer::TimerDue { broker } => self.timer_due(k, trace, broker as usize),
             Timer::CheckService { broker } => {
@@ -1340,15 +1546,27 @@ impl Rocket {
                 let lost: Vec<u32> = pr
                     .current
                     .as_ref()
-                    .map(|c| c.job.message)
+                    .map(|c| &c.job)
                     .into_iter()
-                    .chain(pr.queue.iter().map(|j| j.message))
+                    .chain(pr.queue.iter())
+                    // An outbox row is not lost: the table keeps it for the next relay run.
+                    .filter(|j| j.outbox_row.is_none())
+                    .map(|j| j.message)
                     .collect();
                 pr.queue.clear();
                 pr.current = None;
                 let local_transaction_of = pr.local.take().map(|(m, _, _)| m);
+                // The outbox table is in the database: rows the relay had taken are unsent
+                // again, and the relay sends them after the restart (perhaps a second time).
+                if let Some(o) = pr.outbox.as_mut() {
+                    for row in o.rows.iter_mut().filter(|r| r.state == RowState::Sending) {
+                        row.state = RowState::Pending;
+                    }
+                }
                 for m in &lost {
-                    self.sent[*m as usize - 1].failed = true;
+                    if !self.sent[*m as usize - 1].outbox {
+                        self.sent[*m as usize - 1].failed = true;
+                    }
                 }
                 let told = Told::Crashed {
                     node: self.producers[p as usize].name.clone(),
@@ -1415,6 +1633,7 @@ impl Rocket {
                     *index = index.wrapping_mul(2_654_435_761) & 0x7fff_ffff;
                 }
                 pr.faults.clear();
+                self.arm_relay(k, p as usize);
             }
             Some(Who::Consumer(c)) => self.consumer_start(k, trace, c as usize),
             Some(Who::Broker(b)) => {
@@ -1714,6 +1933,11 @@ impl Rocket {
             let index = self.brokers[b].commit_log.len() as u32 - 1;
             if let Some(s) = self.sent.get_mut(message as usize - 1) {
                 s.latest = Some((b as u8, index));
+            }
+        }
+        if why == PutWhy::Send {
+            if let Some(s) = self.sent.get_mut(message as usize - 1).filter(|s| s.outbox) {
+                s.commits += 1;
             }
         }
         let real_topic = matches!(why, PutWhy::Half | PutWhy::Delay | PutWhy::Timer)
@@ -3147,6 +3371,23 @@ fn hop(told: &Told, at_ms: u64) -> Option<Hop> {
         Told::Suspended { consumer, .. } => step("consumer", "consumer", consumer, "SUSPEND".into(), None),
         Told::Refused { broker_name, code, .. } => step("broker", "broker", broker_name, format!("code {code}"), None),
         Told::Crashed { node, .. } => step("producer", "producer", node, "crashed".into(), None),
+        Told::OutboxInsert {
+            producer, committed, ..
+        } => step(
+            "producer",
+            "producer",
+            producer,
+            String::from(if *committed {
+                "business row + outbox row committed"
+            } else {
+                "rolled back: no rows"
+            }),
+            None,
+        ),
+        Told::OutboxRelay { producer, .. } => {
+            step("producer", "producer", producer, "relay takes the row".into(), None)
+        }
+        Told::OutboxMarked { producer, .. } => step("producer", "producer", producer, "row marked sent".into(), None),
         Told::SendException {
             producer, exception, ..
         } => step(

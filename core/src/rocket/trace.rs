@@ -322,6 +322,20 @@ pub enum Told {
     },
     #[serde(rename = "process.restarted")]
     Restarted { node: String, role: &'static str },
+    /// The outbox pattern: one local transaction wrote the business row and the outbox row (or,
+    /// rolled back, neither).
+    #[serde(rename = "outbox.insert")]
+    OutboxInsert {
+        producer: String,
+        message: u32,
+        committed: bool,
+    },
+    /// The relay took unsent rows to send them.
+    #[serde(rename = "outbox.relay")]
+    OutboxRelay { producer: String, messages: Vec<u32> },
+    /// SEND_OK came back: the relay marked the row sent.
+    #[serde(rename = "outbox.marked")]
+    OutboxMarked { producer: String, message: u32 },
 }
 
 /// One hit of a query.
@@ -412,6 +426,9 @@ impl Told {
             Told::Query { .. } => "rocketmq.query",
             Told::Crashed { .. } => "rocketmq.crashed",
             Told::Restarted { .. } => "rocketmq.restarted",
+            Told::OutboxInsert { .. } => "rocketmq.outbox-insert",
+            Told::OutboxRelay { .. } => "rocketmq.outbox-relay",
+            Told::OutboxMarked { .. } => "rocketmq.outbox-marked",
         }
     }
 
@@ -445,6 +462,9 @@ impl Told {
             Told::Query { .. } => "query",
             Told::Crashed { .. } => "process.crashed",
             Told::Restarted { .. } => "process.restarted",
+            Told::OutboxInsert { .. } => "outbox.insert",
+            Told::OutboxRelay { .. } => "outbox.relay",
+            Told::OutboxMarked { .. } => "outbox.marked",
         }
     }
 
@@ -465,7 +485,9 @@ impl Told {
             | Told::Discard { message, .. }
             | Told::Consume { message, .. }
             | Told::SendBack { message, .. }
-            | Told::Suspended { message, .. } => Some(*message),
+            | Told::Suspended { message, .. }
+            | Told::OutboxInsert { message, .. }
+            | Told::OutboxMarked { message, .. } => Some(*message),
             _ => None,
         }
     }
@@ -734,6 +756,34 @@ impl Told {
                 lang,
                 format!("{node} restarted ({role})"),
                 format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", _ => "Broker" }),
+            ),
+            Told::OutboxInsert { producer, message, committed } => {
+                if *committed {
+                    t(
+                        lang,
+                        format!("{producer}: one local transaction writes the business row and the outbox row for #{message}, and commits; nothing is sent yet"),
+                        format!("{producer}：一个本地事务同时写入业务数据和 #{message} 的本地消息表记录并提交；此时还什么都没发送"),
+                    )
+                } else {
+                    t(
+                        lang,
+                        format!("{producer}: the local transaction for #{message} rolls back: neither the business row nor the outbox row exists"),
+                        format!("{producer}：#{message} 的本地事务回滚：业务数据和本地消息表记录都不存在"),
+                    )
+                }
+            }
+            Told::OutboxRelay { producer, messages } => {
+                let list: Vec<String> = messages.iter().map(|m| format!("#{m}")).collect();
+                t(
+                    lang,
+                    format!("{producer}: the outbox relay takes unsent rows {} and sends them", list.join(", ")),
+                    format!("{producer}：本地消息表的转发任务取出未发送的记录 {} 并发送", list.join("、")),
+                )
+            }
+            Told::OutboxMarked { producer, message } => t(
+                lang,
+                format!("{producer}: SEND_OK for #{message}: the relay marks its outbox row sent"),
+                format!("{producer}：#{message} 收到 SEND_OK：转发任务把它的记录标记为已发送"),
             ),
             Told::Query { by, query, found } => {
                 let list: Vec<String> = found

@@ -72,6 +72,8 @@ pub struct ProducerView {
     pub up: bool,
     /// Brokers avoided by latency fault tolerance, and until when.
     pub avoiding: Vec<(String, u64)>,
+    /// The outbox table, if the service has one: (unsent rows, sent rows).
+    pub outbox: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -259,6 +261,14 @@ impl Rocket {
                     .filter(|(_, f)| f.0 > now)
                     .map(|(b, f)| (self.brokers[*b as usize].name.clone(), f.0))
                     .collect(),
+                outbox: p.outbox.as_ref().map(|o| {
+                    let sent = o
+                        .rows
+                        .iter()
+                        .filter(|r| r.state == super::system::RowState::Sent)
+                        .count() as u32;
+                    (o.rows.len() as u32 - sent, sent)
+                }),
             })
             .collect();
         let consumers = self
@@ -358,13 +368,7 @@ impl Rocket {
     /// Where a message's newest copy is.
     pub fn state(&self, m: u32) -> &'static str {
         let s = &self.sent[m as usize - 1];
-        if s.failed && s.ack.is_none() {
-            return "failed";
-        }
-        if s.ack.is_none() {
-            return "sending";
-        }
-        let newest = s.latest.map(|(b, i)| &self.brokers[b as usize].commit_log[i as usize]);
+        // A rolled-back or discarded transaction (an outbox row rolled back is never sent).
         if let Some(t) = &s.transaction {
             match t.ended {
                 Some("rollback") => return "rolled_back",
@@ -372,6 +376,13 @@ impl Rocket {
                 _ => {}
             }
         }
+        if s.failed && s.ack.is_none() {
+            return "failed";
+        }
+        if s.ack.is_none() {
+            return "sending";
+        }
+        let newest = s.latest.map(|(b, i)| &self.brokers[b as usize].commit_log[i as usize]);
         match newest.map(|n| n.topic.as_ref()) {
             Some(config::HALF_TOPIC) => "half",
             Some(config::SCHEDULE_TOPIC) => {

@@ -73,6 +73,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("between {} and {} topics", "必须有 {0} 到 {1} 个 Topic"),
     ("between {} and {} levels, e.g. `{}`", "必须有 {0} 到 {1} 个级别，例如 `{2}`"),
     ("at least one broker", "至少一个 Broker"),
+    ("`{}` has no `outbox` (give it one to use send_outbox)", "`{0}` 没有 `outbox`（要使用 send_outbox 请先配置）"),
+    ("a local database transaction commits or rolls back: COMMIT_MESSAGE or ROLLBACK_MESSAGE", "本地数据库事务只会提交或回滚：COMMIT_MESSAGE 或 ROLLBACK_MESSAGE"),
     ("`*` or tags joined by `||`, at most {} bytes", "`*` 或用 `||` 连接的 Tag，最多 {0} 字节"),
     ("members of `{}` must subscribe to the same topic with the same messageModel and listener (RocketMQ's subscription consistency)", "`{0}` 的成员必须以相同的 messageModel 和监听器订阅同一个 Topic（RocketMQ 的订阅关系一致性）"),
     ("1 to {} bytes, one tag (no `||`)", "1 到 {0} 字节，只能一个 Tag（不能有 `||`）"),

@@ -89,9 +89,23 @@ test('a crashed orderly consumer leaves its locks behind; a crash button; in Chi
   await page.screenshot({ path: shot('rocket-transaction-zh.png'), fullPage: true });
 });
 
+const outbox = readJson('tests/golden/rocket-outbox.scenario.json');
+
+test('the outbox relays a committed row, and a crash before SEND_OK sends it twice', async ({ page }) => {
+  await open(page, outbox, 1_000_000);
+  await expect(page.locator('#rm-producer-order-service')).toContainText('outbox table: unsent / sent 0 / 2');
+  await expect(logRow(page, 'the outbox relay takes unsent rows #3')).toBeVisible();
+  await expect(logRow(page, 'the group consumed it before')).toBeVisible();
+  // The outbox order and the half-message order side by side in the sequence view.
+  await expect(page.locator('#rm-sequence button.rm-txn')).toHaveCount(4);
+  await page.locator('#rm-sequence').getByRole('button', { name: /^#3 order-3/ }).click();
+  await expect(page.locator('#rm-sequence svg.rm-seq')).toContainText('outbox.marked');
+  await page.locator('#rm-sequence').screenshot({ path: shot('rocket-outbox-sequence.png') });
+});
+
 // The RocketMQ lessons play from their first step to their last with the cluster drawn and
 // their predictions answered by the run; then a step in Chinese.
-for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群'], ['q24-message-trace', 'RocketMQ 集群']]) {
+for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群'], ['q24-message-trace', 'RocketMQ 集群'], ['q22-distributed-transactions', 'RocketMQ 集群']]) {
   test(`lesson ${id} plays to its end with its predictions answered`, async ({ page }) => {
     await page.goto('/');
     await page.locator('#lesson-' + id).waitFor({ timeout: 20_000 });

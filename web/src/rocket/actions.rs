@@ -59,6 +59,7 @@ pub fn actions(p: &ActionsProps) -> Html {
                 "delay" => "3".into(),
                 "timer" => "12345".into(),
                 "transaction" => "UNKNOW".into(),
+                "outbox" => "COMMIT_MESSAGE".into(),
                 _ => String::new(),
             });
             kind.set(k);
@@ -92,6 +93,7 @@ pub fn actions(p: &ActionsProps) -> Html {
         ("delay", "rm.k.delay"),
         ("timer", "rm.k.timer"),
         ("transaction", "rm.k.transaction"),
+        ("outbox", "rm.k.outbox"),
     ];
     html! {
         <section class="panel rm-actions" aria-labelledby="rm-act-title">
@@ -126,6 +128,13 @@ pub fn actions(p: &ActionsProps) -> Html {
                     if *kind == "timer" {
                         <label>{ "delayTimeMs" }
                             <input id="rm-value" type="text" inputmode="numeric" value={(*value).clone()} oninput={input(&value)} />
+                        </label>
+                    }
+                    if *kind == "outbox" {
+                        <label>{ t(lang, "rm.act.local_db") }
+                            <select id="rm-value" onchange={on_value_select.clone()}>
+                                { for ["COMMIT_MESSAGE", "ROLLBACK_MESSAGE"].iter().map(|s| html! { <option value={*s} selected={*value == *s}>{ s }</option> }) }
+                            </select>
                         </label>
                     }
                     if *kind == "transaction" {

@@ -144,6 +144,9 @@ pub fn cluster(p: &ClusterProps) -> Html {
                     <div class={classes!("rm-client", "producer", (!pr.up).then_some("down"))} id={format!("rm-producer-{}", pr.name)}>
                         <strong>{ &pr.name }</strong>
                         <span class="muted small">{ format!(" · {} {}", t(lang, "rm.group"), pr.group) }</span>
+                        if let Some((unsent, sent)) = pr.outbox {
+                            <div class="small">{ t1(lang, "rm.outbox", format!("{unsent} / {sent}")) }</div>
+                        }
                         { for pr.avoiding.iter().map(|(b, until)| html! {
                             <div class="small warn">{ t1(lang, "rm.avoiding", format!("{b} → {} ms", until)) }</div>
                         }) }

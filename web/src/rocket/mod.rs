@@ -23,7 +23,7 @@ pub enum Intent {
         producer: String,
         topic: String,
         keys: String,
-        /// `normal`, `ordered`, `delay`, `timer` or `transaction`.
+        /// `normal`, `ordered`, `delay`, `timer`, `transaction` or `outbox`.
         kind: String,
         /// The delay level, timer delay (ms) or the local transaction's answer.
         value: String,
@@ -81,6 +81,17 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
         ),
         "delay" => send(None, Some(number("delay_level", "rm.err.level")? as u32), None),
         "timer" => send(None, None, Some(number("delay_ms", "rm.err.delay")?)),
+        "outbox" => RocketAction::SendOutbox {
+            producer: producer.clone(),
+            topic: topic.clone(),
+            keys,
+            body: None,
+            local: if value == "ROLLBACK_MESSAGE" {
+                LocalState::RollbackMessage
+            } else {
+                LocalState::CommitMessage
+            },
+        },
         "transaction" => RocketAction::SendTransaction {
             producer: producer.clone(),
             topic: topic.clone(),

@@ -39,6 +39,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rm.not_started", "not started", "尚未启动"),
     ("rm.mq", "message queue", "消息队列"),
     ("rm.locked", "locked", "已加锁"),
+    (
+        "rm.outbox",
+        "outbox table: unsent / sent {}",
+        "本地消息表：未发送 / 已发送 {}",
+    ),
+    ("rm.k.outbox", "through the outbox table", "经本地消息表"),
     ("rm.unlocked", "waiting for the lock", "等待加锁"),
     ("rm.next_pull", "next pull", "下次拉取"),
     ("rm.consumed", "consumed", "消费位点"),
@@ -114,6 +120,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "这个场景没有生产者。",
     ),
     ("rm.act.send", "Send", "发送"),
+    ("rm.act.local_db", "local transaction", "本地事务"),
     (
         "rm.reference",
         "RocketMQ settings the simulator models",
