@@ -47,6 +47,18 @@ fn refused_at(text: &str, path: &str, mentions: &str) {
     );
 }
 
+/// Every error's reason is said in Chinese too.
+fn every_reason_in_chinese(errors: &[ScenarioError]) {
+    for one in errors {
+        let zh = one.reason_in(mqplay_core::Lang::Zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "no Chinese for `{}`",
+            one.reason
+        );
+    }
+}
+
 /// The default scenario with one exact piece of text replaced (which must be there).
 fn edit(from: &str, to: &str) -> String {
     assert!(DEFAULT.contains(from), "the default scenario has no `{from}`");
@@ -1005,14 +1017,7 @@ fn bad_timer_documents_are_refused_at_their_fields() {
             "expected `{path}` mentioning `{mentions}` in {e:?}"
         );
     }
-    for one in &e {
-        let zh = one.reason_in(mqplay_core::Lang::Zh);
-        assert!(
-            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "no Chinese for `{}`",
-            one.reason
-        );
-    }
+    every_reason_in_chinese(&e);
     // Over the task limit: refused at the largest add_many's count.
     let many: Vec<String> = (0..11)
         .map(|i| format!(r#"{{"at_ms": 0, "delay": {{"do": "add_many", "wheel": "w", "prefix": "p{i}", "count": 100000, "delay_ms_min": 0, "delay_ms_max": 10}}}}"#))
@@ -1047,14 +1052,7 @@ fn bad_redis_delay_queues_are_refused_at_their_fields() {
             "expected `{path}` mentioning `{mentions}` in {e:?}"
         );
     }
-    for one in &e {
-        let zh = one.reason_in(mqplay_core::Lang::Zh);
-        assert!(
-            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "no Chinese for `{}`",
-            one.reason
-        );
-    }
+    every_reason_in_chinese(&e);
     // A ZADD without a `redis` section is refused at the action.
     refused_at(
         r#"{"version": 2, "seed": 1, "duration_ms": 1000, "delay": {"wheels": [{"name": "w", "kind": "simple"}]},
@@ -1112,14 +1110,7 @@ fn bad_rocketmq_documents_are_refused_at_their_fields() {
             "expected `{path}` mentioning `{mentions}` in {e:?}"
         );
     }
-    for one in &e {
-        let zh = one.reason_in(mqplay_core::Lang::Zh);
-        assert!(
-            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "no Chinese for `{}`",
-            one.reason
-        );
-    }
+    every_reason_in_chinese(&e);
     // An unknown setting is refused by its name, a RocketMQ action without the section at the action.
     refused_at(
         r#"{"version": 2, "seed": 1, "duration_ms": 1000, "rocketmq": {"brokers": [{"name": "b"}], "topics": [{"name": "t"}],
@@ -1159,12 +1150,5 @@ fn bad_outbox_documents_are_refused_at_their_fields() {
             "expected `{path}` mentioning `{mentions}` in {e:?}"
         );
     }
-    for one in &e {
-        let zh = one.reason_in(mqplay_core::Lang::Zh);
-        assert!(
-            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
-            "no Chinese for `{}`",
-            one.reason
-        );
-    }
+    every_reason_in_chinese(&e);
 }

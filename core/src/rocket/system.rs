@@ -361,6 +361,34 @@ pub struct Sent {
     pub hops: Vec<Hop>,
 }
 
+impl Sent {
+    /// A send made at `sent_ms` that nothing has happened to yet (the fields every kind shares).
+    fn new(sent_ms: u64) -> Sent {
+        Sent {
+            producer: 0,
+            topic: Rc::from(""),
+            keys: None,
+            msg_id: String::new(),
+            ack: None,
+            failed: false,
+            transaction: None,
+            delay_level: None,
+            delay_ms: None,
+            sent_ms,
+            latest: None,
+            deliveries: 0,
+            successes: 0,
+            order_key: None,
+            delay_bound: None,
+            came_out_ms: None,
+            commits: 0,
+            parked: None,
+            hops: Vec::new(),
+            outbox: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Txn {
     pub local: LocalState,
@@ -783,20 +811,11 @@ impl Rocket {
                         ended: Some(if committed { "commit" } else { "rollback" }),
                         checks: 0,
                     }),
-                    delay_level: None,
-                    delay_ms: None,
-                    sent_ms: k.now().ms(),
-                    latest: None,
-                    deliveries: 0,
-                    successes: 0,
-                    order_key: None,
-                    delay_bound: None,
-                    came_out_ms: None,
-                    commits: 0,
-                    parked: None,
-                    hops: Vec::new(),
-                    outbox: true,
+                    ..Sent::new(k.now().ms())
                 });
+                if let Some(s) = self.sent.last_mut() {
+                    s.outbox = true;
+                }
                 if committed {
                     if let Some(o) = self.producers[p].outbox.as_mut() {
                         o.rows.push(OutboxRow {
@@ -911,17 +930,7 @@ impl Rocket {
             transaction: transaction.clone(),
             delay_level,
             delay_ms,
-            sent_ms: k.now().ms(),
-            latest: None,
-            deliveries: 0,
-            successes: 0,
-            order_key: None,
-            delay_bound: None,
-            came_out_ms: None,
-            commits: 0,
-            parked: None,
-            hops: Vec::new(),
-            outbox: false,
+            ..Sent::new(k.now().ms())
         });
         if let Some(Selector::Hash { arg }) = &selector {
             self.sent[message as usize - 1].order_key = Some(arg.clone());
