@@ -66,6 +66,10 @@ test('the form sends a delayed message, a transaction and an ordered one; a bad 
   await page.click('#rm-send');
   await expect(page.locator('[role=alert]').first()).toContainText('delay_level');
   await page.screenshot({ path: shot('rocket-controls.png'), fullPage: true });
+  // A query by key finds what the broker's index holds under topic#key.
+  await page.fill('#rm-query-key', 'order-17-paid');
+  await page.click('#rm-query');
+  await expect(logRow(page, 'query by key `order-events#order-17-paid`')).toBeVisible();
 });
 
 test('a crashed orderly consumer leaves its locks behind; a crash button; in Chinese too', async ({ page }) => {

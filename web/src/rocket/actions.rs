@@ -73,6 +73,17 @@ pub fn actions(p: &ActionsProps) -> Html {
         let value = value.clone();
         Callback::from(move |e: Event| value.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
+    let query_key = use_state(|| "order-1".to_string());
+    let on_query = {
+        let (on, query_key, topic) = (p.on.clone(), query_key.clone(), chosen_topic.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on.emit(Msg::Rocket(Intent::QueryByKey {
+                topic: topic.clone(),
+                key: (*query_key).clone(),
+            }));
+        })
+    };
     let on_send = {
         let (on, keys, kind, value) = (p.on.clone(), keys.clone(), kind.clone(), value.clone());
         let (producer, topic) = (chosen_producer.clone(), chosen_topic.clone());
@@ -147,6 +158,12 @@ pub fn actions(p: &ActionsProps) -> Html {
                     <button id="rm-send" type="submit" class="primary">{ t(lang, "rm.act.send") }</button>
                 </form>
             }
+            <form class="form" onsubmit={on_query} aria-label={t(lang, "rm.act.query")}>
+                <label>{ t(lang, "rm.act.query_key") }
+                    <input id="rm-query-key" type="text" maxlength="256" value={(*query_key).clone()} oninput={input(&query_key)} />
+                </label>
+                <button id="rm-query" type="submit">{ t(lang, "rm.act.query") }</button>
+            </form>
             <details class="rm-reference" id="rm-reference">
                 <summary>{ t(lang, "rm.reference") }</summary>
                 <div class="task-table" role="region" tabindex="0" aria-label={t(lang, "rm.reference")}>

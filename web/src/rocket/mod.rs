@@ -30,6 +30,11 @@ pub enum Intent {
     },
     Crash(String),
     Restart(String),
+    /// `mqadmin queryMsgByKey`: the broker's index, by `topic#key`.
+    QueryByKey {
+        topic: String,
+        key: String,
+    },
 }
 
 fn refuse(path: &str, lang: Lang, key: &'static str) -> Vec<ScenarioError> {
@@ -47,6 +52,16 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
     let (producer, topic, keys, kind, value) = match intent {
         Intent::Crash(node) => return Ok(Action::Fault(NodeFault::Crash { node: node.clone() })),
         Intent::Restart(node) => return Ok(Action::Fault(NodeFault::Restart { node: node.clone() })),
+        Intent::QueryByKey { topic, key } => {
+            let key = key.trim();
+            if key.is_empty() || key.len() > MAX_KEY_BYTES {
+                return Err(refuse("key", lang, "rm.err.keys"));
+            }
+            return Ok(Action::Rocketmq(RocketAction::QueryByKey {
+                topic: topic.clone(),
+                key: key.into(),
+            }));
+        }
         Intent::Send {
             producer,
             topic,

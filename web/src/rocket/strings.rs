@@ -121,6 +121,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("rm.act.send", "Send", "发送"),
     ("rm.act.local_db", "local transaction", "本地事务"),
+    ("rm.act.query", "Query by key", "按 Key 查询"),
+    (
+        "rm.act.query_key",
+        "KEYS to find in the topic above",
+        "在上面的 Topic 中查找的 KEYS",
+    ),
     (
         "rm.reference",
         "RocketMQ settings the simulator models",
