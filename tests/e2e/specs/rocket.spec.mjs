@@ -118,7 +118,7 @@ for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐�
     await expect(step).toHaveText(/Step 1 of \d+/);
     const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
     // Minutes of broker time per step: a learner would pick a fast pace too.
-    await page.selectOption('#lesson-pace', { label: '10×' });
+    await page.selectOption('#lesson-pace', { label: '100×' });
     for (let s = 1; s <= total; s++) {
       await expect(page.locator('#rm-cluster')).toBeVisible();
       if (await page.locator('#btn-reveal').count()) {
