@@ -68,10 +68,10 @@ pub fn with_kafka<R>(sim: &Sim, f: impl FnOnce(&kafka::check::Read<'_>) -> R) ->
 /// Calls `f` with a reader over the RabbitMQ system, if the scenario has one.
 pub fn with_rabbit<R>(sim: &Sim, f: impl FnOnce(&rabbit::check::Read<'_>) -> R) -> Option<R> {
     let view = sim.rabbit()?.view();
-    let entries = |visit: &mut dyn FnMut(&rabbit::trace::Told)| {
+    let entries = |visit: &mut dyn FnMut(u64, &rabbit::trace::Told)| {
         for e in sim.trace().iter() {
             if let Event::Rabbit(t) = &e.event {
-                visit(t);
+                visit(e.at_ms(), t);
             }
         }
     };

@@ -46,6 +46,54 @@ pub struct LessonStep {
     pub check: Option<Check>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub predict: Option<Prediction>,
+    /// A table shown once the step has run, comparing mechanisms side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare: Option<Comparison>,
+}
+
+/// Rows the step compares after it runs (the same delayed work on several mechanisms, say). Every
+/// figure is a measure read off the simulation; the lesson writes only the labels and the time
+/// each row was due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub caption: Text,
+    pub rows: Vec<CompareRow>,
+}
+
+pub const MAX_COMPARE_ROWS: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareRow {
+    pub label: Text,
+    /// When the row's work was due (ms): a measured time is shown against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_ms: Option<u64>,
+    pub measure: Measure,
+}
+
+/// One row as read: the measure's value and, when both are times, how far from due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompareCell {
+    pub value: Option<String>,
+    pub late_ms: Option<i64>,
+}
+
+impl Comparison {
+    pub fn read(&self, sim: &Sim) -> Vec<CompareCell> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let value = row.measure.evaluate(sim);
+                let late_ms = match (&value, row.due_ms) {
+                    (Some(v), Some(due)) => v.parse::<i64>().ok().map(|at| at - due as i64),
+                    _ => None,
+                };
+                CompareCell { value, late_ms }
+            })
+            .collect()
+    }
 }
 
 fn default_run_ms() -> u64 {
@@ -115,6 +163,14 @@ impl Lesson {
                     format!("steps[{i}].run_ms"),
                     format!("must be at most {MAX_RUN_MS}"),
                 ));
+            }
+            if let Some(c) = &step.compare {
+                if c.rows.is_empty() || c.rows.len() > MAX_COMPARE_ROWS {
+                    return Err(err(
+                        format!("steps[{i}].compare.rows"),
+                        format!("must have 1 to {MAX_COMPARE_ROWS} rows"),
+                    ));
+                }
             }
             if let Some(p) = &step.predict {
                 if p.options.len() < 2 {

@@ -293,6 +293,11 @@ impl Systems {
                     }
                 }
             }
+            Some(delay::SYSTEM) => {
+                if let Some(s) = self.delay.as_mut() {
+                    s.node_changed(k, trace, node, crashed) // system: delay
+                }
+            }
             Some(rocket::SYSTEM) => {
                 if let Some(s) = self.rocket.as_mut() {
                     // system: rocketmq

@@ -1035,15 +1035,21 @@ fn bad_redis_delay_queues_are_refused_at_their_fields() {
     let doc = r#"{"version": 2, "seed": 1, "duration_ms": 1000,
       "delay": {"redis": {"pollers": [
         {"name": "redis", "interval_ms": 0},
-        {"name": "p", "limit": 5000}]}},
+        {"name": "p", "limit": 5000, "lease_ms": 100, "publish_ms": 70000},
+        {"name": "q", "claim": "lease", "lease_ms": 0}]}},
       "actions": [
         {"at_ms": 1, "delay": {"do": "zadd", "member": "", "delay_ms": 5}},
-        {"at_ms": 2, "delay": {"do": "zadd_many", "prefix": "m", "count": 5000, "delay_ms_min": 0, "delay_ms_max": 1}}]}"#;
+        {"at_ms": 2, "delay": {"do": "zadd_many", "prefix": "m", "count": 5000, "delay_ms_min": 0, "delay_ms_max": 1}},
+        {"at_ms": 3, "fault": {"do": "crash", "node": "producer"}}]}"#;
     let e = errors(doc);
     for (path, mentions) in [
         ("delay.redis.pollers[0].name", "names another node"),
         ("delay.redis.pollers[0].interval_ms", "between 1 and 60000"),
         ("delay.redis.pollers[1].limit", "between 1 and 1000"),
+        ("delay.redis.pollers[1].lease_ms", "only a poller with claim `lease`"),
+        ("delay.redis.pollers[1].publish_ms", "between 0 and 60000"),
+        ("delay.redis.pollers[2].lease_ms", "between 1 and 3600000"),
+        ("actions[2].fault.node", "only Redis pollers crash"),
         ("actions[0].delay.member", "1 to 64 bytes"),
         ("actions[1].delay.count", "between 1 and 1000"),
     ] {

@@ -99,6 +99,17 @@ fn every_lesson_loads_and_tells_the_truth() {
                 let v = check.evaluate(&sim);
                 assert!(v.passed, "{at}: check {check:?} fails: {}", v.detail.en);
             }
+            if let Some(c) = &step.compare {
+                both(&c.caption, &format!("{at} compare caption"));
+                for (row, cell) in c.rows.iter().zip(c.read(&sim)) {
+                    both(&row.label, &format!("{at} compare row"));
+                    assert!(
+                        cell.value.is_some(),
+                        "{at}: compare row {:?} measures nothing",
+                        row.measure
+                    );
+                }
+            }
             if let Some(p) = &step.predict {
                 both(&p.prompt, &format!("{at} prompt"));
                 both(&p.explain, &format!("{at} explain"));

@@ -335,3 +335,91 @@ proptest! {
         every_wheel_kept_its_promise(&out, &doc)?;
     }
 }
+
+/// Pollers that crash and restart at random times, all claiming one way, with a random publish
+/// time and lease. Read off the runner's output: with `zrem` or `lua` every member is either
+/// published exactly once or named lost (in a `delay.poller-crashed` or `redis.orphaned` entry),
+/// never both, and the summary counts those; with `lease` nothing is lost and every member is
+/// published at least once (twice only when a publish outlasted its lease or a lease ran out
+/// under a crash).
+#[derive(Debug, Clone)]
+struct CrashCase {
+    claim: &'static str,
+    pollers: Vec<(u64, u64)>,
+    lease_ms: u64,
+    crashes: Vec<(usize, u64, u64)>,
+    adds: Vec<(u64, i64)>,
+}
+
+fn crash_case() -> impl Strategy<Value = CrashCase> {
+    (
+        prop::sample::select(vec!["zrem", "lua", "lease"]),
+        prop::collection::vec((5u64..200, 0u64..60), 1..4),
+        100u64..600,
+        prop::collection::vec((0usize..3, 0u64..3000, 1u64..800), 0..6),
+        prop::collection::vec((0u64..2500, 0i64..1200), 1..25),
+    )
+        .prop_map(|(claim, pollers, lease_ms, crashes, adds)| CrashCase {
+            claim,
+            crashes: crashes
+                .into_iter()
+                .map(|(p, at, down)| (p % pollers.len(), at, down))
+                .collect(),
+            pollers,
+            lease_ms,
+            adds,
+        })
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    fn a_crash_loses_exactly_what_was_in_hand_and_a_lease_loses_nothing(case in crash_case()) {
+        let mut actions: Vec<Value> = case.adds.iter().enumerate().map(|(i, (at, d))| json!({"at_ms": at, "delay": {"do": "zadd", "member": format!("m{i}"), "delay_ms": d}})).collect();
+        for (p, at, down) in &case.crashes {
+            actions.push(json!({"at_ms": at, "fault": {"do": "crash", "node": format!("p{p}")}}));
+            actions.push(json!({"at_ms": at + down, "fault": {"do": "restart", "node": format!("p{p}")}}));
+        }
+        let doc = json!({
+            "version": 2, "seed": 10, "duration_ms": 12_000,
+            "network": {"latency_ms_min": 1, "latency_ms_max": 6},
+            "delay": {"redis": {"pollers": case.pollers.iter().enumerate().map(|(i, (interval, publish))| {
+                let mut p = json!({"name": format!("p{i}"), "interval_ms": interval, "limit": 3, "claim": case.claim, "publish_ms": publish});
+                if case.claim == "lease" { p["lease_ms"] = json!(case.lease_ms); }
+                p
+            }).collect::<Vec<_>>()}},
+            "actions": actions,
+        });
+        let out = run(&doc)?;
+        let mut published: BTreeMap<String, u32> = BTreeMap::new();
+        let mut lost: BTreeMap<String, u32> = BTreeMap::new();
+        for line in out.lines().take_while(|l| *l != "--- summary") {
+            let e: Value = serde_json::from_str(line).unwrap();
+            match e["kind"].as_str().unwrap() {
+                "delay.published" => *published.entry(e["member"].as_str().unwrap().into()).or_default() += 1,
+                "delay.poller-crashed" | "redis.orphaned" => {
+                    let key = if e["kind"] == "redis.orphaned" { "members" } else { "lost" };
+                    for m in e[key].as_array().unwrap() {
+                        *lost.entry(m.as_str().unwrap().into()).or_default() += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        let redis = &summary["delay"]["redis"];
+        for i in 0..case.adds.len() {
+            let m = format!("m{i}");
+            let (p, l) = (published.get(&m).copied().unwrap_or(0), lost.get(&m).copied().unwrap_or(0));
+            if case.claim == "lease" {
+                prop_assert!(p >= 1 && l == 0, "{m}: published {p}, lost {l}\n{doc}");
+            } else {
+                prop_assert!((p == 1 && l == 0) || (p == 0 && l == 1), "{m}: published {p}, lost {l}\n{doc}");
+            }
+            prop_assert_eq!(redis["members"][&m]["lost"].as_bool().unwrap_or(false), l == 1, "{}\n{}", m, doc);
+        }
+        prop_assert_eq!(redis["lost"].as_u64().unwrap_or(0), lost.len() as u64, "{}", doc);
+        prop_assert_eq!(redis["left_in_set"].as_u64(), Some(0), "{}", doc);
+    }
+}

@@ -318,6 +318,17 @@ impl Store {
         Some(check.evaluate(&self.sim.borrow()))
     }
 
+    /// The current step's comparison, its rows read off the simulation (once a prediction, if
+    /// any, is revealed).
+    pub fn lesson_compare(&self) -> Option<Vec<mqplay_core::lesson::CompareCell>> {
+        let (lesson, pos) = self.lesson()?;
+        let step = lesson.steps.get(pos.step)?;
+        if step.predict.is_some() && !pos.revealed {
+            return None;
+        }
+        Some(step.compare.as_ref()?.read(&self.sim.borrow()))
+    }
+
     /// The measured outcome of the current prediction once revealed.
     pub fn lesson_outcome(&self) -> Option<String> {
         let (lesson, pos) = self.lesson()?;

@@ -1,9 +1,10 @@
 //! Timer-lab checks and measures for lessons (`{"delay": {"check": ...}}`), read off the view.
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-use super::view::{DelayView, TaskView, WheelView};
+use super::view::{DelayView, MemberView, TaskView, WheelView};
 use crate::check::Verdict;
 use crate::scenario::Text;
 
@@ -12,6 +13,9 @@ pub struct Read<'a> {
 }
 
 impl Read<'_> {
+    fn member(&self, name: &str) -> Option<&MemberView> {
+        self.view.redis.as_ref()?.members.iter().find(|m| m.member == name)
+    }
     fn wheel(&self, name: &str) -> Option<&WheelView> {
         self.view.wheels.iter().find(|w| w.name == name)
     }
@@ -27,6 +31,8 @@ pub enum Check {
     WithinBound { wheel: String },
     /// The task ran at `at_ms`.
     RanAt { wheel: String, task: String, at_ms: u64 },
+    /// No member of the Redis delay queue was lost with a crashed poller.
+    RedisNothingLost,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +46,12 @@ pub enum Measure {
     Moves { wheel: String },
     /// Levels the wheel has (overflow wheels included).
     Levels { wheel: String },
+    /// When a Redis member was first published (ms), or "lost" / "waiting".
+    PublishedAtMs { member: String },
+    /// How often a Redis member was published.
+    TimesPublished { member: String },
+    /// Redis members lost with crashed pollers.
+    RedisLost,
 }
 
 fn text(en: String, zh: String) -> Text {
@@ -77,7 +89,34 @@ impl Check {
                     },
                 },
             },
+            Check::RedisNothingLost => redis_nothing_lost(r),
         }
+    }
+}
+
+fn redis_nothing_lost(r: &Read<'_>) -> Verdict {
+    let Some(redis) = r.view.redis.as_ref() else {
+        return no_wheel("redis");
+    };
+    let names: Vec<&str> = redis
+        .members
+        .iter()
+        .filter(|m| m.lost)
+        .map(|m| m.member.as_str())
+        .collect();
+    Verdict {
+        passed: redis.lost == 0,
+        detail: if redis.lost == 0 {
+            text(
+                format!("all {} members are in the set or published", redis.member_total),
+                format!("全部 {} 个成员要么还在集合里，要么已投递", redis.member_total),
+            )
+        } else {
+            text(
+                format!("{} lost with a crashed poller: {}", redis.lost, names.join(", ")),
+                format!("{} 个随崩溃的轮询者丢失：{}", redis.lost, names.join("、")),
+            )
+        },
     }
 }
 
@@ -101,6 +140,13 @@ impl Measure {
             Measure::Wakeups { wheel } => r.wheel(wheel).map(|w| w.stats.wakeups.to_string()),
             Measure::Moves { wheel } => r.wheel(wheel).map(|w| w.stats.moves.to_string()),
             Measure::Levels { wheel } => r.wheel(wheel).map(|w| w.levels.len().to_string()),
+            Measure::PublishedAtMs { member } => r.member(member).map(|m| match m.published_at_ms {
+                Some(at) => at.to_string(),
+                None if m.lost => "lost".into(),
+                None => "waiting".into(),
+            }),
+            Measure::TimesPublished { member } => r.member(member).map(|m| m.published.to_string()),
+            Measure::RedisLost => r.view.redis.as_ref().map(|x| x.lost.to_string()),
         }
     }
 }

@@ -63,6 +63,32 @@ pub struct PollerSpec {
     pub limit: u32,
     #[serde(default = "default_claim")]
     pub claim: super::zset::Claim,
+    /// How long publishing a claimed member downstream takes (a broker round trip; 0: at once).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub publish_ms: u64,
+    /// Claim `lease`: how long a claimed member stays hidden before it is due again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_ms: Option<u64>,
+}
+
+/// A lease of 30 s unless the scenario says otherwise (a stated choice: SQS's default
+/// visibility timeout is 30 s).
+pub const DEFAULT_LEASE_MS: u64 = 30_000;
+
+impl DelaySpec {
+    /// Nodes a fault may crash and restart: the Redis pollers (a node name, bare or `delay:`).
+    pub fn crashable(&self, node: &str) -> bool {
+        let bare = node.strip_prefix("delay:").unwrap_or(node);
+        self.redis
+            .as_ref()
+            .is_some_and(|r| r.pollers.iter().any(|p| p.name == bare))
+    }
+}
+
+impl PollerSpec {
+    pub fn lease_ms(&self) -> u64 {
+        self.lease_ms.unwrap_or(DEFAULT_LEASE_MS)
+    }
 }
 
 fn default_interval() -> u64 {
@@ -227,6 +253,19 @@ impl Validator {
                 }
                 if !(1..=1000).contains(&poller.limit) {
                     errors.push(err(format!("{q}.limit"), "between 1 and 1000"));
+                }
+                if poller.publish_ms > 60_000 {
+                    errors.push(err(format!("{q}.publish_ms"), "between 0 and 60000"));
+                }
+                match (poller.claim, poller.lease_ms) {
+                    (super::zset::Claim::Lease, Some(ms)) if !(1..=3_600_000).contains(&ms) => {
+                        errors.push(err(format!("{q}.lease_ms"), "between 1 and 3600000"));
+                    }
+                    (super::zset::Claim::Lease, _) | (_, None) => {}
+                    (_, Some(_)) => errors.push(err(
+                        format!("{q}.lease_ms"),
+                        "only a poller with claim `lease` takes a lease",
+                    )),
                 }
                 // Each poll is a command, a reply and their entries, all run long.
                 v.units = v

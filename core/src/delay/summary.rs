@@ -31,7 +31,17 @@ pub struct RedisSummary {
     pub published: u64,
     pub duplicates: u64,
     pub early: u64,
+    /// Members a crashed poller had taken out of the set and never published.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lost: u64,
+    /// Poller crashes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub crashes: u64,
     pub max_late_ms: Option<i64>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +55,8 @@ pub struct MemberSummary {
     pub claimed_by: Option<String>,
     pub published: u32,
     pub lost_races: u32,
+    #[serde(default, skip_serializing_if = "core::ops::Not::not")]
+    pub lost: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +175,7 @@ impl DelaySummary {
                                 claimed_by: m.claimed_by.clone(),
                                 published: m.published,
                                 lost_races: m.lost_races,
+                                lost: m.lost,
                             },
                         )
                     })
@@ -170,6 +183,8 @@ impl DelaySummary {
                 published: r.published,
                 duplicates: r.duplicates,
                 early: r.early,
+                lost: r.lost,
+                crashes: r.pollers.iter().map(|p| p.crashes).sum(),
                 max_late_ms: r.max_late_ms,
             }),
         }

@@ -36,6 +36,8 @@ pub enum Timer {
     AddSlice { many: u32 },
     /// A Redis poller wakes from its sleep.
     Poll { poller: u8 },
+    /// A Redis poller's publish in hand is done.
+    PublishDone { poller: u8 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +166,11 @@ impl Delay {
                     r.key.clone(),
                     r.pollers
                         .iter()
-                        .map(|p| Poller::new(p.name.clone(), p.interval_ms, p.limit, p.claim))
+                        .map(|p| Poller {
+                            publish_ms: p.publish_ms,
+                            lease_ms: p.lease_ms(),
+                            ..Poller::new(p.name.clone(), p.interval_ms, p.limit, p.claim)
+                        })
                         .collect(),
                 );
                 let nodes = (
@@ -245,15 +251,32 @@ impl Delay {
                 k.send(trace, from, to, Delivery::Message(SimMessage::Delay(wire)), None);
             }
         }
-        for (p, after_ms) in out.wake {
+        let wakes = out.wake.into_iter().map(|(p, ms)| (p, ms, Timer::Poll { poller: p }));
+        let publishes = out
+            .publish_at
+            .into_iter()
+            .map(|(p, ms)| (p, ms, Timer::PublishDone { poller: p }));
+        for (p, after_ms, timer) in wakes.chain(publishes) {
             if let Some(node) = self.node_of(Peer::Poller(p)) {
-                k.timer(
-                    node,
-                    k.now().after_ms(after_ms),
-                    SimTimer::Delay(Timer::Poll { poller: p }),
-                );
+                k.timer(node, k.now().after_ms(after_ms), SimTimer::Delay(timer));
             }
         }
+    }
+
+    /// The kernel crashed or restarted one of the lab's nodes. Pollers lose what they hold (see
+    /// `RedisLab::crash`); Redis and the producer keep their state (Redis as with
+    /// `appendfsync always`), missing only the commands sent to them while down.
+    pub fn node_changed(&mut self, k: &mut K, trace: &mut Ring, node: NodeId, crashed: bool) {
+        let Some(Peer::Poller(p)) = self.peer(node) else {
+            return;
+        };
+        self.redis_run(k, trace, |lab, now, out| {
+            if crashed {
+                lab.crash(p, out)
+            } else {
+                lab.restart(p, now, out)
+            }
+        });
     }
 
     pub fn redis_key(&self) -> String {
@@ -268,6 +291,13 @@ impl Delay {
             .and_then(|r| r.fates.get(m as usize))
             .map_or(0, |f| f.due_ms)
     }
+    /// The end of a member's lease, while it has one.
+    pub fn member_lease(&self, m: u32) -> Option<i64> {
+        self.redis
+            .as_ref()
+            .and_then(|r| r.fates.get(m as usize))
+            .and_then(|f| f.leased_until_ms)
+    }
     pub fn poller_name(&self, p: u8) -> String {
         self.redis
             .as_ref()
@@ -281,6 +311,11 @@ impl Delay {
             Some(poller) if poller.claim == Claim::Lua => alloc::format!(
                 "EVAL \"local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) for _, v in ipairs(m) do redis.call('ZREM', KEYS[1], v) end return m\" 1 {key} {max_ms} {}",
                 poller.limit
+            ),
+            Some(poller) if poller.claim == Claim::Lease => alloc::format!(
+                "EVAL \"local m = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2]) for _, v in ipairs(m) do redis.call('ZADD', KEYS[1], ARGV[3], v) end return m\" 1 {key} {max_ms} {} {}",
+                poller.limit,
+                max_ms + poller.lease_ms as i64
             ),
             Some(poller) => alloc::format!("ZRANGEBYSCORE {key} -inf {max_ms} LIMIT 0 {}", poller.limit),
             None => String::new(),
@@ -551,7 +586,7 @@ impl Delay {
     fn thread_node(&self, timer: &Timer) -> Option<NodeId> {
         match *timer {
             Timer::Reap { wheel } | Timer::Tick { wheel, .. } => self.wheels.get(wheel as usize).map(|w| w.node),
-            Timer::Poll { poller } => self.node_of(Peer::Poller(poller)),
+            Timer::Poll { poller } | Timer::PublishDone { poller } => self.node_of(Peer::Poller(poller)),
             Timer::AddSlice { .. } => None,
         }
     }
@@ -569,6 +604,9 @@ impl Delay {
         match timer {
             Timer::AddSlice { many } => self.add_slice(k, trace, many),
             Timer::Poll { poller } => self.redis_run(k, trace, |lab, now, out| lab.poll(poller, now, out)),
+            Timer::PublishDone { poller } => {
+                self.redis_run(k, trace, |lab, now, out| lab.publish_done(poller, now, out))
+            }
             Timer::Reap { wheel } => {
                 let ws = &mut self.wheels[wheel as usize];
                 if ws.armed == Some(now) {

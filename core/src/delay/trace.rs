@@ -60,13 +60,32 @@ pub enum Event {
     ZAddDone { member: u32, new: bool, score: i64 },
     /// A poller sent ZRANGEBYSCORE (or the claiming EVAL) up to `max_ms`.
     Poll { poller: u8, max_ms: i64 },
-    /// Redis answered the range (and, for EVAL, removed what it returned).
+    /// Redis answered the range (and, for EVAL, removed what it returned, or leased it until
+    /// `leased_until_ms`).
     RangeDone {
         poller: u8,
         max_ms: i64,
         claimed: bool,
+        leased_until_ms: Option<i64>,
         members: alloc::boxed::Box<[u32]>,
     },
+    /// Redis removed members for a poller that has crashed since it asked: nobody will publish
+    /// them.
+    Orphaned {
+        poller: u8,
+        members: alloc::boxed::Box<[u32]>,
+    },
+    /// A lease holder's ZREM after its publish (`removed`: the member was still there).
+    LeaseDone { poller: u8, member: u32, removed: bool },
+    /// A poller crashed; `lost`: members it had removed from the set and not published.
+    PollerCrashed {
+        poller: u8,
+        lost: alloc::boxed::Box<[u32]>,
+        /// Claim `lease`: members it held under a lease, which stay in the set.
+        leased: alloc::boxed::Box<[u32]>,
+    },
+    /// A poller restarted with nothing in hand.
+    PollerRestarted { poller: u8 },
     /// Redis ran a poller's ZREM.
     ZRemDone {
         poller: u8,
@@ -210,12 +229,42 @@ impl Event {
                 poller,
                 max_ms,
                 claimed,
+                leased_until_ms,
                 ref members,
             } => Told::Range {
                 poller: d.poller_name(poller),
                 command: d.range_command(poller, max_ms),
                 claimed,
+                leased_until_ms,
                 members: members.iter().map(|&m| d.member_name(m)).collect(),
+            },
+            Event::Orphaned { poller, ref members } => Told::Orphaned {
+                poller: d.poller_name(poller),
+                key: d.redis_key(),
+                members: members.iter().map(|&m| d.member_name(m)).collect(),
+            },
+            Event::LeaseDone {
+                poller,
+                member,
+                removed,
+            } => Told::LeaseDone {
+                poller: d.poller_name(poller),
+                key: d.redis_key(),
+                member: d.member_name(member),
+                reply: i64::from(removed),
+            },
+            Event::PollerCrashed {
+                poller,
+                ref lost,
+                ref leased,
+            } => Told::PollerCrashed {
+                poller: d.poller_name(poller),
+                lost: lost.iter().map(|&m| d.member_name(m)).collect(),
+                leased: leased.iter().map(|&m| d.member_name(m)).collect(),
+                due_again_ms: leased.first().and_then(|&m| d.member_lease(m)),
+            },
+            Event::PollerRestarted { poller } => Told::PollerRestarted {
+                poller: d.poller_name(poller),
             },
             Event::ZRemDone {
                 poller,
@@ -372,8 +421,37 @@ pub enum Told {
         command: String,
         /// EVAL: the script removed what it returned.
         claimed: bool,
+        /// EVAL with a lease: the script moved what it returned to this score.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        leased_until_ms: Option<i64>,
         members: alloc::vec::Vec<String>,
     },
+    #[serde(rename = "redis.orphaned")]
+    Orphaned {
+        poller: String,
+        key: String,
+        members: alloc::vec::Vec<String>,
+    },
+    #[serde(rename = "redis.lease-done")]
+    LeaseDone {
+        poller: String,
+        key: String,
+        member: String,
+        reply: i64,
+    },
+    #[serde(rename = "delay.poller-crashed")]
+    PollerCrashed {
+        poller: String,
+        /// Members it had taken out of the set and not published: lost.
+        lost: alloc::vec::Vec<String>,
+        /// Members it held under a lease: still in the set, due again at `due_again_ms`.
+        #[serde(skip_serializing_if = "alloc::vec::Vec::is_empty")]
+        leased: alloc::vec::Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        due_again_ms: Option<i64>,
+    },
+    #[serde(rename = "delay.poller-restarted")]
+    PollerRestarted { poller: String },
     #[serde(rename = "redis.zrem")]
     ZRem {
         poller: String,
@@ -430,6 +508,10 @@ impl Told {
             Told::ZRem { .. } => "redis.zrem",
             Told::Published { .. } => "delay.published",
             Told::LostRace { .. } => "redis.zrem-lost",
+            Told::Orphaned { .. } => "redis.orphaned",
+            Told::LeaseDone { .. } => "redis.lease-done",
+            Told::PollerCrashed { .. } => "delay.poller-crashed",
+            Told::PollerRestarted { .. } => "delay.poller-restarted",
         }
     }
 
@@ -662,7 +744,19 @@ impl Told {
             ),
             (Told::Poll { poller, command }, En) => format!("{poller} polls: {command}"),
             (Told::Poll { poller, command }, Zh) => format!("{poller} 轮询：{command}"),
-            (Told::Range { poller, command, claimed, members }, _) => {
+            (Told::Range { poller, command, leased_until_ms: Some(until), members, .. }, _) => {
+                let list = members.join(", ");
+                match lang {
+                    En if members.is_empty() => format!("redis: {command} for {poller} → (empty array)"),
+                    Zh if members.is_empty() => format!("redis：为 {poller} 执行 {command} → （空数组）"),
+                    En => format!(
+                        "redis: {command} for {poller} → {list}; the script moved {} to score {until}: leased, hidden from every poller until then",
+                        if members.len() == 1 { "it" } else { "them" }
+                    ),
+                    Zh => format!("redis：为 {poller} 执行 {command} → {list}；脚本把它们的 score 改成 {until}：租给了它，在此之前谁也看不到"),
+                }
+            }
+            (Told::Range { poller, command, claimed, members, .. }, _) => {
                 let list = if members.is_empty() {
                     match lang {
                         En => "(empty array)".into(),
@@ -708,6 +802,48 @@ impl Told {
             (Told::LostRace { poller, member }, Zh) => {
                 format!("{poller} 跳过 {member}：ZREM 返回 0（白跑了一次往返）")
             }
+            (Told::Orphaned { poller, key, members }, En) => format!(
+                "redis: removed {} from {key} for {poller}, which crashed after asking: the reply goes nowhere and nobody will publish {}: lost",
+                members.join(", "),
+                if members.len() == 1 { "it" } else { "them" }
+            ),
+            (Told::Orphaned { poller, key, members }, Zh) => format!(
+                "redis：为 {poller} 从 {key} 删掉了 {}，可它发出请求后已经崩溃：回复无人接收，也不会有人再投递：消息丢了",
+                members.join("、")
+            ),
+            (Told::LeaseDone { poller, key, member, reply }, En) => format!(
+                "redis: ZREM {key} {member} from {poller} after its publish → (integer) {reply}{}",
+                if *reply == 1 { ": the lease is settled" } else { ": it was gone already (its lease had run out and someone took it again)" }
+            ),
+            (Told::LeaseDone { poller, key, member, reply }, Zh) => format!(
+                "redis：{poller} 投递后发出 ZREM {key} {member} → (integer) {reply}{}",
+                if *reply == 1 { "：租约结清" } else { "：它早已不在（租约过期后被别人再次领走）" }
+            ),
+            (Told::PollerCrashed { poller, leased, due_again_ms: Some(at), .. }, En) if !leased.is_empty() => format!(
+                "{poller} crashes holding {} under its lease: still in the set, due again at {at} ms, when another poller takes {}",
+                leased.join(", "),
+                if leased.len() == 1 { "it" } else { "them" }
+            ),
+            (Told::PollerCrashed { poller, leased, due_again_ms: Some(at), .. }, Zh) if !leased.is_empty() => format!(
+                "{poller} 崩溃时租着 {}：它们还在集合里，{at} ms 租约到期后会被别的轮询者重新领走",
+                leased.join("、")
+            ),
+            (Told::PollerCrashed { poller, lost, .. }, En) if lost.is_empty() => {
+                format!("{poller} crashes with nothing taken out of the set in hand")
+            }
+            (Told::PollerCrashed { poller, lost, .. }, Zh) if lost.is_empty() => {
+                format!("{poller} 崩溃，手里没有已从集合取出的成员")
+            }
+            (Told::PollerCrashed { poller, lost, .. }, En) => format!(
+                "{poller} crashes holding {}: already removed from the set, never published: lost",
+                lost.join(", ")
+            ),
+            (Told::PollerCrashed { poller, lost, .. }, Zh) => format!(
+                "{poller} 崩溃时手里拿着 {}：已从集合删除，却没投递出去：丢了",
+                lost.join("、")
+            ),
+            (Told::PollerRestarted { poller }, En) => format!("{poller} restarts and polls again"),
+            (Told::PollerRestarted { poller }, Zh) => format!("{poller} 重启，重新开始轮询"),
         }
     }
 }

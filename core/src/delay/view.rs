@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::spec::WheelKind;
 use super::system::{Delay, Engine, Outcome, Stats};
+use super::zset::{Phase, PollerState};
 
 pub const CELLS_PER_BUCKET: usize = 6;
 pub const MAX_TASK_ROWS: usize = 400;
@@ -35,6 +36,8 @@ pub struct RedisView {
     /// Members published more than once, and before their due time.
     pub duplicates: u64,
     pub early: u64,
+    /// Members removed for a poller that crashed before publishing them.
+    pub lost: u64,
     pub max_late_ms: Option<i64>,
 }
 
@@ -44,8 +47,12 @@ pub struct PollerView {
     pub claim: super::zset::Claim,
     pub interval_ms: u64,
     pub limit: u32,
-    /// `sleeping`, `ranging` or `claiming`.
+    /// `sleeping`, `ranging`, `claiming`, `publishing` or `down`.
     pub state: &'static str,
+    pub publish_ms: u64,
+    /// Claim `lease` only.
+    pub lease_ms: Option<u64>,
+    pub crashes: u64,
     pub polls: u64,
     pub empty_polls: u64,
     pub won: u64,
@@ -65,6 +72,10 @@ pub struct MemberView {
     pub published_at_ms: Option<u64>,
     pub late_ms: Option<i64>,
     pub lost_races: u32,
+    /// Taken out of the set by a poller that crashed before publishing it.
+    pub lost: bool,
+    /// Leased (claim `lease`) until this score, not yet settled by its ZREM.
+    pub leased_until_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -312,10 +323,20 @@ impl Delay {
                             interval_ms: p.interval_ms,
                             limit: p.limit,
                             state: match p.state {
-                                super::zset::PollerState::Sleeping => "sleeping",
-                                super::zset::PollerState::Ranging => "ranging",
-                                super::zset::PollerState::Claiming { .. } => "claiming",
+                                PollerState::Sleeping => "sleeping",
+                                PollerState::Ranging => "ranging",
+                                PollerState::Busy {
+                                    phase: Phase::Claiming, ..
+                                } => "claiming",
+                                PollerState::Busy {
+                                    phase: Phase::Publishing,
+                                    ..
+                                } => "publishing",
+                                PollerState::Down => "down",
                             },
+                            publish_ms: p.publish_ms,
+                            lease_ms: (p.claim == super::zset::Claim::Lease).then_some(p.lease_ms),
+                            crashes: p.crashes,
                             polls: p.polls,
                             empty_polls: p.empty_polls,
                             won: p.won,
@@ -341,12 +362,15 @@ impl Delay {
                                 .first_published_ms
                                 .map(|at| at as i64 - f.claimed_score.unwrap_or(f.due_ms)),
                             lost_races: f.lost_races,
+                            lost: f.lost,
+                            leased_until_ms: f.leased_until_ms,
                         })
                         .collect(),
                     member_total: r.fates.len() as u64,
                     published: r.fates.iter().map(|f| u64::from(f.published)).sum(),
                     duplicates: r.fates.iter().filter(|f| f.published > 1).count() as u64,
                     early: r.fates.iter().map(|f| u64::from(f.early)).sum(),
+                    lost: r.fates.iter().filter(|f| f.lost).count() as u64,
                     max_late_ms: r
                         .fates
                         .iter()

@@ -13,7 +13,17 @@
 //! poller wins a race depends on seeded latencies, as it would on real links.
 //!
 //! The pollers' loop (a stated policy, not a Redis rule): after a batch they sleep
-//! `interval_ms`, unless the batch was full, when they poll again at once.
+//! `interval_ms`, unless the batch was full, when they poll again at once. Publishing a claimed
+//! member downstream takes `publish_ms` (0: at once).
+//!
+//! A poller may crash (a scenario fault) and restart. Whatever it had claimed and not yet
+//! published is then gone: removed from the set, published by nobody. This is the weakness of
+//! both ZREM-then-publish and the Lua script; the third claim, `lease`, is the usual fix (a
+//! visibility timeout, the pattern of SQS and of Redis "reliable queue" recipes, not a Redis
+//! command): the script re-scores what it returns to `now + lease_ms` instead of removing it, and
+//! the poller ZREMs each member only after publishing it. A crash leaves the member in the set, due
+//! again when the lease runs out, so another poller publishes it: at least once, never lost, and
+//! a member whose publish outlasts its lease is published twice.
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -28,6 +38,8 @@ pub enum Claim {
     Zrem,
     /// One EVAL running ZRANGEBYSCORE + ZREM atomically.
     Lua,
+    /// One EVAL running ZRANGEBYSCORE + ZADD `now + lease_ms` (a lease); ZREM after publishing.
+    Lease,
 }
 
 /// A command or its reply on the wire.
@@ -41,17 +53,30 @@ pub enum Wire {
         max: i64,
         limit: u32,
     },
+    /// `life`: the sender's life (it counts restarts), so the lab knows whether a claim Redis
+    /// runs is for a poller that crashed since (bookkeeping of the model, not on Redis's wire).
     ZRem {
         member: u32,
+        life: u32,
     },
     EvalClaim {
         max: i64,
         limit: u32,
+        life: u32,
+    },
+    EvalLease {
+        max: i64,
+        limit: u32,
+        lease_ms: u64,
+    },
+    /// A lease holder's ZREM after publishing (its answer is not waited for).
+    ZRemDone {
+        member: u32,
     },
     /// Reply to ZRANGEBYSCORE / EVAL: members in score order.
     Members {
         members: Vec<u32>,
-        claimed: bool,
+        claim: Claim,
     },
     /// Reply to ZADD / ZREM: the integer Redis answers.
     Integer {
@@ -118,12 +143,22 @@ pub enum PollerState {
     Sleeping,
     /// Waiting for the range (or the script's) reply.
     Ranging,
-    /// Claiming `batch[next]` with ZREM; `full` if the range filled its LIMIT.
-    Claiming {
+    /// Working through a batch: claiming `batch[next]` with ZREM (claim `zrem`), or publishing
+    /// it; `full` if the range filled its LIMIT.
+    Busy {
         batch: Vec<u32>,
         next: usize,
         full: bool,
+        phase: Phase,
     },
+    /// Crashed; a restart starts the loop again with nothing in hand.
+    Down,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Claiming,
+    Publishing,
 }
 
 #[derive(Debug, Clone)]
@@ -132,7 +167,14 @@ pub struct Poller {
     pub interval_ms: u64,
     pub limit: u32,
     pub claim: Claim,
+    /// Time a publish downstream takes.
+    pub publish_ms: u64,
+    /// Claim `lease`: how long a claimed member stays invisible.
+    pub lease_ms: u64,
     pub state: PollerState,
+    /// Restarts so far.
+    pub life: u32,
+    pub crashes: u64,
     pub polls: u64,
     pub empty_polls: u64,
     pub won: u64,
@@ -158,6 +200,12 @@ pub struct MemberFate {
     pub lost_races: u32,
     /// Publishes before the due time of the claim.
     pub early: u32,
+    /// Removed from the set for a poller that crashed before publishing it: nobody ever will.
+    pub lost: bool,
+    /// Removed from the set for (poller, life) and not yet published by it.
+    pub in_hand: Option<(u8, u32)>,
+    /// Claim `lease`: the lease's end (its score while leased).
+    pub leased_until_ms: Option<i64>,
 }
 
 impl Poller {
@@ -167,7 +215,11 @@ impl Poller {
             interval_ms,
             limit,
             claim,
+            publish_ms: 0,
+            lease_ms: 0,
             state: PollerState::Sleeping,
+            life: 0,
+            crashes: 0,
             polls: 0,
             empty_polls: 0,
             won: 0,
@@ -237,6 +289,8 @@ pub struct Out {
     pub events: Vec<(Peer, super::trace::Event)>,
     /// Pollers to wake at `now + ms`.
     pub wake: Vec<(u8, u64)>,
+    /// Pollers whose publish in hand ends at `now + ms`.
+    pub publish_at: Vec<(u8, u64)>,
 }
 
 impl RedisLab {
@@ -284,18 +338,37 @@ impl RedisLab {
         poller.state = PollerState::Ranging;
         poller.polls += 1;
         let max = now as i64;
+        let limit = poller.limit;
         let wire = match poller.claim {
-            Claim::Zrem => Wire::ZRangeByScore {
-                max,
-                limit: poller.limit,
-            },
+            Claim::Zrem => Wire::ZRangeByScore { max, limit },
             Claim::Lua => Wire::EvalClaim {
                 max,
-                limit: poller.limit,
+                limit,
+                life: poller.life,
+            },
+            Claim::Lease => Wire::EvalLease {
+                max,
+                limit,
+                lease_ms: poller.lease_ms,
             },
         };
         out.send.push((Peer::Poller(p), Peer::Redis, wire));
         out.events.push((Peer::Poller(p), E::Poll { poller: p, max_ms: max }));
+    }
+
+    /// Records that Redis removed `member` for poller `p`; a claim for an earlier life of the
+    /// poller (it crashed after sending) reaches nobody, and the member is lost.
+    fn claimed(&mut self, p: u8, life: u32, member: u32, now: u64) -> bool {
+        let fate = &mut self.fates[member as usize];
+        fate.claimed_by = Some(p);
+        fate.claimed_at_ms = Some(now);
+        fate.claimed_score = Some(fate.due_ms);
+        fate.in_hand = Some((p, life));
+        let orphaned = self.pollers[p as usize].life != life || self.pollers[p as usize].state == PollerState::Down;
+        if orphaned {
+            fate.lost = true;
+        }
+        orphaned
     }
 
     /// Redis runs one command (they arrive one at a time, in order).
@@ -318,46 +391,77 @@ impl RedisLab {
                 ));
                 out.send.push((Peer::Redis, from, Wire::Integer { member, value }));
             }
-            Wire::ZRangeByScore { max, limit } | Wire::EvalClaim { max, limit } => {
-                let claimed = matches!(wire, Wire::EvalClaim { .. });
-                let members = self.set.range(max, limit);
+            Wire::ZRangeByScore { max, limit }
+            | Wire::EvalClaim { max, limit, .. }
+            | Wire::EvalLease { max, limit, .. } => {
                 let Peer::Poller(p) = from else {
                     return;
                 };
-                if claimed {
-                    for &m in &members {
-                        let name = self.members[m as usize].clone();
-                        self.set.zrem(m, &name);
-                        let fate = &mut self.fates[m as usize];
-                        fate.claimed_by = Some(p);
-                        fate.claimed_at_ms = Some(now);
-                        fate.claimed_score = Some(fate.due_ms);
+                let members = self.set.range(max, limit);
+                let claim = match wire {
+                    Wire::EvalClaim { .. } => Claim::Lua,
+                    Wire::EvalLease { .. } => Claim::Lease,
+                    _ => Claim::Zrem,
+                };
+                let mut leased_until_ms = None;
+                let mut orphaned = Vec::new();
+                match wire {
+                    Wire::EvalClaim { life, .. } => {
+                        for &m in &members {
+                            let name = self.members[m as usize].clone();
+                            self.set.zrem(m, &name);
+                            if self.claimed(p, life, m, now) {
+                                orphaned.push(m);
+                            }
+                        }
                     }
+                    Wire::EvalLease { lease_ms, .. } => {
+                        // ZADD of an existing member only moves its score (`zsetAdd`). The lease
+                        // ends at the poller's `max + lease_ms`, passed as ARGV[3].
+                        let until = max + lease_ms as i64;
+                        leased_until_ms = Some(until);
+                        for &m in &members {
+                            let name = self.members[m as usize].clone();
+                            let fate = &mut self.fates[m as usize];
+                            // The due time it is published against is the score it had.
+                            fate.claimed_score = Some(fate.due_ms);
+                            fate.claimed_by = Some(p);
+                            fate.claimed_at_ms = Some(now);
+                            fate.leased_until_ms = Some(until);
+                            self.set.zadd(m, &name, until);
+                        }
+                    }
+                    _ => {}
                 }
                 out.events.push((
                     Peer::Redis,
                     E::RangeDone {
                         poller: p,
                         max_ms: max,
-                        claimed,
+                        claimed: claim == Claim::Lua,
+                        leased_until_ms,
                         members: members.clone().into_boxed_slice(),
                     },
                 ));
-                out.send.push((Peer::Redis, from, Wire::Members { members, claimed }));
+                if !orphaned.is_empty() {
+                    out.events.push((
+                        Peer::Redis,
+                        E::Orphaned {
+                            poller: p,
+                            members: orphaned.into_boxed_slice(),
+                        },
+                    ));
+                }
+                out.send.push((Peer::Redis, from, Wire::Members { members, claim }));
             }
-            Wire::ZRem { member } => {
+            Wire::ZRem { member, life } => {
                 let Peer::Poller(p) = from else {
                     return;
                 };
                 let name = self.members[member as usize].clone();
                 let value = self.set.zrem(member, &name);
                 let score = self.fates[member as usize].due_ms;
-                if value == 1 {
-                    let fate = &mut self.fates[member as usize];
-                    fate.claimed_by = Some(p);
-                    fate.claimed_at_ms = Some(now);
-                    fate.claimed_score = Some(score);
-                }
+                let orphaned = value == 1 && self.claimed(p, life, member, now);
                 // ZREM takes a member by name whatever its score: one re-scheduled (ZADD with a
                 // later score) since this poller's range is removed all the same, and will be
                 // published early. The Lua script cannot race so.
@@ -371,7 +475,34 @@ impl RedisLab {
                         now_ms: now,
                     },
                 ));
+                if orphaned {
+                    out.events.push((
+                        Peer::Redis,
+                        E::Orphaned {
+                            poller: p,
+                            members: alloc::vec![member].into_boxed_slice(),
+                        },
+                    ));
+                }
                 out.send.push((Peer::Redis, from, Wire::Integer { member, value }));
+            }
+            Wire::ZRemDone { member } => {
+                let Peer::Poller(p) = from else {
+                    return;
+                };
+                let name = self.members[member as usize].clone();
+                let removed = self.set.zrem(member, &name) == 1;
+                if removed {
+                    self.fates[member as usize].leased_until_ms = None;
+                }
+                out.events.push((
+                    Peer::Redis,
+                    E::LeaseDone {
+                        poller: p,
+                        member,
+                        removed,
+                    },
+                ));
             }
             Wire::Members { .. } | Wire::Integer { .. } => {}
         }
@@ -383,61 +514,177 @@ impl RedisLab {
             return; // the producer needs nothing from ZADD's answer
         };
         match wire {
-            Wire::Members { members, claimed } => {
+            Wire::Members { members, claim } => {
                 let poller = &mut self.pollers[p as usize];
+                if poller.state != PollerState::Ranging {
+                    return;
+                }
                 let full = members.len() as u32 >= poller.limit;
                 if members.is_empty() {
                     poller.empty_polls += 1;
                     self.sleep(p, false, out);
-                } else if claimed {
-                    for &m in &members {
-                        self.publish(p, m, now, out);
-                    }
-                    self.sleep(p, full, out);
-                } else {
-                    let first = members[0];
-                    self.pollers[p as usize].state = PollerState::Claiming {
-                        batch: members,
-                        next: 0,
-                        full,
-                    };
-                    out.send
-                        .push((Peer::Poller(p), Peer::Redis, Wire::ZRem { member: first }));
+                    return;
                 }
+                let phase = match claim {
+                    Claim::Zrem => Phase::Claiming,
+                    Claim::Lua | Claim::Lease => Phase::Publishing,
+                };
+                poller.state = PollerState::Busy {
+                    batch: members,
+                    next: 0,
+                    full,
+                    phase,
+                };
+                self.begin(p, now, out);
             }
             Wire::Integer { member, value } => {
-                let PollerState::Claiming { batch, next, full } = self.pollers[p as usize].state.clone() else {
+                let PollerState::Busy {
+                    phase: Phase::Claiming, ..
+                } = self.pollers[p as usize].state
+                else {
                     return;
                 };
                 if value == 1 {
                     self.pollers[p as usize].won += 1;
-                    self.publish(p, member, now, out);
+                    self.set_phase(p, Phase::Publishing);
+                    self.begin(p, now, out);
                 } else {
                     self.pollers[p as usize].lost += 1;
                     self.fates[member as usize].lost_races += 1;
                     out.events
                         .push((Peer::Poller(p), super::trace::Event::LostRace { poller: p, member }));
-                }
-                match batch.get(next + 1) {
-                    Some(&m) => {
-                        self.pollers[p as usize].state = PollerState::Claiming {
-                            batch,
-                            next: next + 1,
-                            full,
-                        };
-                        out.send.push((Peer::Poller(p), Peer::Redis, Wire::ZRem { member: m }));
-                    }
-                    None => self.sleep(p, full, out),
+                    self.advance(p, now, out);
                 }
             }
             _ => {}
         }
     }
 
+    fn set_phase(&mut self, p: u8, to: Phase) {
+        if let PollerState::Busy { phase, .. } = &mut self.pollers[p as usize].state {
+            *phase = to;
+        }
+    }
+
+    /// Starts on `batch[next]`: a ZREM to claim it, or its publish (done at once when
+    /// `publish_ms` is 0, else when `publish_done` is called).
+    fn begin(&mut self, p: u8, now: u64, out: &mut Out) {
+        let poller = &self.pollers[p as usize];
+        let PollerState::Busy {
+            ref batch, next, phase, ..
+        } = poller.state
+        else {
+            return;
+        };
+        let member = batch[next];
+        match phase {
+            Phase::Claiming => {
+                let life = poller.life;
+                out.send
+                    .push((Peer::Poller(p), Peer::Redis, Wire::ZRem { member, life }));
+            }
+            Phase::Publishing if poller.publish_ms > 0 => out.publish_at.push((p, poller.publish_ms)),
+            Phase::Publishing => self.publish_done(p, now, out),
+        }
+    }
+
+    /// The publish of `batch[next]` finished (the poller's publish timer, or at once).
+    pub fn publish_done(&mut self, p: u8, now: u64, out: &mut Out) {
+        let PollerState::Busy {
+            ref batch,
+            next,
+            phase: Phase::Publishing,
+            ..
+        } = self.pollers[p as usize].state
+        else {
+            return;
+        };
+        let member = batch[next];
+        self.publish(p, member, now, out);
+        if self.pollers[p as usize].claim == Claim::Lease {
+            out.send.push((Peer::Poller(p), Peer::Redis, Wire::ZRemDone { member }));
+        }
+        self.advance(p, now, out);
+    }
+
+    /// On to the next member of the batch, or to sleep after the last.
+    fn advance(&mut self, p: u8, now: u64, out: &mut Out) {
+        let poller = &mut self.pollers[p as usize];
+        let zrem = poller.claim == Claim::Zrem;
+        let PollerState::Busy {
+            ref batch,
+            ref mut next,
+            full,
+            ref mut phase,
+        } = poller.state
+        else {
+            return;
+        };
+        if *next + 1 >= batch.len() {
+            self.sleep(p, full, out);
+            return;
+        }
+        *next += 1;
+        if zrem {
+            *phase = Phase::Claiming;
+        }
+        self.begin(p, now, out);
+    }
+
+    /// The poller's process died. What it had removed from the set and not yet published is lost
+    /// (with claim `lease` it is still in the set, leased). Its in-flight ZREM, if any, Redis
+    /// still runs; `claimed` then marks that member lost.
+    pub fn crash(&mut self, p: u8, out: &mut Out) {
+        let poller = &mut self.pollers[p as usize];
+        let state = core::mem::replace(&mut poller.state, PollerState::Down);
+        poller.crashes += 1;
+        let mut lost = Vec::new();
+        let mut leased = Vec::new();
+        if let PollerState::Busy { batch, next, .. } = state {
+            if poller.claim == Claim::Lease {
+                leased.extend_from_slice(&batch[next..]);
+            } else {
+                // What Redis has removed for this life and it has not published: the Lua batch's
+                // rest, or the member whose ZREM Redis ran (its answer may still be on the way).
+                // A ZREM still in flight is decided when Redis runs it (`claimed`).
+                for &m in &batch[next..] {
+                    let fate = &mut self.fates[m as usize];
+                    if fate.in_hand == Some((p, poller.life)) {
+                        fate.lost = true;
+                        lost.push(m);
+                    }
+                }
+            }
+        }
+        out.events.push((
+            Peer::Poller(p),
+            super::trace::Event::PollerCrashed {
+                poller: p,
+                lost: lost.into_boxed_slice(),
+                leased: leased.into_boxed_slice(),
+            },
+        ));
+    }
+
+    /// The poller starts again with a new life and polls at once.
+    pub fn restart(&mut self, p: u8, now: u64, out: &mut Out) {
+        let poller = &mut self.pollers[p as usize];
+        if poller.state != PollerState::Down {
+            return;
+        }
+        poller.life += 1;
+        poller.state = PollerState::Sleeping;
+        out.events
+            .push((Peer::Poller(p), super::trace::Event::PollerRestarted { poller: p }));
+        self.poll(p, now, out);
+    }
+
     fn publish(&mut self, p: u8, member: u32, now: u64, out: &mut Out) {
         self.pollers[p as usize].published += 1;
         let fate = &mut self.fates[member as usize];
         fate.published += 1;
+        fate.lost = false;
+        fate.in_hand = None;
         fate.first_published_ms.get_or_insert(now);
         let due_ms = fate.claimed_score.unwrap_or(fate.due_ms);
         if (now as i64) < due_ms {

@@ -11,8 +11,8 @@ use super::view::RabbitView;
 use crate::check::Verdict;
 use crate::scenario::Text;
 
-/// Visits every RabbitMQ entry the trace holds, oldest first.
-pub type Entries<'a> = &'a dyn Fn(&mut dyn FnMut(&Told));
+/// Visits every RabbitMQ entry the trace holds, oldest first, with its time (ms).
+pub type Entries<'a> = &'a dyn Fn(&mut dyn FnMut(u64, &Told));
 
 /// What a check or a measure reads.
 pub struct Read<'a> {
@@ -23,16 +23,26 @@ pub struct Read<'a> {
 impl Read<'_> {
     fn find<T>(&self, mut f: impl FnMut(&Told) -> Option<T>) -> Option<T> {
         let mut found = None;
-        (self.entries)(&mut |t| {
+        (self.entries)(&mut |_, t| {
             if found.is_none() {
                 found = f(t);
             }
         });
         found
     }
+    /// When the first entry `f` accepts was made.
+    fn first_at(&self, mut f: impl FnMut(&Told) -> bool) -> Option<u64> {
+        let mut found = None;
+        (self.entries)(&mut |at, t| {
+            if found.is_none() && f(t) {
+                found = Some(at);
+            }
+        });
+        found
+    }
     fn count(&self, mut f: impl FnMut(&Told) -> bool) -> u64 {
         let mut n = 0;
-        (self.entries)(&mut |t| {
+        (self.entries)(&mut |_, t| {
             if f(t) {
                 n += 1;
             }
@@ -70,6 +80,8 @@ pub enum Measure {
     DeliveredTo { message: u64 },
     /// How often `message` was delivered to consumers or fetched.
     TimesDelivered { message: u64 },
+    /// When `message` was first delivered to a consumer or fetched (ms), or "none".
+    DeliveredAtMs { message: u64 },
     /// The broker's answer to publish `publish_seq` on `connection`: "ack", "nack" or "none".
     Confirm { connection: String, publish_seq: u64 },
     /// How many publishes came back in `basic.return`.
@@ -176,6 +188,14 @@ impl Measure {
                     _ => None,
                 })
                 .unwrap_or_else(none),
+            Measure::DeliveredAtMs { message } => r
+                .first_at(|t| match t {
+                    Told::BasicDeliver { content, .. } | Told::BasicGetOk { content, .. } => {
+                        content.message == *message
+                    }
+                    _ => false,
+                })
+                .map_or_else(none, |at| at.to_string()),
             Measure::TimesDelivered { message } => r
                 .count(|t| match t {
                     Told::BasicDeliver { content, .. } | Told::BasicGetOk { content, .. } => {

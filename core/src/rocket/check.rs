@@ -179,6 +179,8 @@ pub enum Measure {
     ParkedQueueId { message: u32 },
     /// When it first left the schedule service or timer store (ms).
     CameOutMs { message: u32 },
+    /// When a consumer's listener first ran on it (ms).
+    ConsumedAtMs { message: u32 },
 }
 
 impl Check {
@@ -212,7 +214,8 @@ impl Measure {
             | Measure::Checks { message }
             | Measure::QueueId { message }
             | Measure::ParkedQueueId { message }
-            | Measure::CameOutMs { message } => *message,
+            | Measure::CameOutMs { message }
+            | Measure::ConsumedAtMs { message } => *message,
         };
         let s = r.sent.get((m as usize).wrapping_sub(1))?;
         match self {
@@ -222,6 +225,11 @@ impl Measure {
             Measure::QueueId { .. } => s.ack.map(|a| a.1.to_string()),
             Measure::ParkedQueueId { .. } => s.parked.as_ref().map(|p| p.1.to_string()),
             Measure::CameOutMs { .. } => s.came_out_ms.map(|t| t.to_string()),
+            Measure::ConsumedAtMs { .. } => s
+                .hops
+                .iter()
+                .find(|h| h.to == "consumer" && h.from == "broker")
+                .map(|h| h.at_ms.to_string()),
         }
     }
 }

@@ -356,12 +356,16 @@ impl Scenario {
                     None => errors.push(err(format!("{p}.rocketmq"), "the scenario has no `rocketmq` section")),
                 },
                 Action::Fault(fault) if rocket_node(rocket.as_ref(), fault.node()) => {}
+                Action::Fault(fault) if self.delay.as_ref().is_some_and(|d| d.crashable(fault.node())) => {}
                 Action::Fault(fault) => {
                     let path = format!("{p}.fault.node");
                     match node_kind(kafka.as_ref(), fault.node()) {
                         None if self.delay.is_some() && kafka.is_none() && self.rabbitmq.is_none() => errors.push(err(
                             path,
-                            format!("`{}`: timers take no fault actions; cancel a task or add one instead", fault.node()),
+                            format!(
+                                "`{}`: timers take no fault actions (only Redis pollers crash); cancel a task or add one instead",
+                                fault.node()
+                            ),
                         )),
                         None if self.rabbitmq.is_some() && kafka.is_none() => errors.push(err(
                             path,

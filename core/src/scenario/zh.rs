@@ -56,9 +56,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("the scenario adds {} sorted-set members in all; the limit is {}", "场景一共加入 {0} 个有序集合成员；上限是 {1}"),
     ("between {} and {} wheels (or none beside a `redis` section)", "必须有 {0} 到 {1} 个时间轮（有 `redis` 部分时可以没有）"),
     ("between {} and {} pollers", "必须有 {0} 到 {1} 个轮询者"),
+    ("only a poller with claim `lease` takes a lease", "只有 claim 为 `lease` 的轮询者才有租约"),
     ("`{}` names another node", "`{0}` 已是另一个节点的名字"),
     ("the `delay` section has no `redis` to ZADD to", "`delay` 部分没有可以 ZADD 的 `redis`"),
-    ("`{}`: timers take no fault actions; cancel a task or add one instead", "`{0}`：定时器不接受故障动作；请改为取消或加入任务"),
+    ("`{}`: timers take no fault actions (only Redis pollers crash); cancel a task or add one instead", "`{0}`：定时器不接受故障动作（只有 Redis 轮询者可以崩溃）；请改为取消或加入任务"),
     ("must have 1 to {} steps", "必须有 1 到 {0} 步"),
     // RocketMQ
     ("1 to {} characters from a-z A-Z 0-9 - _ % | (RocketMQ's topic and group rule)", "1 到 {0} 个字符，只能用 a-z A-Z 0-9 - _ % |（RocketMQ 的 Topic 与组名规则）"),

@@ -26,6 +26,7 @@ pub struct DialsProps {
     pub fresh_from: u64,
     pub reduced_motion: bool,
     pub now_ms: u64,
+    pub on: Callback<crate::state::Msg>,
 }
 
 const CORE_R: f64 = 30.0;
@@ -311,7 +312,7 @@ pub fn dials(p: &DialsProps) -> Html {
             </div>
             { task_table(&p.view, lang) }
             if let Some(r) = &p.view.redis {
-                { super::zset_view::redis(r, p.now_ms, lang) }
+                { super::zset_view::redis(r, p.now_ms, lang, &p.on) }
             }
         </div>
     }

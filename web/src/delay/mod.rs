@@ -7,6 +7,7 @@ pub mod strings;
 pub mod zset_view;
 
 use mqplay_core::delay::spec::{Action as DelayAction, MAX_DELAY_MS, MIN_DELAY_MS};
+use mqplay_core::kernel::net::NodeFault;
 use mqplay_core::scenario::{Action, MAX_NAME_BYTES};
 use mqplay_core::{Lang, Scenario, ScenarioError};
 
@@ -29,6 +30,9 @@ pub enum Intent {
         member: String,
         delay_ms: String,
     },
+    /// Crash or restart a Redis poller (a scenario fault).
+    Crash(String),
+    Restart(String),
 }
 
 fn refuse(path: &str, lang: Lang, key: &'static str) -> Vec<ScenarioError> {
@@ -60,6 +64,8 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
             wheel: wheel.clone(),
             task: task.clone(),
         },
+        Intent::Crash(node) => return Ok(Action::Fault(NodeFault::Crash { node: node.clone() })),
+        Intent::Restart(node) => return Ok(Action::Fault(NodeFault::Restart { node: node.clone() })),
         Intent::Zadd { member, delay_ms } => {
             let member = member.trim();
             if member.is_empty() || member.len() > MAX_NAME_BYTES {

@@ -109,4 +109,23 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("dl.redis.claimed_by", "Claimed by", "认领者"),
     ("dl.redis.early", "published early", "提前投递"),
     ("dl.redis.max_late", "latest", "最大延迟"),
+    ("dl.redis.lease", "EVAL (Lua) + lease {} ms", "EVAL（Lua）+ 租约 {} ms"),
+    ("dl.redis.publish_ms", " · publish {} ms", " · 投递耗时 {} ms"),
+    (
+        "dl.redis.publishing",
+        "publishing what it claimed",
+        "正在投递已认领的成员",
+    ),
+    ("dl.redis.down", "crashed", "已崩溃"),
+    ("dl.redis.crash", "Crash", "崩溃"),
+    ("dl.redis.restart", "Restart", "重启"),
+    ("dl.redis.fate", "Fate", "结局"),
+    (
+        "dl.redis.fate_lost",
+        "lost: taken out by a poller that crashed",
+        "丢失：被已崩溃的轮询者取走",
+    ),
+    ("dl.redis.fate_twice", "published {} times", "投递了 {} 次"),
+    ("dl.redis.fate_leased", "leased until {} ms", "租约到 {} ms"),
+    ("dl.redis.lost_members", "lost", "丢失"),
 ];

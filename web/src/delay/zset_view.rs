@@ -1,21 +1,27 @@
 //! The Redis delay queue: the sorted set in Redis's order (score, then member bytes) with how
 //! far each member is from due, the pollers with their loop state and ZREM wins and losses, and
 //! what became of every member (published when, how late, by whom, races lost).
-use mqplay_core::delay::view::RedisView;
+use mqplay_core::delay::view::{PollerView, RedisView};
 use mqplay_core::delay::zset::Claim;
 use mqplay_core::Lang;
 use yew::prelude::*;
 
+use super::Intent;
 use crate::i18n::{t, t1};
+use crate::shell::on_click;
+use crate::state::Msg;
 
-pub fn redis(r: &RedisView, now_ms: u64, lang: Lang) -> Html {
-    let claim = |c: Claim| match c {
-        Claim::Zrem => "ZRANGEBYSCORE + ZREM",
-        Claim::Lua => "EVAL (Lua)",
+pub fn redis(r: &RedisView, now_ms: u64, lang: Lang, on: &Callback<Msg>) -> Html {
+    let claim = |p: &PollerView| match (p.claim, p.lease_ms) {
+        (Claim::Zrem, _) => "ZRANGEBYSCORE + ZREM".to_string(),
+        (Claim::Lua, _) => "EVAL (Lua)".to_string(),
+        (Claim::Lease, lease) => t1(lang, "dl.redis.lease", lease.unwrap_or(0)),
     };
     let state = |s: &str| match s {
         "ranging" => t(lang, "dl.redis.ranging"),
         "claiming" => t(lang, "dl.redis.claiming"),
+        "publishing" => t(lang, "dl.redis.publishing"),
+        "down" => t(lang, "dl.redis.down"),
         _ => t(lang, "dl.redis.sleeping"),
     };
     html! {
@@ -43,8 +49,17 @@ pub fn redis(r: &RedisView, now_ms: u64, lang: Lang) -> Html {
                 { for r.pollers.iter().map(|p| html! {
                     <div class={classes!("poller", p.state)} id={format!("poller-{}", p.name)}>
                         <strong>{ &p.name }</strong>
-                        <span class="muted small">{ format!(" {} · {} ms · LIMIT {}", claim(p.claim), p.interval_ms, p.limit) }</span>
-                        <div class="small">{ state(p.state) }</div>
+                        <span class="muted small">{ format!(" {} · {} ms · LIMIT {}", claim(p), p.interval_ms, p.limit) }</span>
+                        if p.publish_ms > 0 {
+                            <span class="muted small">{ t1(lang, "dl.redis.publish_ms", p.publish_ms) }</span>
+                        }
+                        <div class="small">{ state(p.state) }
+                            if p.state == "down" {
+                                <button class="small" id={format!("restart-{}", p.name)} onclick={on_click(on, Msg::Delay(Intent::Restart(p.name.clone())))}>{ t(lang, "dl.redis.restart") }</button>
+                            } else {
+                                <button class="small" id={format!("crash-{}", p.name)} onclick={on_click(on, Msg::Delay(Intent::Crash(p.name.clone())))}>{ t(lang, "dl.redis.crash") }</button>
+                            }
+                        </div>
                         <dl class="facts">
                             <dt>{ t(lang, "dl.redis.polls") }</dt><dd>{ format!("{} ({} {})", p.polls, p.empty_polls, t(lang, "dl.redis.empty_polls")) }</dd>
                             <dt>{ t(lang, "dl.redis.won") }</dt><dd>{ p.won }</dd>
@@ -65,10 +80,11 @@ pub fn redis(r: &RedisView, now_ms: u64, lang: Lang) -> Html {
                         <th scope="col">{ t(lang, "dl.col.ran") }</th>
                         <th scope="col">{ t(lang, "dl.col.offset") }</th>
                         <th scope="col">{ t(lang, "dl.redis.lost") }</th>
+                        <th scope="col">{ t(lang, "dl.redis.fate") }</th>
                     </tr></thead>
                     <tbody>
                         { for r.members.iter().take(60).map(|m| html! {
-                            <tr class={classes!("member-row", m.late_ms.is_some_and(|l| l < 0).then_some("early"), (m.published > 0).then_some("ran"))}>
+                            <tr class={classes!("member-row", m.late_ms.is_some_and(|l| l < 0).then_some("early"), (m.published > 0).then_some("ran"), m.lost.then_some("lost"))}>
                                 <td>{ &m.member }</td>
                                 <td>{ m.added_at_ms }</td>
                                 <td>{ m.due_ms }</td>
@@ -76,13 +92,23 @@ pub fn redis(r: &RedisView, now_ms: u64, lang: Lang) -> Html {
                                 <td>{ m.published_at_ms.map(|a| a.to_string()).unwrap_or_default() }</td>
                                 <td>{ m.late_ms.map(|o| format!("{o:+}")).unwrap_or_default() }</td>
                                 <td>{ m.lost_races }</td>
+                                <td>{ if m.lost {
+                                    t(lang, "dl.redis.fate_lost").to_string()
+                                } else if m.published > 1 {
+                                    t1(lang, "dl.redis.fate_twice", m.published)
+                                } else if let (Some(until), 0) = (m.leased_until_ms, m.published) {
+                                    t1(lang, "dl.redis.fate_leased", until)
+                                } else {
+                                    String::new()
+                                } }</td>
                             </tr>
                         }) }
                     </tbody>
                 </table>
                 <p class="small">
-                    { format!("{}: {} · {}: {} · {}: {}", t(lang, "dl.redis.published"), r.published, t(lang, "dl.redis.early"), r.early,
-                        t(lang, "dl.redis.max_late"), r.max_late_ms.map_or_else(|| "—".to_string(), |l| format!("{l} ms"))) }
+                    { format!("{}: {} · {}: {} · {}: {} · {}: {}", t(lang, "dl.redis.published"), r.published, t(lang, "dl.redis.early"), r.early,
+                        t(lang, "dl.redis.max_late"), r.max_late_ms.map_or_else(|| "—".to_string(), |l| format!("{l} ms")),
+                        t(lang, "dl.redis.lost_members"), r.lost) }
                 </p>
             </div>
         </div>

@@ -239,7 +239,7 @@ pub fn app() -> Html {
                 if let Some(delay) = store.delay.clone() {
                     <section class="panel diagram-panel delay-panel" aria-label={t(lang, "dl.title")}>
                         <crate::delay::dial::Dials view={delay} lang={lang} log={store.log.clone()} fresh_from={store.fresh_from}
-                            reduced_motion={*reduced_motion} now_ms={store.view.now_ms} />
+                            reduced_motion={*reduced_motion} now_ms={store.view.now_ms} on={on.clone()} />
                     </section>
                 }
                 <div class="stage-controls">
@@ -254,7 +254,7 @@ pub fn app() -> Html {
                 </div>
                 <aside class="side">
                     if let Some((lesson, pos)) = lesson {
-                        <LessonPanel lang={lang} lesson={lesson} pos={pos} outcome={store.lesson_outcome()} check={store.lesson_check()}
+                        <LessonPanel lang={lang} lesson={lesson} pos={pos} outcome={store.lesson_outcome()} check={store.lesson_check()} compare={store.lesson_compare()}
                             step_play={store.step_play} playing={store.playing} steps={store.steps()} latest={store.latest().cloned()}
                             speed={store.speed} on={on.clone()} />
                     } else {

@@ -3,13 +3,13 @@
 //! has played, the step's check, and navigation that never skips what the narration describes
 //! (while a step plays, the main button shows its end first; the next press moves on).
 use mqplay_core::check::Verdict;
-use mqplay_core::lesson::Lesson;
+use mqplay_core::lesson::{CompareCell, Lesson};
 use mqplay_core::Lang;
 use yew::prelude::*;
 
 use super::icons::{icon, icon_labelled, Icon};
 use super::on_click;
-use crate::i18n::{pick, t, t2};
+use crate::i18n::{pick, t, t2, tn};
 use crate::state::{LessonPos, LogRow, Msg, StepPlay, SPEEDS};
 
 #[derive(Properties, PartialEq)]
@@ -19,6 +19,8 @@ pub struct LessonPanelProps {
     pub pos: LessonPos,
     pub outcome: Option<String>,
     pub check: Option<Verdict>,
+    /// The step's comparison rows as read now.
+    pub compare: Option<Vec<CompareCell>>,
     pub step_play: Option<StepPlay>,
     pub playing: bool,
     /// Steps of the simulation now, to show how far the step has played.
@@ -114,6 +116,47 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
             <strong>{ t(lang, "lesson.check") }{ " " }{ if v.passed { icon_labelled(Icon::Check, t(lang, "lesson.passed")) } else { icon_labelled(Icon::Cross, t(lang, "lesson.failed")) } }</strong>{ " " }{ pick(lang, &v.detail).to_string() }
         </div>
     });
+    // A comparison: one row per mechanism, what it measured and how far from due.
+    let compare = step
+        .compare
+        .as_ref()
+        .zip(p.compare.as_ref())
+        .filter(|_| played)
+        .map(|(c, cells)| {
+            let rows = c.rows.iter().zip(cells).map(|(row, cell)| {
+                let off = match cell.late_ms {
+                    Some(0) => t(lang, "lesson.on_time").to_string(),
+                    Some(ms) if ms < 0 => tn(lang, "lesson.early_ms", &[&-ms]),
+                    Some(ms) => tn(lang, "lesson.late_ms", &[&ms]),
+                    None => String::new(),
+                };
+                let class = classes!(cell.late_ms.map(|ms| if ms.abs() >= 1000 { "off" } else { "near" }));
+                html! {
+                    <tr class={class}>
+                        <th scope="row">{ pick(lang, &row.label).to_string() }</th>
+                        <td>{ row.due_ms.map(|d| format!("{d} ms")).unwrap_or_default() }</td>
+                        <td>{ match (&cell.value, cell.late_ms) {
+                            (Some(v), Some(_)) => format!("{v} ms"),
+                            (Some(v), None) => v.clone(),
+                            (None, _) => "—".into(),
+                        } }</td>
+                        <td>{ off }</td>
+                    </tr>
+                }
+            });
+            html! {
+                <table class="compare" id="lesson-compare">
+                    <caption>{ pick(lang, &c.caption).to_string() }</caption>
+                    <thead><tr>
+                        <th scope="col">{ t(lang, "lesson.mechanism") }</th>
+                        <th scope="col">{ t(lang, "lesson.due") }</th>
+                        <th scope="col">{ t(lang, "lesson.measured") }</th>
+                        <th scope="col">{ t(lang, "lesson.off_by") }</th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            }
+        });
     // The step playing: how far, the sentence of the moment, replay and pace.
     let playback = p.step_play.map(|sp| {
         let span = sp.span;
@@ -177,6 +220,7 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
                 { for playback }
                 { for predict }
                 { for check }
+                { for compare }
                 if last && (step.predict.is_none() || revealed_and_played) && played { <p class="done">{ t(lang, "lesson.done") }</p> }
             </div>
             <div class="row lesson-nav">
