@@ -7,6 +7,10 @@
 //! `mqplay defaults [rocketmq]`: every broker setting the simulator models, with its default,
 //! meaning (en, zh) and source, as JSON (RocketMQ's today; Kafka's table is issue 8's).
 //!
+//! `mqplay lesson lesson.json [--lang en|zh]`: play a lesson step by step, as the page does:
+//! for each step its title, its stretch of virtual time, the trace lines it made, and what its
+//! check, prediction measure and comparison rows read at its end (for lesson authors).
+//!
 //! Exit status: 0 when the run reached its end; 2 for bad input (with the JSON path of each
 //! problem); 3 when the run halted on a budget or limit (the reason is in the summary and on
 //! stderr).
@@ -19,7 +23,7 @@ use mqplay_core::{Lang, Scenario, Sim};
 /// Exit status of a run that stopped on a budget or limit before its end.
 const HALTED: u8 = 3;
 
-const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay defaults [rocketmq]";
+const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay lesson <lesson.json> [--lang en|zh]\n       mqplay defaults [rocketmq]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -87,6 +91,9 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         ));
     }
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+    if command == "lesson" {
+        return lesson(&path, &text, lang.unwrap_or(Lang::En)).map(|()| None);
+    }
     let scenario = Scenario::from_json(&text).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
         format!("{path}: invalid scenario\n{}", lines.join("\n"))
@@ -124,4 +131,65 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
         }
         other => Err(format!("unknown command `{other}`\n{USAGE}")),
     }
+}
+
+/// `mqplay lesson`: each step of the lesson with its trace and what its measures read.
+fn lesson(path: &str, text: &str, lang: Lang) -> Result<(), String> {
+    use mqplay_core::lesson::Lesson;
+    let lesson = Lesson::from_json(text).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+        format!("{path}: invalid lesson\n{}", lines.join("\n"))
+    })?;
+    let pick = |t: &mqplay_core::scenario::Text| match lang {
+        Lang::En => t.en.clone(),
+        Lang::Zh => t.zh.clone(),
+    };
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let (sim, span) = lesson.sim_with_span(i, true).map_err(|e| format!("{path}: {e:?}"))?;
+        let _ = writeln!(
+            out,
+            "--- step {}: {} [{} ms → {} ms]",
+            i + 1,
+            pick(&step.title),
+            span.start_ms,
+            span.end_ms
+        );
+        let trace = sim.trace();
+        for e in (0..trace.len()).filter_map(|j| trace.get(j)) {
+            if e.step() >= span.start_steps {
+                let _ = writeln!(out, "{}", sim.entry_json(e, Some(lang)));
+            }
+        }
+        if let Some(check) = &step.check {
+            let v = check.evaluate(&sim);
+            let _ = writeln!(
+                out,
+                "check: {} ({})",
+                if v.passed { "passed" } else { "FAILED" },
+                pick(&v.detail)
+            );
+        }
+        if let Some(p) = &step.predict {
+            let _ = writeln!(
+                out,
+                "predict: {:?} measures {:?}",
+                pick(&p.prompt),
+                p.measure.evaluate(&sim)
+            );
+        }
+        if let Some(c) = &step.compare {
+            for (row, cell) in c.rows.iter().zip(c.read(&sim)) {
+                let _ = writeln!(
+                    out,
+                    "compare: {} = {:?} (off by {:?} ms)",
+                    pick(&row.label),
+                    cell.value,
+                    cell.late_ms
+                );
+            }
+        }
+    }
+    out.flush().map_err(|e| e.to_string())
 }

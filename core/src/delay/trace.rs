@@ -765,7 +765,7 @@ impl Told {
                 } else {
                     members.join(", ")
                 };
-                match (lang, claimed) {
+                match (lang, *claimed && !members.is_empty()) {
                     (En, true) => format!("redis: {command} for {poller} → {list}; the script removed them in the same command"),
                     (Zh, true) => format!("redis：为 {poller} 执行 {command} → {list}；脚本在同一条命令里把它们删掉了"),
                     (En, false) => format!("redis: {command} for {poller} → {list}"),

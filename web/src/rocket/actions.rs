@@ -84,6 +84,25 @@ pub fn actions(p: &ActionsProps) -> Html {
             }));
         })
     };
+    // The message picked for a query by msgId: the newest sent, unless the learner chose one.
+    let query_id = use_state(|| None::<u32>);
+    let picked_id = (*query_id).or_else(|| p.view.messages.last().map(|m| m.message));
+    let on_query_id = {
+        let on = p.on.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(m) = picked_id {
+                on.emit(Msg::Rocket(Intent::QueryById(m)));
+            }
+        })
+    };
+    let on_pick_id = {
+        let query_id = query_id.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            query_id.set(v.parse().ok());
+        })
+    };
     let on_send = {
         let (on, keys, kind, value) = (p.on.clone(), keys.clone(), kind.clone(), value.clone());
         let (producer, topic) = (chosen_producer.clone(), chosen_topic.clone());
@@ -164,6 +183,20 @@ pub fn actions(p: &ActionsProps) -> Html {
                 </label>
                 <button id="rm-query" type="submit">{ t(lang, "rm.act.query") }</button>
             </form>
+            if !p.view.messages.is_empty() {
+                <form class="form" onsubmit={on_query_id} aria-label={t(lang, "rm.act.query_id")}>
+                    <label>{ t(lang, "rm.act.query_id_pick") }
+                        <select id="rm-query-id" onchange={on_pick_id}>
+                            { for p.view.messages.iter().rev().take(200).map(|m| html! {
+                                <option value={m.message.to_string()} selected={Some(m.message) == picked_id}>
+                                    { format!("#{} {}", m.message, m.msg_id) }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    <button id="rm-query-by-id" type="submit">{ t(lang, "rm.act.query_id") }</button>
+                </form>
+            }
             <details class="rm-reference" id="rm-reference">
                 <summary>{ t(lang, "rm.reference") }</summary>
                 <div class="task-table" role="region" tabindex="0" aria-label={t(lang, "rm.reference")}>

@@ -35,6 +35,8 @@ pub enum Intent {
         topic: String,
         key: String,
     },
+    /// `mqadmin queryMsgById`: a message sent earlier, by its ordinal (its msgId is the UNIQ_KEY).
+    QueryById(u32),
 }
 
 fn refuse(path: &str, lang: Lang, key: &'static str) -> Vec<ScenarioError> {
@@ -52,6 +54,11 @@ pub fn intent(intent: &Intent, scenario: &Scenario, lang: Lang) -> Result<Action
     let (producer, topic, keys, kind, value) = match intent {
         Intent::Crash(node) => return Ok(Action::Fault(NodeFault::Crash { node: node.clone() })),
         Intent::Restart(node) => return Ok(Action::Fault(NodeFault::Restart { node: node.clone() })),
+        Intent::QueryById(message) => {
+            return Ok(Action::Rocketmq(RocketAction::QueryById {
+                message: u64::from(*message),
+            }))
+        }
         Intent::QueryByKey { topic, key } => {
             let key = key.trim();
             if key.is_empty() || key.len() > MAX_KEY_BYTES {

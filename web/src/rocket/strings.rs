@@ -122,6 +122,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rm.act.send", "Send", "发送"),
     ("rm.act.local_db", "local transaction", "本地事务"),
     ("rm.act.query", "Query by key", "按 Key 查询"),
+    ("rm.act.query_id", "Query by msgId", "按 msgId 查询"),
+    (
+        "rm.act.query_id_pick",
+        "Message (its msgId, the UNIQ_KEY)",
+        "消息（msgId 即 UNIQ_KEY）",
+    ),
     (
         "rm.act.query_key",
         "KEYS to find in the topic above",
