@@ -47,6 +47,10 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         include_str!("../data/lessons/q17-timing-wheels.json"),
     ),
     (
+        "q17-delay-compared",
+        include_str!("../data/lessons/q17-delay-compared.json"),
+    ),
+    (
         "q22-distributed-transactions",
         include_str!("../data/lessons/q22-distributed-transactions.json"),
     ),
@@ -90,6 +94,14 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
     (
         "delay-redis-zrem-race",
         include_str!("../../tests/golden/delay-redis-zrem-race.scenario.json"),
+    ),
+    (
+        "delay-redis-poller-crash",
+        include_str!("../../tests/golden/delay-redis-poller-crash.scenario.json"),
+    ),
+    (
+        "delay-redis-lease",
+        include_str!("../../tests/golden/delay-redis-lease.scenario.json"),
     ),
     (
         "rocket-transaction-check",

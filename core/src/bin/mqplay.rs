@@ -158,7 +158,7 @@ fn lesson(path: &str, text: &str, lang: Lang) -> Result<(), String> {
         );
         let trace = sim.trace();
         for e in (0..trace.len()).filter_map(|j| trace.get(j)) {
-            if e.step() >= span.start_steps {
+            if e.step() > span.start_steps {
                 let _ = writeln!(out, "{}", sim.entry_json(e, Some(lang)));
             }
         }

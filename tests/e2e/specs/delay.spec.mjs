@@ -135,3 +135,62 @@ test('lesson q17-timing-wheels plays to its end with its predictions answered', 
   await expect(page.locator('#wheel-purgatory')).toContainText('第 0 层');
   await page.screenshot({ path: shot('lesson-q17-timing-wheels-zh.png'), fullPage: true });
 });
+
+const crash = readJson('tests/golden/delay-redis-poller-crash.scenario.json');
+
+// A poller crash is a button; what it held is lost, and the table says so.
+test('a crashed Redis poller loses what it had taken out; crash and restart are buttons', async ({ page }) => {
+  await page.goto(linkTo(crash, 1_000));
+  await page.locator('#redis-lab').waitFor({ timeout: 20_000 });
+  await expect(logRow(page, 'poller-b crashes holding order-2, order-3')).toBeVisible();
+  await expect(logRow(page, 'which crashed after asking')).toBeVisible();
+  await expect(page.locator('tr.member-row.lost')).toHaveCount(3);
+  await expect(page.locator('tr.member-row.lost', { hasText: 'order-5' })).toContainText('lost');
+  await expect(page.locator('#redis-lab')).toContainText('lost: 3');
+  // Crash poller-a from its card, then restart it: it polls again.
+  await page.click('#crash-poller-a');
+  await expect(page.locator('#poller-poller-a')).toHaveClass(/down/);
+  await expect(page.locator('#poller-poller-a')).toContainText('crashed');
+  await page.click('#restart-poller-a');
+  await expect(logRow(page, 'poller-a restarts and polls again')).toBeVisible();
+  await page.screenshot({ path: shot('delay-redis-crash.png'), fullPage: true });
+});
+
+// The comparison lesson: one workload on five mechanisms, each row measured; then a crash.
+test('lesson q17-delay-compared measures each mechanism and loses a member with a crash', async ({ page }) => {
+  await page.goto('/');
+  await page.locator('#lesson-q17-delay-compared').waitFor({ timeout: 20_000 });
+  await page.click('#lesson-q17-delay-compared');
+  const step = page.locator('#lesson-step');
+  await expect(step).toHaveText(/Step 1 of \d+/);
+  const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
+  await page.selectOption('#lesson-pace', { label: '100×' });
+  for (let s = 1; s <= total; s++) {
+    if (await page.locator('#btn-reveal').count()) {
+      await page.locator('.predict input[type=radio]').first().check();
+      await page.click('#btn-reveal');
+      await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
+    }
+    if (s === 2) {
+      const table = page.locator('#lesson-compare');
+      await expect(table.locator('tbody tr')).toHaveCount(5);
+      await expect(table.locator('tbody tr').nth(0)).toContainText('9050 ms');
+      await expect(table.locator('tbody tr').nth(0)).toContainText('7000 ms late');
+      await expect(table.locator('tbody tr').nth(3)).toContainText('50 ms early');
+      await page.screenshot({ path: shot('lesson-q17-delay-compared.png'), fullPage: true });
+    }
+    if (s === 6) await expect(page.locator('tr.member-row.lost', { hasText: 'order-F' })).toBeVisible();
+    if (s < total) {
+      for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
+        await page.click('#lesson-next');
+        await page.waitForTimeout(150);
+      }
+      await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`), { timeout: 30_000 });
+    }
+  }
+  await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+  await page.click('#lesson-prev');
+  await page.click('#lang-toggle');
+  await expect(page.locator('#redis-lab')).toContainText('丢失');
+  await page.screenshot({ path: shot('lesson-q17-delay-compared-zh.png'), fullPage: true });
+});

@@ -70,6 +70,10 @@ test('the form sends a delayed message, a transaction and an ordered one; a bad 
   await page.fill('#rm-query-key', 'order-17-paid');
   await page.click('#rm-query');
   await expect(logRow(page, 'query by key `order-events#order-17-paid`')).toBeVisible();
+  // A query by msgId: the newest message is picked; its UNIQ_KEY finds its stored copy.
+  await expect(page.locator('#rm-query-id option')).not.toHaveCount(0);
+  await page.click('#rm-query-by-id');
+  await expect(logRow(page, /query by msgId `[0-9A-F]{32}`: 1 found/)).toBeVisible();
 });
 
 test('a crashed orderly consumer leaves its locks behind; a crash button; in Chinese too', async ({ page }) => {
