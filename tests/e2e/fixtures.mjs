@@ -71,3 +71,32 @@ export function murmur2(bytes) {
   h ^= h >>> 13; h = Math.imul(h, m); h ^= h >>> 15;
   return h | 0;
 }
+
+/// Opens lesson `id` from the home page and plays it to its last step: each prediction answered
+/// with its first option and revealed, `after(s)` called once step `s` has played (its checks
+/// and screenshots), Next pressed until the step counter moves. `pace` picks a playback pace.
+export async function playLesson(page, id, { pace, after } = {}) {
+  await page.goto('/');
+  await page.locator('#lesson-' + id).waitFor({ timeout: 20_000 });
+  await page.click('#lesson-' + id);
+  const step = page.locator('#lesson-step');
+  await expect(step).toHaveText(/Step 1 of \d+/);
+  const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
+  if (pace) await page.selectOption('#lesson-pace', { label: pace });
+  for (let s = 1; s <= total; s++) {
+    if (await page.locator('#btn-reveal').count()) {
+      await page.locator('.predict input[type=radio]').first().check();
+      await page.click('#btn-reveal');
+      await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
+    }
+    if (after) await after(s);
+    if (s < total) {
+      for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
+        await page.click('#lesson-next');
+        await page.waitForTimeout(150);
+      }
+      await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`), { timeout: 30_000 });
+    }
+  }
+  await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+}

@@ -2,7 +2,7 @@
 // Netty's), buckets fill and empty as the clock moves, a task added from the controls lands in
 // its bucket and is told in the classes' terms, a cancel strikes it out; both languages; axe.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, logRow, linkTo, readJson, shot } from '../fixtures.mjs';
+import { test, expect, logRow, linkTo, playLesson, readJson, shot } from '../fixtures.mjs';
 
 const purgatory = readJson('tests/golden/delay-kafka-purgatory.scenario.json');
 const coarse = readJson('tests/golden/delay-coarse-tick.scenario.json');
@@ -158,37 +158,20 @@ test('a crashed Redis poller loses what it had taken out; crash and restart are 
 
 // The comparison lesson: one workload on five mechanisms, each row measured; then a crash.
 test('lesson q17-delay-compared measures each mechanism and loses a member with a crash', async ({ page }) => {
-  await page.goto('/');
-  await page.locator('#lesson-q17-delay-compared').waitFor({ timeout: 20_000 });
-  await page.click('#lesson-q17-delay-compared');
-  const step = page.locator('#lesson-step');
-  await expect(step).toHaveText(/Step 1 of \d+/);
-  const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
-  await page.selectOption('#lesson-pace', { label: '100×' });
-  for (let s = 1; s <= total; s++) {
-    if (await page.locator('#btn-reveal').count()) {
-      await page.locator('.predict input[type=radio]').first().check();
-      await page.click('#btn-reveal');
-      await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
-    }
-    if (s === 2) {
-      const table = page.locator('#lesson-compare');
-      await expect(table.locator('tbody tr')).toHaveCount(5);
-      await expect(table.locator('tbody tr').nth(0)).toContainText('9050 ms');
-      await expect(table.locator('tbody tr').nth(0)).toContainText('7000 ms late');
-      await expect(table.locator('tbody tr').nth(3)).toContainText('50 ms early');
-      await page.screenshot({ path: shot('lesson-q17-delay-compared.png'), fullPage: true });
-    }
-    if (s === 6) await expect(page.locator('tr.member-row.lost', { hasText: 'order-F' })).toBeVisible();
-    if (s < total) {
-      for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
-        await page.click('#lesson-next');
-        await page.waitForTimeout(150);
+  await playLesson(page, 'q17-delay-compared', {
+    pace: '100×',
+    after: async s => {
+      if (s === 2) {
+        const table = page.locator('#lesson-compare');
+        await expect(table.locator('tbody tr')).toHaveCount(5);
+        await expect(table.locator('tbody tr').nth(0)).toContainText('9050 ms');
+        await expect(table.locator('tbody tr').nth(0)).toContainText('7000 ms late');
+        await expect(table.locator('tbody tr').nth(3)).toContainText('50 ms early');
+        await page.screenshot({ path: shot('lesson-q17-delay-compared.png'), fullPage: true });
       }
-      await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`), { timeout: 30_000 });
-    }
-  }
-  await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+      if (s === 6) await expect(page.locator('tr.member-row.lost', { hasText: 'order-F' })).toBeVisible();
+    },
+  });
   await page.click('#lesson-prev');
   await page.click('#lang-toggle');
   await expect(page.locator('#redis-lab')).toContainText('丢失');

@@ -3,7 +3,7 @@
 // message table with a message's trace; the form sends plain, delayed and transactional
 // messages; a producer crash is a button; both languages; axe.
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, logRow, linkTo, readJson, shot } from '../fixtures.mjs';
+import { test, expect, logRow, linkTo, playLesson, readJson, shot } from '../fixtures.mjs';
 
 const txn = readJson('tests/golden/rocket-transaction-check.scenario.json');
 const delays = readJson('tests/golden/rocket-delay-levels.scenario.json');
@@ -115,31 +115,14 @@ test('the outbox relays a committed row, and a crash before SEND_OK sends it twi
 // their predictions answered by the run; then a step in Chinese.
 for (const [id, zhCheck] of [['q11-transactional-messages', '事务消息，逐步看'], ['q12-delay-levels', 'RocketMQ 集群'], ['q15-rocketmq-ordering', 'RocketMQ 集群'], ['q24-message-trace', 'RocketMQ 集群'], ['q22-distributed-transactions', 'RocketMQ 集群']]) {
   test(`lesson ${id} plays to its end with its predictions answered`, async ({ page }) => {
-    await page.goto('/');
-    await page.locator('#lesson-' + id).waitFor({ timeout: 20_000 });
-    await page.click('#lesson-' + id);
-    const step = page.locator('#lesson-step');
-    await expect(step).toHaveText(/Step 1 of \d+/);
-    const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
     // Minutes of broker time per step: a learner would pick a fast pace too.
-    await page.selectOption('#lesson-pace', { label: '100×' });
-    for (let s = 1; s <= total; s++) {
-      await expect(page.locator('#rm-cluster')).toBeVisible();
-      if (await page.locator('#btn-reveal').count()) {
-        await page.locator('.predict input[type=radio]').first().check();
-        await page.click('#btn-reveal');
-        await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
-      }
-      if (s === 4) await page.screenshot({ path: shot(`lesson-${id}.png`), fullPage: true });
-      if (s < total) {
-        for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {
-          await page.click('#lesson-next');
-          await page.waitForTimeout(150);
-        }
-        await expect(step).toHaveText(new RegExp(`Step ${s + 1} of`), { timeout: 30_000 });
-      }
-    }
-    await expect(page.locator('#lesson-next')).toHaveAttribute('aria-disabled', 'true');
+    await playLesson(page, id, {
+      pace: '100×',
+      after: async s => {
+        await expect(page.locator('#rm-cluster')).toBeVisible();
+        if (s === 4) await page.screenshot({ path: shot(`lesson-${id}.png`), fullPage: true });
+      },
+    });
     await page.click('#lang-toggle');
     await expect(page.locator('.rocket-panel')).toContainText(zhCheck);
     await page.screenshot({ path: shot(`lesson-${id}-zh.png`), fullPage: true });
