@@ -127,6 +127,10 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
         "rocket-outbox",
         include_str!("../../tests/golden/rocket-outbox.scenario.json"),
     ),
+    (
+        "rocket-message-trace",
+        include_str!("../../tests/golden/rocket-message-trace.scenario.json"),
+    ),
 ];
 
 /// The examples that load, with their ids (a broken file is caught by the catalog test).

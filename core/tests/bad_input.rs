@@ -1077,9 +1077,9 @@ fn bad_rocketmq_documents_are_refused_at_their_fields() {
         "brokers": [{"name": "broker-a"}, {"name": "broker-a"}],
         "broker_config": {"messageDelayLevel": "1s 5x", "transactionCheckMax": 0},
         "topics": [{"name": "SCHEDULE_TOPIC_XXXX"}, {"name": "orders", "queues": 99, "brokers": ["broker-z"]}],
-        "producers": [{"name": "p", "group": "bad group", "config": {"sendMsgTimeout": 0}}],
+        "producers": [{"name": "p", "group": "bad group", "config": {"sendMsgTimeout": 0, "enableMsgTrace": true}}],
         "consumers": [
-          {"name": "c1", "group": "g", "topic": "orders"},
+          {"name": "c1", "group": "g", "topic": "orders", "config": {"traceMsgBatchNum": 0}},
           {"name": "c2", "group": "g", "topic": "orders", "orderly": true, "config": {"maxReconsumeTimes": -5}},
           {"name": "c3", "group": "h", "topic": "nowhere"}]},
       "actions": [
@@ -1101,6 +1101,11 @@ fn bad_rocketmq_documents_are_refused_at_their_fields() {
         ("rocketmq.topics[1].brokers[0]", "no broker named `broker-z`"),
         ("rocketmq.producers[0].group", "RocketMQ's topic and group rule"),
         ("rocketmq.producers[0].config.sendMsgTimeout", "between 1 and 600000"),
+        (
+            "rocketmq.producers[0].config.enableMsgTrace",
+            "the trace topic `RMQ_SYS_TRACE_TOPIC` does not exist",
+        ),
+        ("rocketmq.consumers[0].config.traceMsgBatchNum", "between 1 and 1000"),
         ("rocketmq.consumers[1].group", "subscription consistency"),
         ("rocketmq.consumers[1].config.maxReconsumeTimes", "-1 (the default)"),
         ("rocketmq.consumers[2].topic", "no topic named `nowhere`"),

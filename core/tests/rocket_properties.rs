@@ -15,6 +15,13 @@
 //!   random: every committed order reaches the consumer at least once (the table outlives the
 //!   process), a rolled-back one never.
 //!
+//! - message trace on a producer (crashing and restarting at random) and a consumer, with random
+//!   batch sizes and consumer failures: every record a hook made (a Pub per SEND_OK, an
+//!   EndTransaction per END_TRANSACTION, a SubBefore and a SubAfter per consume) is stored in a
+//!   trace message, lost with a crash, or still queued at the end, and nothing else; no trace
+//!   message holds more than `min(traceMsgBatchNum, 20)` records, and its KEYS name every
+//!   record's msgId.
+//!
 //! Explore other cases with `MQPLAY_PROPTEST_SEED=<n>`; a failure prints the document.
 use std::collections::BTreeMap;
 
@@ -301,5 +308,95 @@ proptest! {
                 prop_assert!(!consumed.contains_key(m), "rolled-back #{} consumed\n{}", m, doc);
             }
         }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct TraceCase {
+    batch: u32,
+    sends: Vec<(u64, bool)>,
+    fail_every: u8,
+    crashes: Vec<(u64, u64)>,
+}
+
+fn trace_case() -> impl Strategy<Value = TraceCase> {
+    (
+        1u32..30,
+        prop::collection::vec((0u64..20_000, any::<bool>()), 1..40),
+        0u8..4,
+        prop::collection::vec((0u64..20_000, 1u64..6_000), 0..4),
+    )
+        .prop_map(|(batch, sends, fail_every, crashes)| TraceCase {
+            batch,
+            sends,
+            fail_every,
+            crashes,
+        })
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn every_trace_record_is_stored_lost_or_still_queued(case in trace_case()) {
+        let mut actions: Vec<Value> = case.sends.iter().enumerate().map(|(i, (at, txn))| {
+            if *txn {
+                json!({"at_ms": at, "rocketmq": {"do": "send_transaction", "producer": "app", "topic": "orders", "keys": format!("k{i}"), "local": "COMMIT_MESSAGE"}})
+            } else {
+                json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "app", "topic": "orders", "keys": format!("k{i}")}})
+            }
+        }).collect();
+        for (at, down) in &case.crashes {
+            actions.push(json!({"at_ms": at, "fault": {"do": "crash", "node": "app"}}));
+            actions.push(json!({"at_ms": at + down, "fault": {"do": "restart", "node": "app"}}));
+        }
+        let fail: Vec<Value> = (0..case.sends.len())
+            .filter(|i| case.fail_every > 0 && i % (case.fail_every as usize + 1) == 0)
+            .map(|i| json!({"keys": format!("k{i}"), "times": 1}))
+            .take(8)
+            .collect();
+        let doc = json!({
+            "version": 2, "seed": 5, "duration_ms": 40_000,
+            "network": {"latency_ms_min": 1, "latency_ms_max": 5},
+            "rocketmq": {
+                "broker_config": {"traceTopicEnable": true},
+                "brokers": [{"name": "broker-a"}, {"name": "broker-b"}],
+                "topics": [{"name": "orders", "queues": 2}],
+                "producers": [{"name": "app", "group": "app-pg", "config": {"enableMsgTrace": true, "traceMsgBatchNum": case.batch}}],
+                "consumers": [{"name": "worker", "group": "work", "topic": "orders", "consume_ms": 20,
+                    "config": {"enableMsgTrace": true, "traceMsgBatchNum": case.batch}, "fail": fail}]},
+            "actions": actions,
+        });
+        let scenario = Scenario::from_json(&doc.to_string()).map_err(|e| TestCaseError::fail(format!("{e:?}\n{doc}")))?;
+        let mut sim = Sim::new(scenario).unwrap();
+        let out = render(&mut sim, None);
+        let (mut made, mut stored, mut lost) = (0u64, 0u64, 0u64);
+        let limit = case.batch.min(20) as usize;
+        for line in out.lines().take_while(|l| *l != "--- summary") {
+            let e: Value = serde_json::from_str(line).unwrap();
+            match e["kind"].as_str().unwrap() {
+                "SEND_OK" | "END_TRANSACTION" => made += 1,
+                "consume" => made += 2,
+                "process.crashed" => lost += e["traceRecordsLost"].as_u64().unwrap_or(0),
+                "store" if e["topic"] == "RMQ_SYS_TRACE_TOPIC" => {
+                    let records = e["records"].as_array().unwrap();
+                    prop_assert!(!records.is_empty() && records.len() <= limit, "{} records, batch {}\n{}", records.len(), limit, doc);
+                    let keys: Vec<&str> = e["keys"].as_str().unwrap().split(' ').collect();
+                    for r in records {
+                        let fields = r.as_array().unwrap();
+                        let id = if fields[0] == "SubAfter" { &fields[2] } else { &fields[5] };
+                        prop_assert!(keys.contains(&id.as_str().unwrap()), "{} not in the KEYS {:?}\n{}", id, keys, doc);
+                    }
+                    stored += records.len() as u64;
+                }
+                _ => {}
+            }
+        }
+        let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        let tracers = &summary["rocketmq"]["tracers"];
+        let queued = tracers["app"][1].as_u64().unwrap() + tracers["worker"][1].as_u64().unwrap();
+        prop_assert_eq!(stored + lost + queued, made, "made {}, stored {}, lost {}, queued {}\n{}", made, stored, lost, queued, doc);
+        let sent = tracers["app"][0].as_u64().unwrap() + tracers["worker"][0].as_u64().unwrap();
+        prop_assert_eq!(sent >= stored, true, "sent {} < stored {}\n{}", sent, stored, doc);
     }
 }

@@ -60,6 +60,33 @@ pub struct BrokerConfig {
     /// `MessageStoreConfig.timerMaxDelaySec`: the longest timer delay a send may ask.
     #[serde(default = "default_timer_max_delay")]
     pub timer_max_delay_sec: u64,
+    /// `BrokerConfig.traceTopicEnable`: the broker creates `msgTraceTopicName` (1 queue) at start.
+    #[serde(default)]
+    pub trace_topic_enable: bool,
+    #[serde(default = "default_trace_topic")]
+    pub msg_trace_topic_name: String,
+    /// `BrokerConfig.regionId` and `traceOn`: stamped on every message sent to the broker as the
+    /// `MSG_REGION` and `TRACE_ON` properties, and in each SEND_OK; a client's trace hooks skip
+    /// messages whose `TRACE_ON` is `false`.
+    #[serde(default = "default_region")]
+    pub region_id: String,
+    #[serde(default = "yes")]
+    pub trace_on: bool,
+}
+
+/// `TopicValidator.RMQ_SYS_TRACE_TOPIC`.
+pub const TRACE_TOPIC: &str = "RMQ_SYS_TRACE_TOPIC";
+/// `MixAll.DEFAULT_TRACE_REGION_ID`.
+pub const DEFAULT_REGION: &str = "DefaultRegion";
+
+fn default_trace_topic() -> String {
+    TRACE_TOPIC.into()
+}
+fn default_region() -> String {
+    DEFAULT_REGION.into()
+}
+fn yes() -> bool {
+    true
 }
 
 fn default_levels() -> String {
@@ -90,6 +117,10 @@ impl Default for BrokerConfig {
             transaction_check_max: default_check_max(),
             timer_precision_ms: default_timer_precision(),
             timer_max_delay_sec: default_timer_max_delay(),
+            trace_topic_enable: false,
+            msg_trace_topic_name: default_trace_topic(),
+            region_id: default_region(),
+            trace_on: true,
         }
     }
 }
@@ -132,6 +163,15 @@ impl BrokerConfig {
         );
         range(errors, p, "timerPrecisionMs", self.timer_precision_ms, 100, 60_000);
         range(errors, p, "timerMaxDelaySec", self.timer_max_delay_sec, 1, 30 * 86_400);
+        if !super::spec::name_ok(&self.msg_trace_topic_name) {
+            errors.push(err(format!("{p}.msgTraceTopicName"), super::spec::name_reason()));
+        }
+        if self.region_id.is_empty() || self.region_id.len() > 64 || self.region_id.chars().any(char::is_control) {
+            errors.push(err(
+                format!("{p}.regionId"),
+                "1 to 64 characters, no control characters",
+            ));
+        }
     }
 }
 
@@ -160,6 +200,55 @@ pub fn parse_delay_levels(text: &str) -> Result<Vec<u64>, String> {
     Ok(levels)
 }
 
+/// Message trace on a client (`enableMsgTrace` and `customizedTraceTopic` are constructor
+/// arguments of `DefaultMQProducer` and `DefaultMQPushConsumer`; `traceMsgBatchNum` is
+/// `ClientConfig`'s). Both configs carry these three fields; `trace()` reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceConfig {
+    pub enable_msg_trace: bool,
+    pub customized_trace_topic: Option<String>,
+    pub trace_msg_batch_num: u32,
+}
+
+fn default_trace_batch() -> u32 {
+    10
+}
+
+impl TraceConfig {
+    fn of(enable_msg_trace: bool, customized_trace_topic: &Option<String>, trace_msg_batch_num: u32) -> TraceConfig {
+        TraceConfig {
+            enable_msg_trace,
+            customized_trace_topic: customized_trace_topic.clone(),
+            trace_msg_batch_num,
+        }
+    }
+    /// The topic its dispatcher sends to (`AsyncTraceDispatcher`: the customized one, else
+    /// `RMQ_SYS_TRACE_TOPIC`), when tracing is on.
+    pub fn topic(&self) -> Option<&str> {
+        self.enable_msg_trace.then(|| {
+            self.customized_trace_topic
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .unwrap_or(TRACE_TOPIC)
+        })
+    }
+    pub fn validate(&self, p: &str, errors: &mut Vec<ScenarioError>) {
+        range(
+            errors,
+            p,
+            "traceMsgBatchNum",
+            u64::from(self.trace_msg_batch_num),
+            1,
+            1_000,
+        );
+        if let Some(t) = &self.customized_trace_topic {
+            if !super::spec::name_ok(t) {
+                errors.push(err(format!("{p}.customizedTraceTopic"), super::spec::name_reason()));
+            }
+        }
+    }
+}
+
 /// A producer's settings (`DefaultMQProducer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -173,6 +262,12 @@ pub struct ProducerConfig {
     /// `MQFaultStrategy.sendLatencyFaultEnable`: avoid a broker for a while after a slow or failed send.
     #[serde(default)]
     pub send_latency_fault_enable: bool,
+    #[serde(default)]
+    pub enable_msg_trace: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customized_trace_topic: Option<String>,
+    #[serde(default = "default_trace_batch")]
+    pub trace_msg_batch_num: u32,
 }
 
 fn default_send_timeout() -> u64 {
@@ -188,11 +283,21 @@ impl Default for ProducerConfig {
             send_msg_timeout: default_send_timeout(),
             retry_times_when_send_failed: default_retries(),
             send_latency_fault_enable: false,
+            enable_msg_trace: false,
+            customized_trace_topic: None,
+            trace_msg_batch_num: default_trace_batch(),
         }
     }
 }
 
 impl ProducerConfig {
+    pub fn trace(&self) -> TraceConfig {
+        TraceConfig::of(
+            self.enable_msg_trace,
+            &self.customized_trace_topic,
+            self.trace_msg_batch_num,
+        )
+    }
     pub fn is_default(&self) -> bool {
         *self == ProducerConfig::default()
     }
@@ -206,6 +311,7 @@ impl ProducerConfig {
             0,
             16,
         );
+        self.trace().validate(p, errors);
     }
 }
 
@@ -225,6 +331,12 @@ pub struct ConsumerConfig {
     /// Messages one pull returns at most.
     #[serde(default = "default_pull_batch")]
     pub pull_batch_size: u32,
+    #[serde(default)]
+    pub enable_msg_trace: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customized_trace_topic: Option<String>,
+    #[serde(default = "default_trace_batch")]
+    pub trace_msg_batch_num: u32,
 }
 
 fn default_max_reconsume() -> i32 {
@@ -247,11 +359,21 @@ impl Default for ConsumerConfig {
             suspend_current_queue_time_millis: default_suspend_queue(),
             persist_consumer_offset_interval: default_persist(),
             pull_batch_size: default_pull_batch(),
+            enable_msg_trace: false,
+            customized_trace_topic: None,
+            trace_msg_batch_num: default_trace_batch(),
         }
     }
 }
 
 impl ConsumerConfig {
+    pub fn trace(&self) -> TraceConfig {
+        TraceConfig::of(
+            self.enable_msg_trace,
+            &self.customized_trace_topic,
+            self.trace_msg_batch_num,
+        )
+    }
     pub fn is_default(&self) -> bool {
         *self == ConsumerConfig::default()
     }
@@ -279,6 +401,7 @@ impl ConsumerConfig {
             60_000,
         );
         range(errors, p, "pullBatchSize", u64::from(self.pull_batch_size), 1, 1024);
+        self.trace().validate(p, errors);
     }
 
     /// `DefaultMQPushConsumerImpl.getMaxReconsumeTimes` (concurrent) and
@@ -320,5 +443,12 @@ pub const REFERENCE: &[Setting] = &[
     Setting { name: "maxReconsumeTimes", scope: "consumer", default: "-1", en: "Redeliveries before a message goes to %DLQ%<group>; -1 means 16 (concurrent) or Integer.MAX_VALUE (orderly).", zh: "消息进入 %DLQ%<group> 之前的重投次数；-1 表示 16（并发）或 Integer.MAX_VALUE（顺序）。", source: "DefaultMQPushConsumer.maxReconsumeTimes" },
     Setting { name: "suspendCurrentQueueTimeMillis", scope: "consumer", default: "1000", en: "How long an orderly listener's SUSPEND_CURRENT_QUEUE_A_MOMENT pauses its queue.", zh: "顺序监听器返回 SUSPEND_CURRENT_QUEUE_A_MOMENT 后队列暂停的时长。", source: "DefaultMQPushConsumer.suspendCurrentQueueTimeMillis" },
     Setting { name: "persistConsumerOffsetInterval", scope: "consumer", default: "5000", en: "How often (ms) consumed offsets are sent to the broker; a crash replays what was not.", zh: "消费位点多久（毫秒）上报一次 Broker；崩溃会重放未上报的部分。", source: "ClientConfig.persistConsumerOffsetInterval" },
+    Setting { name: "traceTopicEnable", scope: "broker", default: "false", en: "Create the trace topic (msgTraceTopicName, one queue) when the broker starts.", zh: "Broker 启动时创建轨迹 Topic（msgTraceTopicName，一个队列）。", source: "BrokerConfig.traceTopicEnable; TopicConfigManager" },
+    Setting { name: "msgTraceTopicName", scope: "broker", default: TRACE_TOPIC, en: "The trace topic traceTopicEnable creates.", zh: "traceTopicEnable 创建的轨迹 Topic 名。", source: "BrokerConfig.msgTraceTopicName; TopicValidator.RMQ_SYS_TRACE_TOPIC" },
+    Setting { name: "regionId", scope: "broker", default: DEFAULT_REGION, en: "Stamped on every message sent to the broker as MSG_REGION, and in SEND_OK; trace records carry it.", zh: "作为 MSG_REGION 写进发到该 Broker 的每条消息，也在 SEND_OK 中返回；轨迹记录会带上它。", source: "BrokerConfig.regionId; AbstractSendMessageProcessor.buildMsgContext" },
+    Setting { name: "traceOn", scope: "broker", default: "true", en: "Stamped as TRACE_ON; with false, clients record no trace of the broker's messages.", zh: "作为 TRACE_ON 写进消息；为 false 时客户端不为该 Broker 的消息记录轨迹。", source: "BrokerConfig.traceOn; SendMessageTraceHookImpl, ConsumeMessageTraceHookImpl" },
+    Setting { name: "enableMsgTrace", scope: "producer, consumer", default: "false", en: "Record a trace of every send, end of transaction and consume, sent in batches to the trace topic.", zh: "为每次发送、事务结束和消费记录轨迹，分批发到轨迹 Topic。", source: "DefaultMQProducer / DefaultMQPushConsumer constructors; AsyncTraceDispatcher" },
+    Setting { name: "customizedTraceTopic", scope: "producer, consumer", default: TRACE_TOPIC, en: "The topic the client's trace messages go to.", zh: "客户端轨迹消息发往的 Topic。", source: "AsyncTraceDispatcher.traceTopicName" },
+    Setting { name: "traceMsgBatchNum", scope: "producer, consumer", default: "10", en: "Trace records per trace message (at most 20); fewer are sent 5 s after the last batch.", zh: "每条轨迹消息包含的轨迹记录数（最多 20）；不足时距上一批 5 秒后发送。", source: "ClientConfig.traceMsgBatchNum; AsyncTraceDispatcher.flushTraceContext" },
     Setting { name: "pullBatchSize", scope: "consumer", default: "32", en: "Messages one pull returns at most.", zh: "一次拉取最多返回的消息数。", source: "DefaultMQPushConsumer.pullBatchSize" },
 ];

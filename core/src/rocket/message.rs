@@ -10,6 +10,9 @@ use alloc::string::String;
 pub mod prop {
     pub const KEYS: &str = "KEYS";
     pub const CLUSTER: &str = "CLUSTER";
+    /// Stamped by the broker on every message sent to it (`BrokerConfig.regionId`, `traceOn`).
+    pub const MSG_REGION: &str = "MSG_REGION";
+    pub const TRACE_ON: &str = "TRACE_ON";
     /// `TransactionalMessageUtil.TRANSACTION_ID`.
     pub const TRANSACTION_ID: &str = "__transactionId__";
     pub const TAGS: &str = "TAGS";

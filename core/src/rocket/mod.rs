@@ -3,7 +3,8 @@
 //! messages, properties, ids, Java's `String.hashCode`), `broker` (a broker's store),
 //! `system` (producers, brokers and consumers on the kernel: sends and retries, queue selection,
 //! delay levels, timer messages, transactions and their check-back, consumption, retry and DLQ),
-//! `trace`, `view`, `summary`, `check`.
+//! `tracing` (message trace records and the client's trace dispatcher), `trace`, `view`,
+//! `summary`, `check`.
 pub mod broker;
 pub mod check;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod spec;
 pub mod summary;
 pub mod system;
 pub mod trace;
+pub mod tracing;
 pub mod view;
 
 /// The system's name in node tables.

@@ -267,7 +267,7 @@ pub fn name_ok(name: &str) -> bool {
 
 /// RocketMQ's topic name rule (`TopicValidator.isTopicOrGroupIllegal`: `^[%|a-zA-Z0-9_-]+$`,
 /// at most 127 characters); mqplay's limit of 64 applies as well.
-fn name_reason() -> String {
+pub fn name_reason() -> String {
     format!("1 to {MAX_NAME_BYTES} characters from a-z A-Z 0-9 - _ % | (RocketMQ's topic and group rule)")
 }
 
@@ -471,7 +471,9 @@ impl Validator {
                 .unwrap_or(0);
             // Clustering members share a group's messages: the group's costliest member counts
             // once; every broadcasting member gets every message.
-            let cost = 80 + redeliveries.saturating_mul(100);
+            // A traced consumer adds two records per delivery, and a trace message per batch.
+            let traced = if c.config.enable_msg_trace { 2 } else { 1 };
+            let cost = (80 + redeliveries.saturating_mul(100)).saturating_mul(traced);
             let key = if c.message_model == MessageModel::Broadcasting {
                 format!("{}/{}", c.group, c.name)
             } else {
@@ -481,6 +483,42 @@ impl Validator {
             *slot = (*slot).max(cost);
         }
         v.per_message = group_cost.values().fold(0u64, |a, b| a.saturating_add(*b));
+        if spec.producers.iter().any(|p| p.config.enable_msg_trace) {
+            v.per_message = v.per_message.saturating_add(60);
+        }
+        // Each traced client's trace topic must exist: created by `traceTopicEnable` on every
+        // broker (as `msgTraceTopicName`), or a topic of the section (`customizedTraceTopic`).
+        // (A real broker with `autoCreateTopicEnable` might create it on the first trace send;
+        // mqplay asks for it to be named.)
+        let enabled = spec
+            .broker_config
+            .trace_topic_enable
+            .then_some(spec.broker_config.msg_trace_topic_name.as_str());
+        let traced = spec
+            .producers
+            .iter()
+            .enumerate()
+            .map(|(i, pr)| (format!("{p}.producers[{i}].config"), pr.config.trace()))
+            .chain(
+                spec.consumers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (format!("{p}.consumers[{i}].config"), c.config.trace())),
+            );
+        for (q, trace) in traced {
+            let Some(topic) = trace.topic() else { continue };
+            if Some(topic) != enabled && !spec.topics.iter().any(|t| t.name == topic) {
+                errors.push(err(
+                    format!("{q}.enableMsgTrace"),
+                    format!("the trace topic `{topic}` does not exist: set broker_config.traceTopicEnable (the brokers then create msgTraceTopicName) or name a topic of the section in customizedTraceTopic"),
+                ));
+            }
+        }
+        if let Some(topic) = enabled {
+            if !v.topics.iter().any(|t| t.0 == topic) {
+                v.topics.push((topic.into(), v.brokers.len() as u32));
+            }
+        }
         // A transactional message may be checked `transactionCheckMax` times, each a put-back,
         // a check, an answer and their entries.
         v.per_transaction = u64::from(spec.broker_config.transaction_check_max).saturating_mul(80) + 200;

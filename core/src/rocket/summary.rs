@@ -26,6 +26,16 @@ pub struct RocketSummary {
     pub transactions: BTreeMap<String, (String, String)>,
     /// The checkers: transactional delivery, delay bounds, per-queue order.
     pub checks: Vec<(String, bool, String)>,
+    /// `enableMsgTrace`: trace messages stored, and per traced client the records sent, still
+    /// waiting, and lost (a crash, a full queue).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub trace_messages: u64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tracers: BTreeMap<String, [u64; 3]>,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 impl RocketSummary {
@@ -62,6 +72,17 @@ impl RocketSummary {
                 .verdicts
                 .iter()
                 .map(|(name, passed, detail)| (String::from(*name), *passed, detail.en.clone()))
+                .collect(),
+            trace_messages: r.trace_stored.len() as u64,
+            tracers: r
+                .producers
+                .iter()
+                .map(|p| (&p.name, &p.tracer))
+                .chain(r.consumers.iter().map(|c| (&c.name, &c.tracer)))
+                .filter_map(|(name, t)| {
+                    t.as_ref()
+                        .map(|t| (name.clone(), [t.flushed, t.pending.len() as u64, t.lost]))
+                })
                 .collect(),
         }
     }

@@ -18,6 +18,7 @@ use super::config::{self, BrokerConfig, ConsumerConfig, ProducerConfig};
 use super::message::{java_string_hash, prop, uniq_key, Properties, Stored};
 use super::spec::{Action, LocalState, MessageModel, RocketSpec, Selector};
 use super::trace::{Found, Pick, PutWhy, Told};
+use super::tracing::{decode, trace_message, MsgType, Record, Tracer, QUEUE_SIZE};
 use super::SYSTEM;
 use crate::kernel::time::Instant;
 use crate::kernel::{Delivery, Failure, NodeId, RequestSpec};
@@ -139,6 +140,15 @@ pub enum Wire {
         locked: bool,
         held_by: Option<String>,
     },
+    /// A client's trace dispatcher sends a batch of trace records (its inner producer's async
+    /// send; the callback only logs, so nothing waits for the answer).
+    TraceData {
+        topic: Rc<str>,
+        queue_id: u32,
+        keys: String,
+        uniq_key: String,
+        body: Rc<str>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +209,17 @@ pub enum Timer {
         broker: u8,
         request: u64,
     },
+    /// A client's trace dispatcher finds its batch old enough to send.
+    TraceFlush {
+        client: TraceClient,
+    },
+}
+
+/// A client with a trace dispatcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceClient {
+    Producer(u8),
+    Consumer(u8),
 }
 
 /// A message queue as a client names it: (topic, broker index, queue id). Ordered as
@@ -254,6 +275,8 @@ pub struct Producer {
     local: Option<(u32, SendAck, u8)>,
     /// The local message table (the database: it survives a crash) and the relay's period.
     pub outbox: Option<Outbox>,
+    /// `enableMsgTrace`: the client's trace dispatcher.
+    pub tracer: Option<Tracer>,
 }
 
 /// The outbox pattern's local message table, in the service's database.
@@ -324,6 +347,12 @@ pub struct Consumer {
     /// Process queues made so far (each gets the next epoch).
     pq_epochs: u32,
     next_rebalance_ms: u64,
+    /// `enableMsgTrace`: the dispatcher, the JVM's `UNIQ_KEY` prefix (address, pid, class
+    /// loader hash) for request ids, and the SubBefore records whose listener still runs:
+    /// (queue, offset) → (requestId, start).
+    pub tracer: Option<Tracer>,
+    uniq: ([u8; 4], u16, u32),
+    trace_open: BTreeMap<(MqKey, u64), (String, u64)>,
 }
 
 /// What mqplay knows of one send, for the view and the checks.
@@ -440,6 +469,8 @@ pub struct Rocket {
     /// Every message a listener ran on, with when and the delivery's status, for the checks.
     /// (message, time, status, consumer).
     pub deliveries: Vec<(u32, u64, &'static str, u8)>,
+    /// Stored trace messages: (broker, commit log index), in store order.
+    pub trace_stored: Vec<(u8, u32)>,
     pub routes: BTreeMap<Rc<str>, Vec<(u8, u32)>>,
     by_node: BTreeMap<NodeId, Who>,
     /// Requests in flight: id → what they were for.
@@ -504,6 +535,7 @@ impl Rocket {
             sent: Vec::new(),
             consumed: BTreeMap::new(),
             deliveries: Vec::new(),
+            trace_stored: Vec::new(),
             routes: BTreeMap::new(),
             by_node,
             requests: BTreeMap::new(),
@@ -550,6 +582,11 @@ impl Rocket {
                     batch: o.batch,
                     rows: Vec::new(),
                 }),
+                tracer: p
+                    .config
+                    .trace()
+                    .topic()
+                    .map(|t| Tracer::new(Rc::from(t), p.config.trace_msg_batch_num)),
             });
         }
         for (i, c) in spec.consumers.iter().enumerate() {
@@ -577,7 +614,37 @@ impl Rocket {
                 waiting: VecDeque::new(),
                 pq_epochs: 0,
                 next_rebalance_ms: 0,
+                tracer: c
+                    .config
+                    .trace()
+                    .topic()
+                    .map(|t| Tracer::new(Rc::from(t), c.config.trace_msg_batch_num)),
+                // Drawn only for a traced consumer, so other runs keep their random sequence.
+                uniq: if c.config.enable_msg_trace {
+                    (
+                        [10, 0, 2, 11 + i as u8],
+                        k.rng.below(32_768) as u16,
+                        k.rng.next_u64() as u32,
+                    )
+                } else {
+                    ([10, 0, 2, 11 + i as u8], 0, 0)
+                },
+                trace_open: BTreeMap::new(),
             });
+        }
+        // `TopicConfigManager`: with `traceTopicEnable` each broker creates `msgTraceTopicName`
+        // with one queue. Routed after the producers are made, so their queue indexes do not
+        // change.
+        if rocket.config.trace_topic_enable {
+            let topic: Rc<str> = Rc::from(rocket.config.msg_trace_topic_name.as_str());
+            if !rocket.routes.contains_key(&topic) {
+                let mut route = Vec::new();
+                for b in 0..rocket.brokers.len() {
+                    rocket.brokers[b].topics.insert(topic.clone(), 1);
+                    route.push((b as u8, 1));
+                }
+                rocket.routes.insert(topic, route);
+            }
         }
         rocket
     }
@@ -1276,6 +1343,7 @@ impl Rocket {
                     cost_ms: now - cur.first_ms,
                 };
                 self.tell(k, trace, self.producers[p].node, told);
+                self.trace_pub(k, trace, p, &cur, &ack, now);
                 if let Some(row) = cur.job.outbox_row {
                     // The relay marks the row sent (a database update) once SEND_OK is back.
                     if let Some(o) = self.producers[p].outbox.as_mut() {
@@ -1526,6 +1594,12 @@ impl Rocket {
                 self.check_service(k, trace, broker as usize);
                 self.arm_check_service(k, broker);
             }
+            Timer::TraceFlush { client } => {
+                if let Some(t) = self.tracer_mut(client) {
+                    t.armed = None;
+                }
+                self.trace_flush(k, trace, client, true);
+            }
             Timer::HoldExpired { broker, request } => {
                 let b = &mut self.brokers[broker as usize];
                 if let Some(i) = b.held.iter().position(|h| h.request == request) {
@@ -1565,6 +1639,8 @@ impl Rocket {
                 pr.queue.clear();
                 pr.current = None;
                 let local_transaction_of = pr.local.take().map(|(m, _, _)| m);
+                // The trace dispatcher's queue is in memory.
+                let trace_records_lost = pr.tracer.as_mut().map_or(0, Tracer::crash);
                 // The outbox table is in the database: rows the relay had taken are unsent
                 // again, and the relay sends them after the restart (perhaps a second time).
                 if let Some(o) = pr.outbox.as_mut() {
@@ -1582,15 +1658,18 @@ impl Rocket {
                     role: "producer",
                     lost_sends: lost,
                     local_transaction_of,
+                    trace_records_lost,
                 };
                 self.tell(k, trace, node, told);
             }
             Some(Who::Consumer(c)) => {
+                let trace_records_lost = self.consumers[c as usize].tracer.as_mut().map_or(0, Tracer::crash);
                 let told = Told::Crashed {
                     node: self.consumers[c as usize].name.clone(),
                     role: "consumer",
                     lost_sends: Vec::new(),
                     local_transaction_of: None,
+                    trace_records_lost,
                 };
                 self.tell(k, trace, node, told);
                 let cs = &mut self.consumers[c as usize];
@@ -1598,6 +1677,7 @@ impl Rocket {
                 cs.pqs.clear();
                 cs.threads_busy = 0;
                 cs.waiting.clear();
+                cs.trace_open.clear();
                 // The brokers see the channel close and tell the rest of the group.
                 let group = cs.group.clone();
                 self.rebalance_group(k, trace, &group);
@@ -1608,6 +1688,7 @@ impl Rocket {
                     role: "broker",
                     lost_sends: Vec::new(),
                     local_transaction_of: None,
+                    trace_records_lost: 0,
                 };
                 self.tell(k, trace, node, told);
                 // Held pulls and the lock table (`RebalanceLockManager`, memory only) die with the
@@ -1803,8 +1884,11 @@ impl Rocket {
             );
             return Err((TOPIC_NOT_EXIST, remark));
         }
-        // `SendMessageProcessor`: the broker stamps its cluster's name on every message.
+        // `SendMessageProcessor`: the broker stamps its cluster's name on every message, and
+        // `AbstractSendMessageProcessor.buildMsgContext` its `regionId` and `traceOn`.
         properties.insert(prop::CLUSTER.into(), self.cluster_name.clone());
+        properties.insert(prop::MSG_REGION.into(), self.config.region_id.clone());
+        properties.insert(prop::TRACE_ON.into(), self.config.trace_on.to_string());
         let transactional = properties.get(prop::TRAN_MSG).is_some_and(|v| v == "true");
         let level: u32 = properties.get(prop::DELAY).and_then(|v| v.parse().ok()).unwrap_or(0);
         let timer_ms: Option<u64> = properties.get(prop::TIMER_DELAY_MS).and_then(|v| v.parse().ok());
@@ -2006,6 +2090,13 @@ impl Rocket {
 
     fn broker_oneway(&mut self, k: &mut K, trace: &mut Ring, b: usize, body: Wire) {
         match body {
+            Wire::TraceData {
+                topic,
+                queue_id,
+                keys,
+                uniq_key,
+                body,
+            } => self.store_trace(k, trace, b, topic, queue_id, keys, uniq_key, body),
             Wire::EndTransaction {
                 message,
                 commit_log_offset,
@@ -2424,6 +2515,7 @@ impl Rocket {
             msg_id: self.sent[message as usize - 1].msg_id.clone(),
         };
         self.tell(k, trace, self.producers[p].node, told);
+        self.trace_end_transaction(k, trace, p, message, b, state, from_check);
         let (from, to) = (self.producers[p].node, self.brokers[b as usize].node);
         self.oneway(
             k,
@@ -2998,7 +3090,6 @@ impl Rocket {
 
     /// Hands a message to a consume thread, or queues it when all 20 are busy.
     fn submit(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey, offset: u64) {
-        let _ = trace;
         let cs = &mut self.consumers[c];
         if !cs.pqs.get(&key).is_some_and(|p| p.msgs.contains_key(&offset)) {
             return;
@@ -3010,6 +3101,7 @@ impl Rocket {
         cs.threads_busy += 1;
         let at = k.now().ms() + cs.consume_ms;
         let node = cs.node;
+        self.trace_consume_start(k, trace, c, &key, offset);
         self.timer(
             k,
             node,
@@ -3025,7 +3117,6 @@ impl Rocket {
     /// An orderly consumer takes the queue's first message when the queue is locked, idle and
     /// not suspended (`ConsumeMessageOrderlyService.ConsumeRequest`, one message at a time).
     fn orderly_next(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
-        let _ = trace;
         let cs = &mut self.consumers[c];
         let Some(pq) = cs.pqs.get_mut(&key) else { return };
         if pq.busy || !pq.locked || pq.suspended_until.is_some() {
@@ -3037,6 +3128,7 @@ impl Rocket {
         pq.busy = true;
         let at = k.now().ms() + cs.consume_ms;
         let node = cs.node;
+        self.trace_consume_start(k, trace, c, &key, offset);
         self.timer(
             k,
             node,
@@ -3104,6 +3196,7 @@ impl Rocket {
             duplicate: before > 0,
         };
         self.tell(k, trace, self.consumers[c].node, told);
+        self.trace_consume_end(k, trace, c, &key, &m, !failed);
         self.deliveries.push((m.ordinal, k.now().ms(), status, c as u8));
         if let Some(s) = self.sent.get_mut(m.ordinal as usize - 1) {
             s.deliveries += 1;
@@ -3279,6 +3372,259 @@ impl Rocket {
 
 /// A new message's properties: its tags and keys, and `WAIT=true` (`Message` sets
 /// `waitStoreMsgOK` by default).
+/// Message trace (`tracing.rs`): the hooks that make records and the dispatcher that sends them.
+impl Rocket {
+    fn tracer_mut(&mut self, client: TraceClient) -> Option<&mut Tracer> {
+        match client {
+            TraceClient::Producer(p) => self.producers.get_mut(p as usize)?.tracer.as_mut(),
+            TraceClient::Consumer(c) => self.consumers.get_mut(c as usize)?.tracer.as_mut(),
+        }
+    }
+
+    fn client_node(&self, client: TraceClient) -> NodeId {
+        match client {
+            TraceClient::Producer(p) => self.producers[p as usize].node,
+            TraceClient::Consumer(c) => self.consumers[c as usize].node,
+        }
+    }
+
+    fn store_host(&self, b: u8) -> String {
+        let ip = self.brokers[b as usize].ip;
+        format!("{}.{}.{}.{}:{}", ip[0], ip[1], ip[2], ip[3], super::broker::BROKER_PORT)
+    }
+
+    /// `SendMessageTraceHookImpl`: an attempt that got SEND_OK, from a broker with `traceOn`.
+    fn trace_pub(&mut self, k: &mut K, trace: &mut Ring, p: usize, cur: &InFlight, ack: &SendAck, now: u64) {
+        if self.producers[p].tracer.is_none() || !self.config.trace_on {
+            return;
+        }
+        let props = &cur.job.properties;
+        let msg_type = if cur.job.transaction {
+            MsgType::TransHalf
+        } else if props.contains_key(prop::DELAY) {
+            MsgType::Delay
+        } else {
+            MsgType::Normal
+        };
+        let record = Record::Pub {
+            timestamp: cur.attempt_ms,
+            region: Rc::from(self.config.region_id.as_str()),
+            group: self.producers[p].group.clone(),
+            topic: cur.job.topic.clone(),
+            msg_id: ack.msg_id.clone(),
+            tags: props.get(prop::TAGS).cloned(),
+            keys: props.get(prop::KEYS).cloned(),
+            store_host: self.store_host(cur.broker),
+            body_length: cur.job.body.len() as u32,
+            cost_ms: now - cur.attempt_ms,
+            msg_type,
+            offset_msg_id: ack.offset_msg_id.clone(),
+            success: true,
+        };
+        self.trace_append(k, trace, TraceClient::Producer(p as u8), record);
+    }
+
+    /// `EndTransactionTraceHookImpl`: the producer's END_TRANSACTION (first answer or a check's).
+    #[allow(clippy::too_many_arguments)]
+    fn trace_end_transaction(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        p: usize,
+        message: u32,
+        broker: u8,
+        state: LocalState,
+        from_check: bool,
+    ) {
+        if self.producers[p].tracer.is_none() {
+            return;
+        }
+        let Some(s) = self.sent.get((message as usize).wrapping_sub(1)) else {
+            return;
+        };
+        let state = match state {
+            LocalState::CommitMessage => "COMMIT_MESSAGE",
+            LocalState::RollbackMessage => "ROLLBACK_MESSAGE",
+            LocalState::Unknow => "UNKNOW",
+        };
+        let record = Record::EndTransaction {
+            timestamp: k.now().ms(),
+            region: Rc::from(self.config.region_id.as_str()),
+            group: self.producers[p].group.clone(),
+            topic: s.topic.clone(),
+            msg_id: s.msg_id.clone(),
+            tags: None,
+            keys: s.keys.clone(),
+            store_host: self.store_host(broker),
+            transaction_id: s.msg_id.clone(),
+            state,
+            from_check,
+        };
+        self.trace_append(k, trace, TraceClient::Producer(p as u8), record);
+    }
+
+    /// `ConsumeMessageTraceHookImpl.consumeMessageBefore`, as the listener starts on a message
+    /// (skipped when the message's `TRACE_ON` is `false`).
+    fn trace_consume_start(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, offset: u64) {
+        let now = k.now().ms();
+        let cs = &mut self.consumers[c];
+        let Some(tracer) = cs.tracer.as_mut() else { return };
+        let Some(m) = cs.pqs.get(key).and_then(|pq| pq.msgs.get(&offset)).cloned() else {
+            return;
+        };
+        if m.prop(prop::TRACE_ON) == Some("false") {
+            return;
+        }
+        tracer.counter = tracer.counter.wrapping_add(1);
+        let (ip, pid, loader) = cs.uniq;
+        let request_id = uniq_key(ip, pid, loader, now, tracer.counter);
+        cs.trace_open.insert((key.clone(), offset), (request_id.clone(), now));
+        let record = Record::SubBefore {
+            timestamp: now,
+            region: Rc::from(m.prop(prop::MSG_REGION).unwrap_or(config::DEFAULT_REGION)),
+            group: cs.group.clone(),
+            request_id,
+            msg_id: m.uniq_key().into(),
+            retry_times: m.reconsume_times
+                + cs.pqs
+                    .get(key)
+                    .map_or(0, |pq| pq.retries.get(&offset).copied().unwrap_or(0)),
+            keys: Some(m.keys()).filter(|k| !k.is_empty()).map(String::from),
+            topic: m.prop(prop::RETRY_TOPIC).map_or_else(|| m.topic.clone(), Rc::from),
+        };
+        self.trace_append(k, trace, TraceClient::Consumer(c as u8), record);
+    }
+
+    /// `consumeMessageAfter`: the listener's result (context code SUCCESS 0 or FAILED 4).
+    fn trace_consume_end(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, m: &Stored, success: bool) {
+        let now = k.now().ms();
+        let cs = &mut self.consumers[c];
+        if cs.tracer.is_none() {
+            return;
+        }
+        let Some((request_id, started)) = cs.trace_open.remove(&(key.clone(), m.queue_offset)) else {
+            return;
+        };
+        let record = Record::SubAfter {
+            request_id,
+            msg_id: m.uniq_key().into(),
+            cost_ms: now - started,
+            success,
+            keys: Some(m.keys()).filter(|k| !k.is_empty()).map(String::from),
+            context_code: if success { 0 } else { 4 },
+            timestamp: now,
+            group: cs.group.clone(),
+            topic: m.prop(prop::RETRY_TOPIC).map_or_else(|| m.topic.clone(), Rc::from),
+        };
+        self.trace_append(k, trace, TraceClient::Consumer(c as u8), record);
+    }
+
+    /// `AsyncTraceDispatcher.append`, then whatever the dispatcher would send now.
+    fn trace_append(&mut self, k: &mut K, trace: &mut Ring, client: TraceClient, record: Record) {
+        if let Some(t) = self.tracer_mut(client) {
+            if t.pending.len() < QUEUE_SIZE {
+                t.pending.push_back(record);
+            } else {
+                t.lost += 1;
+            }
+        }
+        self.trace_flush(k, trace, client, false);
+    }
+
+    /// Sends every batch the dispatcher would send now, one trace message per business topic
+    /// (`AsyncDataSendTask.sendTraceData`), round-robin over the trace topic's queues; then sets
+    /// the timed flush for what is left.
+    fn trace_flush(&mut self, k: &mut K, trace: &mut Ring, client: TraceClient, timed: bool) {
+        let now = k.now().ms();
+        let node = self.client_node(client);
+        loop {
+            let Some(t) = self.tracer_mut(client) else { return };
+            let Some(batch) = t.take_batch(now, timed) else { break };
+            let topic = t.topic.clone();
+            let mut by_topic: BTreeMap<Rc<str>, Vec<Record>> = BTreeMap::new();
+            for r in batch {
+                by_topic.entry(Rc::from(r.topic())).or_default().push(r);
+            }
+            let queues = self.route_queues(&topic);
+            for records in by_topic.into_values() {
+                let (body, keys) = trace_message(&records);
+                let Some(t) = self.tracer_mut(client) else { return };
+                t.counter = t.counter.wrapping_add(1);
+                let (counter, pick) = (t.counter, t.send_which_queue);
+                t.send_which_queue = t.send_which_queue.wrapping_add(1);
+                // The inner producer lives in the client's JVM: its UNIQ_KEY has the same prefix.
+                let (ip, pid, loader) = match client {
+                    TraceClient::Producer(p) => {
+                        let pr = &self.producers[p as usize];
+                        (pr.ip, pr.pid, pr.loader_hash)
+                    }
+                    TraceClient::Consumer(c) => self.consumers[c as usize].uniq,
+                };
+                let Some(&(b, queue_id)) = queues.get(pick as usize % queues.len().max(1)) else {
+                    continue;
+                };
+                let wire = Wire::TraceData {
+                    topic: topic.clone(),
+                    queue_id,
+                    keys,
+                    uniq_key: uniq_key(ip, pid, loader, now, counter),
+                    body: Rc::from(body.as_str()),
+                };
+                let to = self.brokers[b as usize].node;
+                self.oneway(k, trace, node, to, wire);
+            }
+        }
+        let Some(t) = self.tracer_mut(client) else { return };
+        if !t.pending.is_empty() && t.armed.is_none() {
+            let at = t.next_timed_flush().max(now);
+            t.armed = Some(at);
+            self.timer(k, node, at, Timer::TraceFlush { client });
+        }
+    }
+
+    /// The broker stores a trace message like any other (its KEYS indexed), and tells it.
+    #[allow(clippy::too_many_arguments)]
+    fn store_trace(
+        &mut self,
+        k: &mut K,
+        trace: &mut Ring,
+        b: usize,
+        topic: Rc<str>,
+        queue_id: u32,
+        keys: String,
+        uniq_key: String,
+        body: Rc<str>,
+    ) {
+        let now = k.now().ms();
+        if self.brokers[b].topics.get(&topic).is_none_or(|n| queue_id >= *n) {
+            return;
+        }
+        let mut properties = Properties::new();
+        properties.insert(prop::KEYS.into(), keys.clone());
+        properties.insert(prop::UNIQ_KEY.into(), uniq_key);
+        properties.insert(prop::WAIT_STORE_MSG_OK.into(), "true".into());
+        properties.insert(prop::CLUSTER.into(), self.cluster_name.clone());
+        properties.insert(prop::MSG_REGION.into(), self.config.region_id.clone());
+        properties.insert(prop::TRACE_ON.into(), self.config.trace_on.to_string());
+        let stored = self.brokers[b].put(now, 0, topic.clone(), queue_id, properties, body.clone(), now, 0);
+        self.trace_stored
+            .push((b as u8, self.brokers[b].commit_log.len() as u32 - 1));
+        let told = Told::TraceStored {
+            broker_name: self.brokers[b].name.clone(),
+            topic: topic.to_string(),
+            queue_id,
+            queue_offset: stored.queue_offset,
+            commit_log_offset: stored.commit_log_offset,
+            store_size: stored.size,
+            keys,
+            records: decode(&body),
+            body: body.to_string(),
+        };
+        let node = self.brokers[b].node;
+        self.tell(k, trace, node, told);
+    }
+}
+
 fn user_properties(tags: &Option<String>, keys: &Option<String>) -> Properties {
     let mut props = Properties::new();
     if let Some(t) = tags {

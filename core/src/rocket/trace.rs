@@ -301,6 +301,26 @@ pub enum Told {
         message: u32,
         resume_ms: u64,
     },
+    /// A trace message stored in the trace topic: its KEYS (the traced msgIds and keys), the
+    /// body's records split into their fields, and the body as stored (fields separated by
+    /// `\u0001`, records ended by `\u0002`).
+    #[serde(rename = "store")]
+    TraceStored {
+        #[serde(rename = "brokerName")]
+        broker_name: String,
+        topic: String,
+        #[serde(rename = "queueId")]
+        queue_id: u32,
+        #[serde(rename = "queueOffset")]
+        queue_offset: u64,
+        #[serde(rename = "commitLogOffset")]
+        commit_log_offset: u64,
+        #[serde(rename = "storeSize")]
+        store_size: u32,
+        keys: String,
+        records: Vec<Vec<String>>,
+        body: String,
+    },
     #[serde(rename = "query")]
     Query {
         by: &'static str,
@@ -319,6 +339,9 @@ pub enum Told {
         /// The transactional message whose `executeLocalTransaction` was running.
         #[serde(skip_serializing_if = "Option::is_none")]
         local_transaction_of: Option<u32>,
+        /// Trace records its dispatcher had not sent yet (`enableMsgTrace`).
+        #[serde(skip_serializing_if = "is_zero")]
+        trace_records_lost: u64,
     },
     #[serde(rename = "process.restarted")]
     Restarted { node: String, role: &'static str },
@@ -350,6 +373,19 @@ pub struct Found {
     pub msg_id: String,
     pub offset_msg_id: String,
     pub store_ms: u64,
+}
+
+/// The msgId a decoded trace record is about (its field position differs by type).
+pub fn trace_msg_id(record: &[String]) -> &str {
+    let at = match record.first().map(String::as_str) {
+        Some("SubAfter") => 2,
+        _ => 5,
+    };
+    record.get(at).map_or("", |s| s.as_str())
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 fn t(lang: Lang, en: String, zh: String) -> String {
@@ -424,6 +460,7 @@ impl Told {
             Told::OffsetCommit { .. } => "rocketmq.offset-commit",
             Told::Suspended { .. } => "rocketmq.suspended",
             Told::Query { .. } => "rocketmq.query",
+            Told::TraceStored { .. } => "rocketmq.trace-stored",
             Told::Crashed { .. } => "rocketmq.crashed",
             Told::Restarted { .. } => "rocketmq.restarted",
             Told::OutboxInsert { .. } => "rocketmq.outbox-insert",
@@ -460,6 +497,7 @@ impl Told {
             Told::OffsetCommit { .. } => "UPDATE_CONSUMER_OFFSET",
             Told::Suspended { .. } => "queue.suspended",
             Told::Query { .. } => "query",
+            Told::TraceStored { .. } => "store",
             Told::Crashed { .. } => "process.crashed",
             Told::Restarted { .. } => "process.restarted",
             Told::OutboxInsert { .. } => "outbox.insert",
@@ -725,7 +763,13 @@ impl Told {
                 format!("{consumer}: SUSPEND_CURRENT_QUEUE_A_MOMENT on #{message}: {message_queue} waits until {resume_ms} ms, then the same message again"),
                 format!("{consumer}：#{message} 返回 SUSPEND_CURRENT_QUEUE_A_MOMENT：{message_queue} 暂停到 {resume_ms} ms，然后重试同一条消息"),
             ),
-            Told::Crashed { node, role, lost_sends, local_transaction_of } => {
+            Told::Crashed {
+                node,
+                role,
+                lost_sends,
+                local_transaction_of,
+                trace_records_lost,
+            } => {
                 let (en, zh) = match *role {
                     "producer" => (
                         "its queued sends die with it",
@@ -750,7 +794,18 @@ impl Told {
                     ),
                     None => (String::new(), String::new()),
                 };
-                t(lang, format!("{node} crashed: {en}{lost_en}{local_en}"), format!("{node} 崩溃：{zh}{lost_zh}{local_zh}"))
+                let (trace_en, trace_zh) = match trace_records_lost {
+                    0 => (String::new(), String::new()),
+                    n => (
+                        format!("; {n} trace records still waiting in its trace dispatcher are lost (its queue is in memory)"),
+                        format!("；轨迹分发器里还没发出的 {n} 条轨迹记录也丢了（队列在内存里）"),
+                    ),
+                };
+                t(
+                    lang,
+                    format!("{node} crashed: {en}{lost_en}{local_en}{trace_en}"),
+                    format!("{node} 崩溃：{zh}{lost_zh}{local_zh}{trace_zh}"),
+                )
             }
             Told::Restarted { node, role } => t(
                 lang,
@@ -785,10 +840,41 @@ impl Told {
                 format!("{producer}: SEND_OK for #{message}: the relay marks its outbox row sent"),
                 format!("{producer}：#{message} 收到 SEND_OK：转发任务把它的记录标记为已发送"),
             ),
+            Told::TraceStored {
+                broker_name,
+                topic,
+                queue_id,
+                queue_offset,
+                records,
+                ..
+            } => {
+                let kinds: Vec<String> = records
+                    .iter()
+                    .map(|r| format!("{} {}", r.first().map_or("?", |s| s.as_str()), trace_msg_id(r)))
+                    .collect();
+                t(
+                    lang,
+                    format!(
+                        "{broker_name}: stored a trace message in {topic} queue {queue_id} at offset {queue_offset}, {} record{}: {}",
+                        records.len(),
+                        if records.len() == 1 { "" } else { "s" },
+                        kinds.join(", ")
+                    ),
+                    format!(
+                        "{broker_name}：在 {topic} 的 {queue_id} 号队列偏移 {queue_offset} 存下一条轨迹消息，{} 条记录：{}",
+                        records.len(),
+                        kinds.join("、")
+                    ),
+                )
+            }
             Told::Query { by, query, found } => {
                 let list: Vec<String> = found
                     .iter()
-                    .map(|f| format!("#{} {}:{}:{}@{}", f.message, f.broker_name, f.topic, f.queue_id, f.queue_offset))
+                    .map(|f| match f.message {
+                        // A trace message is no message of the scenario's.
+                        0 => format!("trace {}:{}:{}@{}", f.broker_name, f.topic, f.queue_id, f.queue_offset),
+                        m => format!("#{m} {}:{}:{}@{}", f.broker_name, f.topic, f.queue_id, f.queue_offset),
+                    })
                     .collect();
                 t(
                     lang,

@@ -2,12 +2,15 @@
 //! topics a message passes through), the 18 delay-level queues with their countdowns, the timer
 //! store, half messages waiting for an answer, producers and consumers with their queues and
 //! offsets, each message's fate, and each transaction's sequence diagram.
+use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::Serialize;
 
 use super::config;
 use super::system::{Hop, Rocket};
+use super::trace::trace_msg_id;
+use super::tracing::{decode, Tracer};
 
 /// Messages the view lists one by one (the first sent); the counts cover all.
 pub const VIEW_MESSAGES: usize = 200;
@@ -74,6 +77,32 @@ pub struct ProducerView {
     pub avoiding: Vec<(String, u64)>,
     /// The outbox table, if the service has one: (unsent rows, sent rows).
     pub outbox: Option<(u32, u32)>,
+    pub tracer: Option<TracerView>,
+}
+
+/// A client's trace dispatcher (`enableMsgTrace`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TracerView {
+    pub topic: String,
+    pub batch: u32,
+    /// Records waiting for the next batch, and when a timed flush will send them.
+    pub pending: u32,
+    pub flush_at_ms: Option<u64>,
+    pub sent_records: u64,
+    /// Records lost with a crash or refused by a full queue.
+    pub lost: u64,
+}
+
+/// One record of a trace message, for the message it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TraceRecordView {
+    /// When the broker stored the trace message, where, and the record's fields in the
+    /// encoder's order (`Pub`, `SubBefore`, `SubAfter`, `EndTransaction` first).
+    pub stored_ms: u64,
+    pub broker: String,
+    pub topic: String,
+    pub queue_offset: u64,
+    pub fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,6 +115,7 @@ pub struct ConsumerView {
     pub model: &'static str,
     pub orderly: bool,
     pub queues: Vec<ConsumerQueueView>,
+    pub tracer: Option<TracerView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,6 +146,8 @@ pub struct MessageView {
     pub sent_ms: u64,
     /// Its way: send, stores, moves, checks, consumptions (the first `MAX_HOPS`).
     pub hops: Vec<Hop>,
+    /// Its records in the trace topic, as stored so far (`enableMsgTrace`).
+    pub trace_records: Vec<TraceRecordView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,6 +158,20 @@ pub struct TransactionView {
     pub db_committed: Option<bool>,
     pub ended: Option<&'static str>,
     pub checks: u32,
+}
+
+/// Trace messages the view decodes (the newest).
+pub const VIEW_TRACE_MESSAGES: usize = 200;
+
+fn tracer_view(t: &Tracer) -> TracerView {
+    TracerView {
+        topic: t.topic.to_string(),
+        batch: t.batch as u32,
+        pending: t.pending.len() as u32,
+        flush_at_ms: t.armed,
+        sent_records: t.flushed,
+        lost: t.lost,
+    }
 }
 
 fn topic_kind(name: &str) -> &'static str {
@@ -269,6 +315,7 @@ impl Rocket {
                         .count() as u32;
                     (o.rows.len() as u32 - sent, sent)
                 }),
+                tracer: p.tracer.as_ref().map(tracer_view),
             })
             .collect();
         let consumers = self
@@ -282,6 +329,7 @@ impl Rocket {
                 started: c.started,
                 model: if c.broadcasting { "BROADCASTING" } else { "CLUSTERING" },
                 orderly: c.orderly,
+                tracer: c.tracer.as_ref().map(tracer_view),
                 queues: c
                     .pqs
                     .iter()
@@ -296,6 +344,30 @@ impl Rocket {
                     .collect(),
             })
             .collect();
+        // Every record of the stored trace messages (the newest `VIEW_TRACE_MESSAGES`), by the
+        // msgId it is about.
+        let mut records: BTreeMap<String, Vec<TraceRecordView>> = BTreeMap::new();
+        let from = self.trace_stored.len().saturating_sub(VIEW_TRACE_MESSAGES);
+        for &(b, i) in &self.trace_stored[from..] {
+            let Some(br) = self.brokers.get(b as usize) else {
+                continue;
+            };
+            let Some(st) = br.commit_log.get(i as usize) else {
+                continue;
+            };
+            for fields in decode(&st.body) {
+                records
+                    .entry(String::from(trace_msg_id(&fields)))
+                    .or_default()
+                    .push(TraceRecordView {
+                        stored_ms: st.store_ms,
+                        broker: br.name.clone(),
+                        topic: st.topic.to_string(),
+                        queue_offset: st.queue_offset,
+                        fields,
+                    });
+            }
+        }
         let messages = self
             .sent
             .iter()
@@ -324,6 +396,7 @@ impl Rocket {
                     consumed,
                     sent_ms: s.sent_ms,
                     hops: s.hops.clone(),
+                    trace_records: records.get(&s.msg_id).cloned().unwrap_or_default(),
                 }
             })
             .collect();

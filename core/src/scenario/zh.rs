@@ -62,6 +62,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("`{}`: timers take no fault actions (only Redis pollers crash); cancel a task or add one instead", "`{0}`：定时器不接受故障动作（只有 Redis 轮询者可以崩溃）；请改为取消或加入任务"),
     ("must have 1 to {} steps", "必须有 1 到 {0} 步"),
     // RocketMQ
+    ("the trace topic `{}` does not exist: set broker_config.traceTopicEnable (the brokers then create msgTraceTopicName) or name a topic of the section in customizedTraceTopic", "轨迹 Topic `{0}` 不存在：设置 broker_config.traceTopicEnable（Broker 会创建 msgTraceTopicName），或在 customizedTraceTopic 里写本部分已有的 Topic"),
     ("1 to {} characters from a-z A-Z 0-9 - _ % | (RocketMQ's topic and group rule)", "1 到 {0} 个字符，只能用 a-z A-Z 0-9 - _ % |（RocketMQ 的 Topic 与组名规则）"),
     ("`{}` is a system topic name (TopicValidator.isSystemTopic)", "`{0}` 是系统 Topic 的名字（TopicValidator.isSystemTopic）"),
     ("`{}` names another topic", "`{0}` 已是另一个 Topic 的名字"),

@@ -97,6 +97,23 @@ test('a crashed orderly consumer leaves its locks behind; a crash button; in Chi
   await page.screenshot({ path: shot('rocket-transaction-zh.png'), fullPage: true });
 });
 
+const traced = readJson('tests/golden/rocket-message-trace.scenario.json');
+
+test('message trace: the trace topic holds each message\'s Pub, SubBefore and SubAfter records', async ({ page }) => {
+  await open(page, traced, 1_000_000);
+  await expect(logRow(page, 'stored a trace message in RMQ_SYS_TRACE_TOPIC')).toBeVisible();
+  await expect(page.locator('#rm-consumer-shipper')).toContainText('8 lost in a crash');
+  await expect(page.locator('#rm-producer-checkout')).toContainText('trace → RMQ_SYS_TRACE_TOPIC (batches of 10)');
+  await page.getByRole('button', { name: 'Show the trace of #2', exact: true }).click();
+  const records = page.locator('#rm-trace-records tbody tr');
+  await expect(records.first()).toContainText('SubBefore');
+  await expect(page.locator('#rm-trace-records')).toContainText('Pub');
+  await expect(page.locator('#rm-trace-records')).toContainText('SubAfter');
+  await page.locator('#rm-messages').screenshot({ path: shot('rocket-message-trace.png') });
+  await page.click('#lang-toggle');
+  await expect(page.locator('#rm-trace')).toContainText('轨迹记录');
+});
+
 const outbox = readJson('tests/golden/rocket-outbox.scenario.json');
 
 test('the outbox relays a committed row, and a crash before SEND_OK sends it twice', async ({ page }) => {

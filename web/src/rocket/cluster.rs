@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use mqplay_core::rocket::view::{BrokerView, QueueView, RocketView, TopicView};
+use mqplay_core::rocket::view::{BrokerView, QueueView, RocketView, TopicView, TracerView};
 use mqplay_core::Lang;
 use yew::prelude::*;
 
 use super::Intent;
-use crate::i18n::{t, t1};
+use crate::i18n::{t, t1, t2};
 use crate::shell::on_click;
 use crate::state::Msg;
 
@@ -147,6 +147,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
                         if let Some((unsent, sent)) = pr.outbox {
                             <div class="small">{ t1(lang, "rm.outbox", format!("{unsent} / {sent}")) }</div>
                         }
+                        { for pr.tracer.as_ref().map(|tr| tracer(tr, lang)) }
                         { for pr.avoiding.iter().map(|(b, until)| html! {
                             <div class="small warn">{ t1(lang, "rm.avoiding", format!("{b} → {} ms", until)) }</div>
                         }) }
@@ -170,6 +171,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
                         <strong>{ &c.name }</strong>
                         <span class="muted small">{ format!(" · {} {} · {}{}", t(lang, "rm.group"), c.group, c.model, if c.orderly { " · orderly" } else { "" }) }</span>
                         <div class="muted small mono">{ &c.client_id }</div>
+                        { for c.tracer.as_ref().map(|tr| tracer(tr, lang)) }
                         if c.queues.is_empty() {
                             <div class="small muted">{ t(lang, if c.started { "rm.no_queues" } else { "rm.not_started" }) }</div>
                         } else {
@@ -201,6 +203,20 @@ pub fn cluster(p: &ClusterProps) -> Html {
                     </div>
                 }) }
             </div>
+        </div>
+    }
+}
+
+/// A client's trace dispatcher: its topic, what waits for the next batch and when it goes.
+fn tracer(tr: &TracerView, lang: Lang) -> Html {
+    let waiting = match tr.flush_at_ms {
+        Some(at) => t2(lang, "rm.tracer.waiting_until", tr.pending, at),
+        None => t1(lang, "rm.tracer.waiting", tr.pending),
+    };
+    html! {
+        <div class="small rm-tracer">
+            { t2(lang, "rm.tracer", &tr.topic, tr.batch) }{ " · " }{ waiting }{ " · " }{ t1(lang, "rm.tracer.sent", tr.sent_records) }
+            if tr.lost > 0 { <span class="warn">{ " · " }{ t1(lang, "rm.tracer.lost", tr.lost) }</span> }
         </div>
     }
 }

@@ -88,6 +88,36 @@ pub fn messages(p: &MessagesProps) -> Html {
                             }
                         }) }
                     </ol>
+                    if !m.trace_records.is_empty() {
+                        <h3 id="rm-trace-topic-title">{ t1(lang, "rm.trace_topic", m.trace_records[0].topic.clone()) }</h3>
+                        <div class="task-table" role="region" tabindex="0" aria-labelledby="rm-trace-topic-title">
+                            <table class="rm-trace-records small" id="rm-trace-records">
+                                <thead><tr>
+                                    <th>{ t(lang, "rm.tr.type") }</th><th>{ t(lang, "rm.tr.time") }</th><th>{ t(lang, "rm.tr.group") }</th>
+                                    <th>{ t(lang, "rm.tr.cost") }</th><th>{ t(lang, "rm.tr.ok") }</th><th>{ t(lang, "rm.tr.stored") }</th>
+                                </tr></thead>
+                                <tbody>
+                                    { for m.trace_records.iter().map(|r| {
+                                        let f = |i: usize| r.fields.get(i).cloned().unwrap_or_default();
+                                        // Each type puts its fields in its own order (`TraceDataEncoder`).
+                                        let (time, group, cost, ok) = match f(0).as_str() {
+                                            "Pub" => (f(1), f(3), f(10), f(13)),
+                                            "SubBefore" => (f(1), f(3), String::new(), String::new()),
+                                            "SubAfter" => (f(7), f(8), f(3), f(4)),
+                                            _ => (f(1), f(3), String::new(), f(11)),
+                                        };
+                                        html! {
+                                            <tr title={r.fields.join(" | ")}>
+                                                <td class="mono">{ f(0) }</td><td>{ time }</td><td>{ group }</td>
+                                                <td>{ cost }</td><td>{ ok }</td>
+                                                <td class="mono">{ format!("{} @{} · {} ms", r.broker, r.queue_offset, r.stored_ms) }</td>
+                                            </tr>
+                                        }
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    }
                 </div>
             }
         </section>
