@@ -352,7 +352,7 @@ pub struct Consumer {
     /// (queue, offset) → (requestId, start).
     pub tracer: Option<Tracer>,
     uniq: ([u8; 4], u16, u32),
-    trace_open: BTreeMap<(MqKey, u64), (String, u64)>,
+    trace_open: BTreeMap<(MqKey, u64), (String, u64, Rc<Stored>)>,
 }
 
 /// What mqplay knows of one send, for the view and the checks.
@@ -361,6 +361,8 @@ pub struct Sent {
     pub producer: u8,
     pub topic: Rc<str>,
     pub keys: Option<String>,
+    /// Its TAGS (the end-of-transaction trace record carries them).
+    pub tags: Option<String>,
     pub msg_id: String,
     /// Set when the send returned SEND_OK (queue, offset on the broker).
     pub ack: Option<(u8, u32, u64)>,
@@ -397,6 +399,7 @@ impl Sent {
             producer: 0,
             topic: Rc::from(""),
             keys: None,
+            tags: None,
             msg_id: String::new(),
             ack: None,
             failed: false,
@@ -582,11 +585,14 @@ impl Rocket {
                     batch: o.batch,
                     rows: Vec::new(),
                 }),
-                tracer: p
-                    .config
-                    .trace()
-                    .topic()
-                    .map(|t| Tracer::new(Rc::from(t), p.config.trace_msg_batch_num)),
+                tracer: p.config.trace().topic().map(|t| {
+                    Tracer::new(
+                        Rc::from(t),
+                        p.config.trace_msg_batch_num,
+                        0,
+                        k.rng.below(1 << 31) as u32,
+                    )
+                }),
             });
         }
         for (i, c) in spec.consumers.iter().enumerate() {
@@ -614,11 +620,14 @@ impl Rocket {
                 waiting: VecDeque::new(),
                 pq_epochs: 0,
                 next_rebalance_ms: 0,
-                tracer: c
-                    .config
-                    .trace()
-                    .topic()
-                    .map(|t| Tracer::new(Rc::from(t), c.config.trace_msg_batch_num)),
+                tracer: c.config.trace().topic().map(|t| {
+                    Tracer::new(
+                        Rc::from(t),
+                        c.config.trace_msg_batch_num,
+                        0,
+                        k.rng.below(1 << 31) as u32,
+                    )
+                }),
                 // Drawn only for a traced consumer, so other runs keep their random sequence.
                 uniq: if c.config.enable_msg_trace {
                     (
@@ -973,7 +982,7 @@ impl Rocket {
         trace: &mut Ring,
         p: usize,
         topic: &str,
-        mut properties: Properties,
+        properties: Properties,
         body: &str,
         selector: Option<Selector>,
         transaction: Option<Txn>,
@@ -981,17 +990,13 @@ impl Rocket {
         delay_ms: Option<u64>,
     ) {
         let message = self.sent.len() as u32 + 1;
-        let pr = &mut self.producers[p];
-        // `MessageClientIDSetter.setUniqID`: made once, kept by every retry; the counter is read,
-        // then incremented, so a process's first id ends in 0000.
-        let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
-        pr.counter = pr.counter.wrapping_add(1);
-        properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
+        // The msgId is made when the producer's thread sends it (`next_job`).
         self.sent.push(Sent {
             producer: p as u8,
             topic: Rc::from(topic),
             keys: properties.get(prop::KEYS).cloned(),
-            msg_id,
+            tags: properties.get(prop::TAGS).cloned(),
+            msg_id: String::new(),
             ack: None,
             failed: false,
             transaction: transaction.clone(),
@@ -1025,8 +1030,21 @@ impl Rocket {
         if pr.current.is_some() || pr.local.is_some() {
             return;
         }
-        let Some(job) = pr.queue.pop_front() else { return };
-        let msg_id = job.properties.get(prop::UNIQ_KEY).cloned().unwrap_or_default();
+        let Some(mut job) = pr.queue.pop_front() else { return };
+        // `sendKernelImpl` → `MessageClientIDSetter.setUniqID` at the first attempt: made once,
+        // kept by every retry. The counter is read, then incremented, so a process's first id
+        // ends in 0000 (the JVM's other ids, trace contexts among them, take values too).
+        let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
+        pr.counter = pr.counter.wrapping_add(1);
+        job.properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
+        // An outbox row is a new Message at each relay run; the first id is the one recorded.
+        if let Some(s) = self
+            .sent
+            .get_mut(job.message as usize - 1)
+            .filter(|s| s.msg_id.is_empty())
+        {
+            s.msg_id = msg_id.clone();
+        }
         pr.current = Some(InFlight {
             job,
             msg_id,
@@ -1069,6 +1087,15 @@ impl Rocket {
         }
         cur.attempt += 1;
         cur.attempt_ms = now;
+        // `SendMessageTraceHookImpl.sendMessageBefore` makes a `TraceContext` per attempt, whose
+        // request id takes a value of the JVM's `MessageClientIDSetter` counter.
+        if self.producers[p]
+            .tracer
+            .as_ref()
+            .is_some_and(|t| !cur.job.topic.starts_with(&*t.topic))
+        {
+            self.producers[p].counter = self.producers[p].counter.wrapping_add(1);
+        }
         cur.broker = b;
         cur.queue_id = q;
         cur.brokers_sent.push(self.brokers[b as usize].name.clone());
@@ -1290,17 +1317,7 @@ impl Rocket {
         for &i in &picked {
             let row = &mut o.rows[i];
             row.state = RowState::Sending;
-            let mut properties = row.properties.clone();
-            let msg_id = uniq_key(pr.ip, pr.pid, pr.loader_hash, k.now().ms(), pr.counter);
-            pr.counter = pr.counter.wrapping_add(1);
-            properties.insert(prop::UNIQ_KEY.into(), msg_id.clone());
-            if let Some(s) = self
-                .sent
-                .get_mut(row.message as usize - 1)
-                .filter(|s| s.msg_id.is_empty())
-            {
-                s.msg_id = msg_id;
-            }
+            let properties = row.properties.clone();
             jobs.push(Job {
                 message: row.message,
                 topic: row.topic.clone(),
@@ -1723,9 +1740,24 @@ impl Rocket {
                     *index = index.wrapping_mul(2_654_435_761) & 0x7fff_ffff;
                 }
                 pr.faults.clear();
+                // `start()` makes a new trace dispatcher: its last flush is now.
+                let now = k.now().ms();
+                if let Some(t) = pr.tracer.as_mut() {
+                    *t = t.restarted(now);
+                }
                 self.arm_relay(k, p as usize);
             }
-            Some(Who::Consumer(c)) => self.consumer_start(k, trace, c as usize),
+            Some(Who::Consumer(c)) => {
+                // A new JVM: another pid and class loader in its request ids, a new dispatcher.
+                let now = k.now().ms();
+                let cs = &mut self.consumers[c as usize];
+                if let Some(t) = cs.tracer.as_mut() {
+                    *t = t.restarted(now);
+                    cs.uniq.1 = cs.uniq.1.wrapping_add(1) & 0x7fff;
+                    cs.uniq.2 = cs.uniq.2.rotate_left(7) ^ 0x9e37_79b9;
+                }
+                self.consumer_start(k, trace, c as usize)
+            }
             Some(Who::Broker(b)) => {
                 // `ScheduleMessageService.start` and the timer store resume from their offsets;
                 // the check service starts its loop again.
@@ -3157,12 +3189,18 @@ impl Rocket {
             }
         }
         let Some(pq) = self.consumers[c].pqs.get_mut(&key) else {
+            // The queue was dropped (a rebalance) while the listener ran: its result is not
+            // processed, but `ConsumeRequest.run` has already run the after-hook.
+            self.trace_dropped_consume(k, trace, c, &key, offset);
             return;
         };
         if orderly {
             pq.busy = false;
         }
-        let Some(m) = pq.msgs.get(&offset).cloned() else { return };
+        let Some(m) = pq.msgs.get(&offset).cloned() else {
+            self.trace_dropped_consume(k, trace, c, &key, offset);
+            return;
+        };
         let local_retries = pq.retries.get(&offset).copied().unwrap_or(0);
         let reconsume = m.reconsume_times + local_retries;
         let failed = self.fails(c, &m, reconsume);
@@ -3395,7 +3433,12 @@ impl Rocket {
 
     /// `SendMessageTraceHookImpl`: an attempt that got SEND_OK, from a broker with `traceOn`.
     fn trace_pub(&mut self, k: &mut K, trace: &mut Ring, p: usize, cur: &InFlight, ack: &SendAck, now: u64) {
-        if self.producers[p].tracer.is_none() || !self.config.trace_on {
+        // The hooks skip the trace topic's own messages.
+        let traced = self.producers[p]
+            .tracer
+            .as_ref()
+            .is_some_and(|t| !cur.job.topic.starts_with(&*t.topic));
+        if !traced || !self.config.trace_on {
             return;
         }
         let props = &cur.job.properties;
@@ -3436,11 +3479,24 @@ impl Rocket {
         state: LocalState,
         from_check: bool,
     ) {
-        if self.producers[p].tracer.is_none() {
-            return;
-        }
         let Some(s) = self.sent.get((message as usize).wrapping_sub(1)) else {
             return;
+        };
+        // The hooks skip the trace topic's own messages.
+        if self.producers[p]
+            .tracer
+            .as_ref()
+            .is_none_or(|t| s.topic.starts_with(&*t.topic))
+        {
+            return;
+        }
+        self.producers[p].counter = self.producers[p].counter.wrapping_add(1);
+        // The hook reads MSG_REGION off the message it has: the application's own for the first
+        // answer (the broker stamped only its copy), the broker's for a check's.
+        let region = if from_check {
+            self.config.region_id.as_str()
+        } else {
+            config::DEFAULT_REGION
         };
         let state = match state {
             LocalState::CommitMessage => "COMMIT_MESSAGE",
@@ -3449,11 +3505,11 @@ impl Rocket {
         };
         let record = Record::EndTransaction {
             timestamp: k.now().ms(),
-            region: Rc::from(self.config.region_id.as_str()),
+            region: Rc::from(region),
             group: self.producers[p].group.clone(),
             topic: s.topic.clone(),
             msg_id: s.msg_id.clone(),
-            tags: None,
+            tags: s.tags.clone(),
             keys: s.keys.clone(),
             store_host: self.store_host(broker),
             transaction_id: s.msg_id.clone(),
@@ -3475,10 +3531,12 @@ impl Rocket {
         if m.prop(prop::TRACE_ON) == Some("false") {
             return;
         }
-        tracer.counter = tracer.counter.wrapping_add(1);
+        // `new TraceContext()`: its request id reads the JVM's counter, then increments it.
         let (ip, pid, loader) = cs.uniq;
         let request_id = uniq_key(ip, pid, loader, now, tracer.counter);
-        cs.trace_open.insert((key.clone(), offset), (request_id.clone(), now));
+        tracer.counter = tracer.counter.wrapping_add(1);
+        cs.trace_open
+            .insert((key.clone(), offset), (request_id.clone(), now, m.clone()));
         let record = Record::SubBefore {
             timestamp: now,
             region: Rc::from(m.prop(prop::MSG_REGION).unwrap_or(config::DEFAULT_REGION)),
@@ -3499,12 +3557,12 @@ impl Rocket {
     fn trace_consume_end(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, m: &Stored, success: bool) {
         let now = k.now().ms();
         let cs = &mut self.consumers[c];
-        if cs.tracer.is_none() {
-            return;
-        }
-        let Some((request_id, started)) = cs.trace_open.remove(&(key.clone(), m.queue_offset)) else {
+        let Some(tracer) = cs.tracer.as_mut() else { return };
+        let Some((request_id, started, _)) = cs.trace_open.remove(&(key.clone(), m.queue_offset)) else {
             return;
         };
+        // The after-context is a new `TraceContext` too (its own request id is overwritten).
+        tracer.counter = tracer.counter.wrapping_add(1);
         let record = Record::SubAfter {
             request_id,
             msg_id: m.uniq_key().into(),
@@ -3517,6 +3575,20 @@ impl Rocket {
             topic: m.prop(prop::RETRY_TOPIC).map_or_else(|| m.topic.clone(), Rc::from),
         };
         self.trace_append(k, trace, TraceClient::Consumer(c as u8), record);
+    }
+
+    /// A listener that finished after its queue was dropped: the after-hook still runs, with
+    /// the listener's result.
+    fn trace_dropped_consume(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, offset: u64) {
+        let Some(m) = self.consumers[c]
+            .trace_open
+            .get(&(key.clone(), offset))
+            .map(|o| o.2.clone())
+        else {
+            return;
+        };
+        let failed = self.fails(c, &m, m.reconsume_times);
+        self.trace_consume_end(k, trace, c, key, &m, !failed);
     }
 
     /// `AsyncTraceDispatcher.append`, then whatever the dispatcher would send now.
@@ -3549,16 +3621,27 @@ impl Rocket {
             for records in by_topic.into_values() {
                 let (body, keys) = trace_message(&records);
                 let Some(t) = self.tracer_mut(client) else { return };
-                t.counter = t.counter.wrapping_add(1);
-                let (counter, pick) = (t.counter, t.send_which_queue);
+                let pick = t.send_which_queue;
                 t.send_which_queue = t.send_which_queue.wrapping_add(1);
-                // The inner producer lives in the client's JVM: its UNIQ_KEY has the same prefix.
-                let (ip, pid, loader) = match client {
+                // The inner producer lives in the client's JVM: its UNIQ_KEY has the same prefix
+                // and takes the same counter.
+                let (ip, pid, loader, counter) = match client {
                     TraceClient::Producer(p) => {
-                        let pr = &self.producers[p as usize];
-                        (pr.ip, pr.pid, pr.loader_hash)
+                        let pr = &mut self.producers[p as usize];
+                        let counter = pr.counter;
+                        pr.counter = pr.counter.wrapping_add(1);
+                        (pr.ip, pr.pid, pr.loader_hash, counter)
                     }
-                    TraceClient::Consumer(c) => self.consumers[c as usize].uniq,
+                    TraceClient::Consumer(c) => {
+                        let cs = &mut self.consumers[c as usize];
+                        let (ip, pid, loader) = cs.uniq;
+                        let tracer = cs.tracer.as_mut().map_or(0, |t| {
+                            let counter = t.counter;
+                            t.counter = t.counter.wrapping_add(1);
+                            counter
+                        });
+                        (ip, pid, loader, tracer)
+                    }
                 };
                 let Some(&(b, queue_id)) = queues.get(pick as usize % queues.len().max(1)) else {
                     continue;

@@ -272,7 +272,8 @@ pub struct Tracer {
     pub armed: Option<u64>,
     /// The inner trace producer's round-robin over the trace topic's queues.
     pub send_which_queue: u32,
-    /// Its `UNIQ_KEY` counter, and the consumer hook's request ids.
+    /// A consumer's `MessageClientIDSetter` counter (request ids and trace messages; a
+    /// producer uses its own, shared with its messages).
     pub counter: u16,
     pub flushed: u64,
     /// Records a crash took with it (the queue is in memory), or a full queue refused.
@@ -280,17 +281,34 @@ pub struct Tracer {
 }
 
 impl Tracer {
-    pub fn new(topic: Rc<str>, batch_num: u32) -> Tracer {
+    /// A dispatcher made at `now_ms` (`lastFlushTime` starts then); the inner producer's queue
+    /// index starts at `index` (a `ThreadLocalIndex` starts at a random value).
+    pub fn new(topic: Rc<str>, batch_num: u32, now_ms: u64, index: u32) -> Tracer {
         Tracer {
             topic,
             batch: batch_num.clamp(1, MAX_BATCH) as usize,
             pending: VecDeque::new(),
-            last_flush_ms: 0,
+            last_flush_ms: now_ms,
             armed: None,
-            send_which_queue: 0,
+            send_which_queue: index,
             counter: 0,
             flushed: 0,
             lost: 0,
+        }
+    }
+
+    /// The dispatcher a restarted process makes at `now_ms`; its totals carry on. The index is
+    /// derived from the old one rather than drawn, so a restart does not shift other draws.
+    pub fn restarted(&self, now_ms: u64) -> Tracer {
+        Tracer {
+            flushed: self.flushed,
+            lost: self.lost,
+            ..Tracer::new(
+                self.topic.clone(),
+                self.batch as u32,
+                now_ms,
+                self.send_which_queue.wrapping_mul(2_654_435_761) & 0x7fff_ffff,
+            )
         }
     }
 
@@ -385,7 +403,7 @@ mod tests {
 
     #[test]
     fn the_dispatcher_sends_a_full_batch_at_once_and_the_rest_after_five_seconds() {
-        let mut t = Tracer::new(Rc::from("RMQ_SYS_TRACE_TOPIC"), 2);
+        let mut t = Tracer::new(Rc::from("RMQ_SYS_TRACE_TOPIC"), 2, 0, 0);
         t.pending.push_back(publ("A", None));
         assert_eq!(t.take_batch(100, false), None);
         t.pending.push_back(publ("B", None));
@@ -395,6 +413,9 @@ mod tests {
         assert_eq!(t.take_batch(5_100, true), None);
         assert_eq!(t.next_timed_flush(), 5_101);
         assert_eq!(t.take_batch(5_101, true).map(|b| b.len()), Some(1));
-        assert_eq!(Tracer::new(Rc::from("t"), 100).batch, 20);
+        assert_eq!(Tracer::new(Rc::from("t"), 100, 0, 0).batch, 20);
+        // A restarted process's dispatcher counts its 5 s from the restart.
+        let r = t.restarted(9_000);
+        assert_eq!((r.last_flush_ms, r.flushed, r.pending.len()), (9_000, 3, 0));
     }
 }
