@@ -19,6 +19,7 @@ pub mod lesson;
 pub mod rabbit;
 pub mod rocket;
 pub mod scenario;
+pub mod settings;
 pub mod share;
 pub mod sim;
 pub mod summary;

@@ -4,8 +4,8 @@
 //! assignments, committed offsets, lag). `--lang zh|en` adds each entry's sentence;
 //! `--max-work N` lowers the work budget (events plus trace entries) for this run.
 //!
-//! `mqplay defaults [rocketmq]`: every broker setting the simulator models, with its default,
-//! meaning (en, zh) and source, as JSON (RocketMQ's today; Kafka's table is issue 8's).
+//! `mqplay defaults [kafka|rocketmq]`: every setting the simulator models, by its real name,
+//! with its default, meaning (en, zh) and source, as JSON (both systems' tables, or one).
 //!
 //! `mqplay lesson lesson.json [--lang en|zh]`: play a lesson step by step, as the page does:
 //! for each step its title, its stretch of virtual time, the trace lines it made, and what its
@@ -23,7 +23,7 @@ use mqplay_core::{Lang, Scenario, Sim};
 /// Exit status of a run that stopped on a budget or limit before its end.
 const HALTED: u8 = 3;
 
-const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay lesson <lesson.json> [--lang en|zh]\n       mqplay defaults [rocketmq]";
+const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay lesson <lesson.json> [--lang en|zh]\n       mqplay defaults [kafka|rocketmq]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,16 +44,24 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> Result<Option<String>, String> {
     let (command, rest) = args.split_first().ok_or(USAGE)?;
     if command == "defaults" {
-        return match rest.first().map(String::as_str) {
-            None | Some("rocketmq") => {
-                let table = serde_json::json!({ "rocketmq": mqplay_core::rocket::config::REFERENCE });
+        let kafka = mqplay_core::kafka::config::REFERENCE;
+        let rocketmq = mqplay_core::rocket::config::REFERENCE;
+        let table = match rest.first().map(String::as_str) {
+            None => Some(serde_json::json!({ "kafka": kafka, "rocketmq": rocketmq })),
+            Some("kafka") => Some(serde_json::json!({ "kafka": kafka })),
+            Some("rocketmq") => Some(serde_json::json!({ "rocketmq": rocketmq })),
+            Some(_) => None,
+        };
+        return match table {
+            Some(table) => {
                 let text = serde_json::to_string_pretty(&table).map_err(|e| e.to_string())?;
                 // A closed pipe (`| head`) ends the output quietly.
                 let _ = writeln!(std::io::stdout(), "{text}");
                 Ok(None)
             }
-            Some(other) => Err(format!(
-                "no settings table for `{other}` yet (rocketmq has one)\n{USAGE}"
+            None => Err(format!(
+                "no settings table for `{}` (kafka and rocketmq have one)\n{USAGE}",
+                rest[0]
             )),
         };
     }

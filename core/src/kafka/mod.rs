@@ -11,6 +11,7 @@
 pub mod assignor;
 pub mod broker;
 pub mod check;
+pub mod config;
 pub mod consumer;
 pub mod group;
 pub mod partitioner;

@@ -40,10 +40,10 @@ pub struct TopicSpec {
 pub struct ProducerSpec {
     pub id: String,
     /// `batch.size`, default 16384 bytes. Also the sticky partitioner's switch threshold (KIP-794).
-    #[serde(default = "default_batch_size")]
+    #[serde(default = "default_batch_size", alias = "batch.size")]
     pub batch_size_bytes: u32,
     /// `linger.ms`: default 5 since Kafka 4.0 (KIP-1030; it was 0 before).
-    #[serde(default = "default_linger")]
+    #[serde(default = "default_linger", alias = "linger.ms")]
     pub linger_ms: u64,
 }
 
@@ -59,22 +59,23 @@ fn default_linger() -> u64 {
 pub struct ConsumerSpec {
     pub id: String,
     /// `group.id`.
+    #[serde(alias = "group.id")]
     pub group: String,
     pub topics: Vec<String>,
     /// `auto.offset.reset`: Kafka's default is `latest`.
-    #[serde(default)]
+    #[serde(default, alias = "auto.offset.reset")]
     pub auto_offset_reset: OffsetReset,
     /// `enable.auto.commit`, default true.
-    #[serde(default = "default_true")]
+    #[serde(default = "default_true", alias = "enable.auto.commit")]
     pub enable_auto_commit: bool,
     /// `auto.commit.interval.ms`, default 5000.
-    #[serde(default = "default_auto_commit_interval")]
+    #[serde(default = "default_auto_commit_interval", alias = "auto.commit.interval.ms")]
     pub auto_commit_interval_ms: u64,
     /// `session.timeout.ms`, default 45000 since Kafka 3.0 (KIP-735).
-    #[serde(default = "default_session_timeout")]
+    #[serde(default = "default_session_timeout", alias = "session.timeout.ms")]
     pub session_timeout_ms: u64,
     /// `heartbeat.interval.ms`, default 3000.
-    #[serde(default = "default_heartbeat_interval")]
+    #[serde(default = "default_heartbeat_interval", alias = "heartbeat.interval.ms")]
     pub heartbeat_interval_ms: u64,
 }
 

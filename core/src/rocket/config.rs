@@ -415,17 +415,7 @@ impl ConsumerConfig {
     }
 }
 
-/// One row of the reference: a setting the simulator models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Setting {
-    pub name: &'static str,
-    /// Where it is set: `broker`, `producer`, `consumer`.
-    pub scope: &'static str,
-    pub default: &'static str,
-    pub en: &'static str,
-    pub zh: &'static str,
-    pub source: &'static str,
-}
+pub use crate::settings::Setting;
 
 /// Every RocketMQ setting mqplay models (RocketMQ 5.x defaults).
 pub const REFERENCE: &[Setting] = &[

@@ -24,6 +24,18 @@ test('a keyed record says its partition plainly; with details, the murmur2 arith
   expect(Number(m[6])).toBe(Number(m[1]));
 });
 
+// The settings the Kafka model uses, by their Kafka names, with Kafka 4.x defaults (what
+// `mqplay defaults kafka` prints).
+test('the Kafka settings reference lists what the model uses, with where a default changed', async ({ page }) => {
+  await open(page);
+  const ref = page.locator('#kafka-reference');
+  await ref.locator('summary').click();
+  await expect(ref.locator('tbody tr', { hasText: 'linger.ms' })).toContainText('KIP-1030');
+  await expect(ref.getByRole('row', { name: /^session.timeout.ms consumer/ })).toContainText('45000');
+  await page.click('#lang-toggle');
+  await expect(ref.locator('summary')).toContainText('Kafka 配置');
+});
+
 test('a payload typed as a key is shown as text and runs nothing', async ({ page }) => {
   await open(page);
   const payload = '<img src=x onerror=alert(1)>';

@@ -74,6 +74,7 @@ pub fn actions(p: &ActionsProps) -> Html {
                 { for consumers }
             </div>
             <div class="row">{ for brokers }</div>
+            { crate::shell::settings::reference(lang, mqplay_core::kafka::config::REFERENCE, "kafka-reference", "kafka.reference") }
         </section>
     }
 }

@@ -197,20 +197,7 @@ pub fn actions(p: &ActionsProps) -> Html {
                     <button id="rm-query-by-id" type="submit">{ t(lang, "rm.act.query_id") }</button>
                 </form>
             }
-            <details class="rm-reference" id="rm-reference">
-                <summary>{ t(lang, "rm.reference") }</summary>
-                <div class="task-table" role="region" tabindex="0" aria-label={t(lang, "rm.reference")}>
-                    <table>
-                        <thead><tr><th>{ t(lang, "rm.ref.name") }</th><th>{ t(lang, "rm.ref.default") }</th><th>{ t(lang, "rm.ref.meaning") }</th><th>{ t(lang, "rm.ref.source") }</th></tr></thead>
-                        <tbody>
-                            { for REFERENCE.iter().map(|s| html! {
-                                <tr><td class="mono">{ s.name }<div class="muted">{ s.scope }</div></td><td class="mono">{ s.default }</td>
-                                    <td>{ if lang == Lang::Zh { s.zh } else { s.en } }</td><td class="muted">{ s.source }</td></tr>
-                            }) }
-                        </tbody>
-                    </table>
-                </div>
-            </details>
+            { crate::shell::settings::reference(lang, REFERENCE, "rm-reference", "rm.reference") }
         </section>
     }
 }

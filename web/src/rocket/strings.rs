@@ -162,10 +162,6 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "RocketMQ settings the simulator models",
         "模拟器建模的 RocketMQ 配置",
     ),
-    ("rm.ref.name", "setting", "配置项"),
-    ("rm.ref.default", "default", "默认值"),
-    ("rm.ref.meaning", "meaning", "含义"),
-    ("rm.ref.source", "source", "出处"),
     ("rm.err.keys", "KEYS are at most 256 bytes", "KEYS 最多 256 字节"),
     (
         "rm.err.level",

@@ -12,6 +12,7 @@ pub mod motion;
 pub mod progress;
 pub mod roving;
 pub mod scenario_io;
+pub mod settings;
 pub mod sidebar;
 pub mod stage;
 
