@@ -61,6 +61,13 @@ const SCHEDULE_POLL_MS: u64 = 100;
 const PERSIST_FIRST_MS: u64 = 10_000;
 /// `RebalanceService`: after a round that was not balanced (a lock refused) it waits 1 s.
 const REBALANCE_RETRY_MS: u64 = 1_000;
+/// `RebalanceService.minInterval`: a wakeup (a start, a group change) within 1 s of the last
+/// rebalance waits out the rest of that second; the service's clock starts when it is made, so a
+/// new consumer's first rebalance is 1 s after its start.
+const REBALANCE_MIN_INTERVAL_MS: u64 = 1_000;
+/// `RebalanceImpl.updateProcessQueueTableInRebalance` → `dispatchPullRequest(list, 500)`: a queue
+/// new to the consumer is first pulled 500 ms after the rebalance that gave it.
+const FIRST_PULL_DELAY_MS: u64 = 500;
 /// `ResponseCode`s the broker answers with.
 const MESSAGE_ILLEGAL: u32 = 13;
 const TOPIC_NOT_EXIST: u32 = 17;
@@ -103,6 +110,7 @@ pub enum Wire {
         offset: u64,
         max: u32,
         tags: String,
+        commit_offset: Option<u64>,
     },
     PullReply {
         messages: Vec<Rc<Stored>>,
@@ -322,6 +330,8 @@ pub struct Pq {
     max_seen: Option<u64>,
     /// Which incarnation of the queue's `ProcessQueue` this is (a dropped one's pulls are stale).
     epoch: u32,
+    /// When its first pull is dispatched (`FIRST_PULL_DELAY_MS` after the rebalance).
+    dispatch_ms: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -347,6 +357,10 @@ pub struct Consumer {
     /// Process queues made so far (each gets the next epoch).
     pq_epochs: u32,
     next_rebalance_ms: u64,
+    /// When the rebalance service last ran, and whether a group change woke it since (its next
+    /// round then tells the allocation even if unchanged).
+    last_rebalance_ms: u64,
+    notified: bool,
     /// `enableMsgTrace`: the dispatcher, the JVM's `UNIQ_KEY` prefix (address, pid, class
     /// loader hash) for request ids, and the SubBefore records whose listener still runs:
     /// (queue, offset) → (requestId, start).
@@ -620,6 +634,8 @@ impl Rocket {
                 waiting: VecDeque::new(),
                 pq_epochs: 0,
                 next_rebalance_ms: 0,
+                last_rebalance_ms: 0,
+                notified: false,
                 tracer: c.config.trace().topic().map(|t| {
                     Tracer::new(
                         Rc::from(t),
@@ -1595,13 +1611,19 @@ impl Rocket {
             Timer::Persist { consumer } => self.persist(k, trace, consumer as usize, true),
             Timer::Rebalance { consumer } => {
                 let c = consumer as usize;
-                if self.consumers[c].next_rebalance_ms != k.now().ms() || !self.consumers[c].started {
+                let now = k.now().ms();
+                if self.consumers[c].next_rebalance_ms != now || !self.consumers[c].started {
                     return;
                 }
-                let at = k.now().ms() + REBALANCE_INTERVAL_MS;
-                self.consumers[c].next_rebalance_ms = at;
+                // `RebalanceService.run`: rebalance, then wait 20 s (1 s if a lock was refused,
+                // which the lock's answer sets).
+                let at = now + REBALANCE_INTERVAL_MS;
+                let cs = &mut self.consumers[c];
+                cs.next_rebalance_ms = at;
+                cs.last_rebalance_ms = now;
+                let notified = core::mem::take(&mut cs.notified);
                 self.timer(k, self.consumers[c].node, at, Timer::Rebalance { consumer });
-                self.rebalance_one(k, trace, c, false);
+                self.rebalance_one(k, trace, c, notified);
             }
             Timer::Start { consumer } => self.consumer_start(k, trace, consumer as usize),
             Timer::Relay { producer } => self.relay(k, trace, producer as usize),
@@ -1795,7 +1817,13 @@ impl Rocket {
                 offset,
                 max,
                 tags,
+                commit_offset,
             } => {
+                if let Some(o) = commit_offset {
+                    self.brokers[b]
+                        .offsets
+                        .insert((group.clone(), topic.clone(), queue_id), o);
+                }
                 let (messages, next) = self.read(b, &topic, queue_id, offset, max, &tags);
                 if messages.is_empty() && next == offset {
                     // `PullMessageProcessor` → `PullRequestHoldService`: held until a message
@@ -2810,22 +2838,35 @@ impl Rocket {
         let node = self.consumers[c].node;
         let now = k.now().ms();
         self.timer(k, node, now + PERSIST_FIRST_MS, Timer::Persist { consumer: c as u8 });
-        self.consumers[c].next_rebalance_ms = now + REBALANCE_INTERVAL_MS;
-        self.timer(
-            k,
-            node,
-            now + REBALANCE_INTERVAL_MS,
-            Timer::Rebalance { consumer: c as u8 },
-        );
+        // The rebalance service is made with the client (its clock starts now); the start's
+        // heartbeat makes the brokers notify the group, this consumer included.
+        self.consumers[c].last_rebalance_ms = now;
+        self.consumers[c].next_rebalance_ms = u64::MAX;
         let group = self.consumers[c].group.clone();
         self.rebalance_group(k, trace, &group);
     }
 
+    /// The brokers' NOTIFY_CONSUMER_IDS_CHANGED: each live member's `rebalanceImmediately`.
     fn rebalance_group(&mut self, k: &mut K, trace: &mut Ring, group: &str) {
+        let _ = trace;
         for c in 0..self.consumers.len() {
             if self.consumers[c].group == group && self.consumers[c].started && k.is_up(self.consumers[c].node) {
-                self.rebalance_one(k, trace, c, true);
+                self.wake_rebalance(k, c);
             }
+        }
+    }
+
+    /// `RebalanceService.wakeup`: the next round at once, or when `minInterval` has passed since
+    /// the last one.
+    fn wake_rebalance(&mut self, k: &mut K, c: usize) {
+        let now = k.now().ms();
+        let cs = &mut self.consumers[c];
+        cs.notified = true;
+        let at = now.max(cs.last_rebalance_ms + REBALANCE_MIN_INTERVAL_MS);
+        if at < cs.next_rebalance_ms {
+            cs.next_rebalance_ms = at;
+            let node = cs.node;
+            self.timer(k, node, at, Timer::Rebalance { consumer: c as u8 });
         }
     }
 
@@ -2934,6 +2975,7 @@ impl Rocket {
             let locked = !self.consumers[c].locks();
             self.consumers[c].pq_epochs += 1;
             let epoch = self.consumers[c].pq_epochs;
+            let dispatch_ms = k.now().ms() + FIRST_PULL_DELAY_MS;
             self.consumers[c].pqs.insert(
                 key.clone(),
                 Pq {
@@ -2942,13 +2984,15 @@ impl Rocket {
                     committed: offset,
                     locked,
                     epoch,
+                    dispatch_ms,
                     ..Pq::default()
                 },
             );
             if self.consumers[c].locks() {
                 self.lock(k, trace, c, key);
             } else {
-                self.pull(k, trace, c, key);
+                let node = self.consumers[c].node;
+                self.timer(k, node, dispatch_ms, Timer::PullNow { consumer: c as u8, key });
             }
         }
     }
@@ -2986,6 +3030,9 @@ impl Rocket {
         } else {
             "*".into()
         };
+        // `pullMessage`: a clustering consumer's pull carries its in-memory offset for the queue
+        // (`commitOffset`, when above 0), which the broker stores (`PullMessageProcessor`).
+        let commit_offset = (!cs.broadcasting && pq.consumed > 0).then_some(pq.consumed);
         let body = Wire::Pull {
             group: cs.group.clone(),
             topic: key.0.clone(),
@@ -2993,6 +3040,7 @@ impl Rocket {
             offset: pq.next_pull,
             max: cs.config.pull_batch_size,
             tags,
+            commit_offset,
         };
         let spec = RequestSpec {
             timeout_ms: PULL_TIMEOUT_MS,
@@ -3065,6 +3113,7 @@ impl Rocket {
                     return;
                 };
                 pq.locked = locked;
+                let dispatch_ms = pq.dispatch_ms;
                 if locked != was || !locked {
                     let told = Told::Lock {
                         consumer: self.consumers[c].name.clone(),
@@ -3076,7 +3125,12 @@ impl Rocket {
                     self.tell(k, trace, self.consumers[c].node, told);
                 }
                 if locked && !was {
-                    self.pull(k, trace, c, key);
+                    if k.now().ms() >= dispatch_ms {
+                        self.pull(k, trace, c, key);
+                    } else {
+                        let node = self.consumers[c].node;
+                        self.timer(k, node, dispatch_ms, Timer::PullNow { consumer: c as u8, key });
+                    }
                 }
                 if !locked {
                     // Not balanced: the rebalance service runs again in 1 s.

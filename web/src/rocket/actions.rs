@@ -86,7 +86,9 @@ pub fn actions(p: &ActionsProps) -> Html {
     };
     // The message picked for a query by msgId: the newest sent, unless the learner chose one.
     let query_id = use_state(|| None::<u32>);
-    let picked_id = (*query_id).or_else(|| p.view.messages.last().map(|m| m.message));
+    // Only a message the producer has sent has a msgId (`setUniqID` at the first attempt).
+    let with_id = || p.view.messages.iter().filter(|m| !m.msg_id.is_empty());
+    let picked_id = (*query_id).or_else(|| with_id().next_back().map(|m| m.message));
     let on_query_id = {
         let on = p.on.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -183,11 +185,11 @@ pub fn actions(p: &ActionsProps) -> Html {
                 </label>
                 <button id="rm-query" type="submit">{ t(lang, "rm.act.query") }</button>
             </form>
-            if !p.view.messages.is_empty() {
+            if with_id().next().is_some() {
                 <form class="form" onsubmit={on_query_id} aria-label={t(lang, "rm.act.query_id")}>
                     <label>{ t(lang, "rm.act.query_id_pick") }
                         <select id="rm-query-id" onchange={on_pick_id}>
-                            { for p.view.messages.iter().rev().take(200).map(|m| html! {
+                            { for with_id().rev().take(200).map(|m| html! {
                                 <option value={m.message.to_string()} selected={Some(m.message) == picked_id}>
                                     { format!("#{} {}", m.message, m.msg_id) }
                                 </option>
