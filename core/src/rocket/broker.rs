@@ -37,8 +37,11 @@ pub struct Broker {
     pub queues: BTreeMap<(Rc<str>, u32), Vec<u32>>,
     /// Topics this broker holds and their `writeQueueNums` (the route's view of it).
     pub topics: BTreeMap<Rc<str>, u32>,
-    /// `ConsumerOffsetManager`: (group, topic, queue id) → the next offset to consume.
+    /// `ConsumerOffsetManager`: (group, topic, queue id) → the next offset to consume. The table
+    /// is in memory; `persist()` writes it to `consumerOffset.json` every
+    /// `flushConsumerOffsetInterval` (5 s, first 10 s after start), and a crash keeps only that.
     pub offsets: BTreeMap<(String, Rc<str>, u32), u64>,
+    pub offsets_on_disk: BTreeMap<(String, Rc<str>, u32), u64>,
     /// `RebalanceLockManager`: (group, topic, queue id) → (client id, last lock or renewal ms).
     pub locks: BTreeMap<(String, Rc<str>, u32), (String, u64)>,
     pub held: Vec<HeldPull>,
@@ -71,6 +74,7 @@ impl Broker {
             queues: BTreeMap::new(),
             topics: BTreeMap::new(),
             offsets: BTreeMap::new(),
+            offsets_on_disk: BTreeMap::new(),
             locks: BTreeMap::new(),
             held: Vec::new(),
             schedule_offsets: alloc::vec![0; levels],

@@ -61,6 +61,10 @@ const SCHEDULE_POLL_MS: u64 = 100;
 const PERSIST_FIRST_MS: u64 = 10_000;
 /// `RebalanceService`: after a round that was not balanced (a lock refused) it waits 1 s.
 const REBALANCE_RETRY_MS: u64 = 1_000;
+/// `BrokerController`: the consumer offset table is persisted 10 s after start, then every
+/// `flushConsumerOffsetInterval` (5000 ms).
+const OFFSET_FLUSH_FIRST_MS: u64 = 10_000;
+const OFFSET_FLUSH_INTERVAL_MS: u64 = 5_000;
 /// `RebalanceService.minInterval`: a wakeup (a start, a group change) within 1 s of the last
 /// rebalance waits out the rest of that second; the service's clock starts when it is made, so a
 /// new consumer's first rebalance is 1 s after its start.
@@ -220,6 +224,10 @@ pub enum Timer {
     /// A client's trace dispatcher finds its batch old enough to send.
     TraceFlush {
         client: TraceClient,
+    },
+    /// The broker persists its consumer offset table.
+    FlushOffsets {
+        broker: u8,
     },
 }
 
@@ -760,6 +768,8 @@ impl Rocket {
         }
         for b in 0..self.brokers.len() {
             self.arm_check_service(k, b as u8);
+            let node = self.brokers[b].node;
+            self.timer(k, node, OFFSET_FLUSH_FIRST_MS, Timer::FlushOffsets { broker: b as u8 });
         }
         for c in 0..self.consumers.len() {
             let at = self.consumers[c].start_ms;
@@ -1633,6 +1643,12 @@ impl Rocket {
                 self.check_service(k, trace, broker as usize);
                 self.arm_check_service(k, broker);
             }
+            Timer::FlushOffsets { broker } => {
+                let br = &mut self.brokers[broker as usize];
+                br.offsets_on_disk = br.offsets.clone();
+                let (node, at) = (br.node, k.now().ms() + OFFSET_FLUSH_INTERVAL_MS);
+                self.timer(k, node, at, Timer::FlushOffsets { broker });
+            }
             Timer::TraceFlush { client } => {
                 if let Some(t) = self.tracer_mut(client) {
                     t.armed = None;
@@ -1698,6 +1714,7 @@ impl Rocket {
                     lost_sends: lost,
                     local_transaction_of,
                     trace_records_lost,
+                    offsets_lost: 0,
                 };
                 self.tell(k, trace, node, told);
             }
@@ -1709,6 +1726,7 @@ impl Rocket {
                     lost_sends: Vec::new(),
                     local_transaction_of: None,
                     trace_records_lost,
+                    offsets_lost: 0,
                 };
                 self.tell(k, trace, node, told);
                 let cs = &mut self.consumers[c as usize];
@@ -1722,16 +1740,26 @@ impl Rocket {
                 self.rebalance_group(k, trace, &group);
             }
             Some(Who::Broker(b)) => {
+                // The offsets committed since the last persist are lost: the table goes back to
+                // what `consumerOffset.json` holds.
+                let br = &mut self.brokers[b as usize];
+                let offsets_lost = br
+                    .offsets
+                    .iter()
+                    .filter(|(key, v)| br.offsets_on_disk.get(*key) != Some(*v))
+                    .count() as u32;
+                br.offsets = br.offsets_on_disk.clone();
                 let told = Told::Crashed {
                     node: self.brokers[b as usize].name.clone(),
                     role: "broker",
                     lost_sends: Vec::new(),
                     local_transaction_of: None,
                     trace_records_lost: 0,
+                    offsets_lost,
                 };
                 self.tell(k, trace, node, told);
                 // Held pulls and the lock table (`RebalanceLockManager`, memory only) die with the
-                // process; the commit log and offsets are on disk.
+                // process; the commit log is on disk.
                 self.brokers[b as usize].locks.clear();
                 self.brokers[b as usize].held.clear();
                 self.brokers[b as usize].schedule_due.iter_mut().for_each(|d| *d = None);
@@ -1785,6 +1813,8 @@ impl Rocket {
                 // the check service starts its loop again.
                 self.brokers[b as usize].started_ms = k.now().ms();
                 self.arm_check_service(k, b);
+                let (node, at) = (self.brokers[b as usize].node, k.now().ms() + OFFSET_FLUSH_FIRST_MS);
+                self.timer(k, node, at, Timer::FlushOffsets { broker: b });
                 for level in 0..self.levels.len() {
                     self.schedule_arm(k, b as usize, level);
                 }

@@ -342,6 +342,9 @@ pub enum Told {
         /// Trace records its dispatcher had not sent yet (`enableMsgTrace`).
         #[serde(skip_serializing_if = "is_zero")]
         trace_records_lost: u64,
+        /// A broker: consumer offsets committed since its last persist, now lost.
+        #[serde(skip_serializing_if = "is_zero_u32")]
+        offsets_lost: u32,
     },
     #[serde(rename = "process.restarted")]
     Restarted { node: String, role: &'static str },
@@ -385,6 +388,10 @@ pub fn trace_msg_id(record: &[String]) -> &str {
 }
 
 fn is_zero(v: &u64) -> bool {
+    *v == 0
+}
+
+fn is_zero_u32(v: &u32) -> bool {
     *v == 0
 }
 
@@ -769,6 +776,7 @@ impl Told {
                 lost_sends,
                 local_transaction_of,
                 trace_records_lost,
+                offsets_lost,
             } => {
                 let (en, zh) = match *role {
                     "producer" => (
@@ -794,6 +802,16 @@ impl Told {
                     ),
                     None => (String::new(), String::new()),
                 };
+                let (offsets_en, offsets_zh) = match offsets_lost {
+                    0 => (String::new(), String::new()),
+                    n => (
+                        format!(
+                            "; the consumer offsets of {n} queue{} committed since its last persist (every 5 s) are lost, so a consumer that reads them again consumes those messages again",
+                            if *n == 1 { "" } else { "s" }
+                        ),
+                        format!("；上次持久化（每 5 秒一次）之后提交的 {n} 个队列的消费位点丢失，重新读取位点的消费者会再消费一遍这些消息"),
+                    ),
+                };
                 let (trace_en, trace_zh) = match trace_records_lost {
                     0 => (String::new(), String::new()),
                     n => (
@@ -803,8 +821,8 @@ impl Told {
                 };
                 t(
                     lang,
-                    format!("{node} crashed: {en}{lost_en}{local_en}{trace_en}"),
-                    format!("{node} 崩溃：{zh}{lost_zh}{local_zh}{trace_zh}"),
+                    format!("{node} crashed: {en}{lost_en}{local_en}{trace_en}{offsets_en}"),
+                    format!("{node} 崩溃：{zh}{lost_zh}{local_zh}{trace_zh}{offsets_zh}"),
                 )
             }
             Told::Restarted { node, role } => t(
