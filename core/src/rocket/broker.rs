@@ -20,8 +20,14 @@ pub struct HeldPull {
     pub topic: Rc<str>,
     pub queue_id: u32,
     pub offset: u64,
+    /// Messages the pull may return (its `maxMsgNums`, at most `MAX_TRANSFER_COUNT`).
+    pub max: u32,
     pub until_ms: u64,
 }
+
+/// `MessageStoreConfig.maxTransferCountOnMessageInMemory`: a pull of messages still in memory
+/// returns at most 32, whatever `pullBatchSize` asks.
+pub const MAX_TRANSFER_COUNT: u32 = 32;
 
 #[derive(Debug, Clone)]
 pub struct Broker {

@@ -1854,12 +1854,14 @@ impl Rocket {
                         .offsets
                         .insert((group.clone(), topic.clone(), queue_id), o);
                 }
+                let max = max.min(super::broker::MAX_TRANSFER_COUNT);
                 let (messages, next) = self.read(b, &topic, queue_id, offset, max, &tags);
                 if messages.is_empty() && next == offset {
                     // `PullMessageProcessor` → `PullRequestHoldService`: held until a message
                     // arrives or the suspend time passes.
                     let until_ms = k.now().ms() + BROKER_SUSPEND_MS;
                     self.brokers[b].held.push(HeldPull {
+                        max,
                         consumer: from,
                         request: id,
                         topic,
@@ -2161,7 +2163,7 @@ impl Rocket {
                     }
                 },
             );
-            let (messages, next) = self.read(b, &h.topic, h.queue_id, h.offset, 32, &tags);
+            let (messages, next) = self.read(b, &h.topic, h.queue_id, h.offset, h.max, &tags);
             if messages.is_empty() && next == h.offset {
                 self.brokers[b].held.push(h);
             } else {
@@ -3187,7 +3189,13 @@ impl Rocket {
                 }
             }
             Req::SendBack { key, offset } => {
-                // The send-back failed: consume it again here after 5 s, counted as a retry.
+                // The send-back failed: consume it again here after 5 s, counted as a retry
+                // (`processConsumeResult`: `setReconsumeTimes(+1)`, `submitConsumeRequestLater`).
+                // Upstream first tries the inner producer to %RETRY% (`sendMessageBack`'s
+                // fallback), which mqplay does not model.
+                if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
+                    *pq.retries.entry(offset).or_insert(0) += 1;
+                }
                 let at = k.now().ms() + CONSUME_LATER_MS;
                 self.timer(
                     k,
