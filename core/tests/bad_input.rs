@@ -1163,3 +1163,40 @@ fn bad_outbox_documents_are_refused_at_their_fields() {
     }
     every_reason_in_chinese(&e);
 }
+
+/// `mqplay defaults` prints every system's settings table as JSON; an unknown system is refused.
+#[test]
+fn runner_prints_the_settings_tables() {
+    let out = mqplay(&["defaults"]);
+    assert_eq!(out.status.code(), Some(0));
+    let tables: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for (system, setting) in [("kafka", "linger.ms"), ("rocketmq", "enableMsgTrace")] {
+        let rows = tables[system].as_array().unwrap_or_else(|| panic!("no {system} table"));
+        let row = rows
+            .iter()
+            .find(|r| r["name"] == setting)
+            .unwrap_or_else(|| panic!("no {setting}"));
+        for field in ["default", "en", "zh", "source", "scope"] {
+            assert!(!row[field].as_str().unwrap_or("").is_empty(), "{setting}.{field}");
+        }
+    }
+    let kafka: Value = serde_json::from_slice(&mqplay(&["defaults", "kafka"]).stdout).unwrap();
+    assert!(kafka.get("rocketmq").is_none() && kafka["kafka"].is_array());
+    fails_with(&["defaults", "pulsar"], &["no settings table for `pulsar`"]);
+}
+
+/// `mqplay lesson` plays each step of a lesson and prints what its measures read; a scenario
+/// given as a lesson is refused with the path of what is missing.
+#[test]
+fn runner_plays_a_lesson_step_by_step() {
+    let (_, text) = LESSON_FILES.iter().find(|(id, _)| *id == "q17-delay-compared").unwrap();
+    let f = TempFile::new("lesson.json", text);
+    let out = mqplay(&["lesson", f.path()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("--- step ")).count(), 7);
+    assert!(stdout.contains("compare: RabbitMQ"), "{stdout}");
+    assert!(stdout.contains("predict: "), "{stdout}");
+    let f = TempFile::new("not-a-lesson.json", DEFAULT);
+    fails_with(&["lesson", f.path()], &["invalid lesson"]);
+}
