@@ -65,6 +65,8 @@ const REBALANCE_RETRY_MS: u64 = 1_000;
 /// `flushConsumerOffsetInterval` (5000 ms).
 const OFFSET_FLUSH_FIRST_MS: u64 = 10_000;
 const OFFSET_FLUSH_INTERVAL_MS: u64 = 5_000;
+/// `tryRemoveOrderMessageQueue`: how long a rebalance waits for a running orderly listener.
+const ORDERLY_UNLOCK_WAIT_MS: u64 = 500;
 /// `RebalanceService.minInterval`: a wakeup (a start, a group change) within 1 s of the last
 /// rebalance waits out the rest of that second; the service's clock starts when it is made, so a
 /// new consumer's first rebalance is 1 s after its start.
@@ -340,6 +342,11 @@ pub struct Pq {
     epoch: u32,
     /// When its first pull is dispatched (`FIRST_PULL_DELAY_MS` after the rebalance).
     dispatch_ms: u64,
+    /// Dropped by a rebalance while its orderly listener ran: no more pulls or consumption; it
+    /// is removed (offset persisted, unlocked) when that message finishes, if it finishes by
+    /// `drop_deadline_ms`, else at a later rebalance.
+    dropped: bool,
+    drop_deadline_ms: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -1609,7 +1616,10 @@ impl Rocket {
                 commit_log_offset,
                 broker,
             } => self.check_answer(k, trace, producer as usize, message, commit_log_offset, broker),
-            Timer::ConsumeDone { consumer, key, offset } => self.consume_done(k, trace, consumer as usize, key, offset),
+            Timer::ConsumeDone { consumer, key, offset } => {
+                self.consume_done(k, trace, consumer as usize, key.clone(), offset);
+                self.finish_drop(k, trace, consumer as usize, &key);
+            }
             Timer::ConsumeAgain { consumer, key, offset } => self.submit(k, trace, consumer as usize, key, offset),
             Timer::PullNow { consumer, key } => self.pull(k, trace, consumer as usize, key),
             Timer::Resume { consumer, key } => {
@@ -2962,24 +2972,29 @@ impl Rocket {
         // Removed queues: persist their offset, drop the process queue; an orderly consumer
         // unlocks them (`removeUnnecessaryMessageQueue`).
         let current: Vec<MqKey> = self.consumers[c].pqs.keys().cloned().collect();
+        let now = k.now().ms();
         for key in current {
             if !wanted.contains(&key) {
-                self.persist_one(k, trace, c, &key, true);
-                self.consumers[c].pqs.remove(&key);
-                if self.consumers[c].locks() {
-                    // `unlock(mq, true)`: UNLOCK_BATCH_MQ, one-way.
-                    let body = Wire::Unlock {
-                        group: self.consumers[c].group.clone(),
-                        client_id: self.consumers[c].client_id.clone(),
-                        topic: key.0.clone(),
-                        queue_id: key.2,
-                    };
-                    let (from, to) = (self.consumers[c].node, self.brokers[key.1 as usize].node);
-                    self.oneway(k, trace, from, to, body);
+                let locks = self.consumers[c].locks();
+                match self.consumers[c].pqs.get_mut(&key) {
+                    // `tryRemoveOrderMessageQueue`: the consume lock is held while the listener
+                    // runs; the rebalance waits up to 500 ms for it, else leaves the queue
+                    // (dropped) to a later round.
+                    Some(pq) if locks && pq.busy => {
+                        if !pq.dropped {
+                            pq.dropped = true;
+                            pq.drop_deadline_ms = now + ORDERLY_UNLOCK_WAIT_MS;
+                        }
+                    }
+                    _ => self.remove_queue(k, trace, c, &key),
                 }
             }
         }
         for key in wanted {
+            if self.consumers[c].pqs.get(&key).is_some_and(|pq| pq.dropped) {
+                // Still waiting to be removed: a later round gives the queue back.
+                continue;
+            }
             if let Some(pq) = self.consumers[c].pqs.get(&key) {
                 // Renew an orderly lock, or try again one that failed.
                 if self.consumers[c].locks() && !tell_always {
@@ -3029,6 +3044,35 @@ impl Rocket {
         }
     }
 
+    /// `removeUnnecessaryMessageQueue`: persist the offset, drop the process queue; an orderly
+    /// consumer unlocks it (UNLOCK_BATCH_MQ, one-way).
+    fn remove_queue(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey) {
+        self.persist_one(k, trace, c, key, true);
+        self.consumers[c].pqs.remove(key);
+        if self.consumers[c].locks() {
+            let body = Wire::Unlock {
+                group: self.consumers[c].group.clone(),
+                client_id: self.consumers[c].client_id.clone(),
+                topic: key.0.clone(),
+                queue_id: key.2,
+            };
+            let (from, to) = (self.consumers[c].node, self.brokers[key.1 as usize].node);
+            self.oneway(k, trace, from, to, body);
+        }
+    }
+
+    /// A dropped orderly queue whose message just finished: removed now if within the wait.
+    fn finish_drop(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey) {
+        let now = k.now().ms();
+        let ready = self.consumers[c]
+            .pqs
+            .get(key)
+            .is_some_and(|pq| pq.dropped && !pq.busy && now <= pq.drop_deadline_ms);
+        if ready {
+            self.remove_queue(k, trace, c, key);
+        }
+    }
+
     fn lock(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
         let b = key.1 as usize;
         let body = Wire::Lock {
@@ -3049,7 +3093,7 @@ impl Rocket {
     fn pull(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
         let cs = &self.consumers[c];
         let Some(pq) = cs.pqs.get(&key) else { return };
-        if pq.pulling || (cs.orderly && !pq.locked) {
+        if pq.pulling || pq.dropped || (cs.orderly && !pq.locked) {
             return;
         }
         if pq.msgs.len() >= PULL_THRESHOLD {
@@ -3243,7 +3287,7 @@ impl Rocket {
     fn orderly_next(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
         let cs = &mut self.consumers[c];
         let Some(pq) = cs.pqs.get_mut(&key) else { return };
-        if pq.busy || !pq.locked || pq.suspended_until.is_some() {
+        if pq.busy || !pq.locked || pq.suspended_until.is_some() || pq.dropped {
             return;
         }
         let Some((&offset, _)) = pq.msgs.first_key_value() else {
