@@ -423,3 +423,31 @@ proptest! {
         prop_assert_eq!(redis["left_in_set"].as_u64(), Some(0), "{}", doc);
     }
 }
+
+/// A reply Redis sends to a poller that crashed never reaches the process that restarts in its
+/// place (it was on the old connection): poll at 106 ms, crash at 107, Redis removes the member
+/// at 109, restart at 110, the reply would land at 112. The member is lost, never published.
+#[test]
+fn a_reply_to_a_crashed_poller_does_not_reach_its_restart() {
+    let doc = json!({
+        "version": 2, "seed": 1, "duration_ms": 1000,
+        "network": {"latency_ms_min": 3, "latency_ms_max": 3},
+        "delay": {"redis": {"pollers": [{"name": "p0", "interval_ms": 100, "limit": 10, "claim": "lua"}]}},
+        "actions": [
+            {"at_ms": 10, "delay": {"do": "zadd", "member": "m", "delay_ms": -5}},
+            {"at_ms": 107, "fault": {"do": "crash", "node": "p0"}},
+            {"at_ms": 110, "fault": {"do": "restart", "node": "p0"}},
+        ],
+    });
+    let out = run(&doc).unwrap();
+    let kinds: Vec<(i64, String)> = out
+        .lines()
+        .take_while(|l| *l != "--- summary")
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|e| (e["at_ms"].as_i64().unwrap(), e["kind"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(kinds.contains(&(109, "redis.orphaned".into())), "{kinds:?}");
+    assert!(!kinds.iter().any(|(_, k)| k == "delay.published"), "{kinds:?}");
+    let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(summary["delay"]["redis"]["members"]["m"]["lost"], true, "{summary}");
+}

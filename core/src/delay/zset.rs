@@ -49,12 +49,15 @@ pub enum Wire {
         member: u32,
         score: i64,
     },
+    /// `life` (here and below): the sender's life (it counts restarts), so the lab knows whether
+    /// a claim Redis runs is for a poller that crashed since, and a reply can be dropped when it
+    /// reaches a later life (a restarted process has new connections; an answer on the old one
+    /// never reaches it). Bookkeeping of the model, not on Redis's wire.
     ZRangeByScore {
         max: i64,
         limit: u32,
+        life: u32,
     },
-    /// `life`: the sender's life (it counts restarts), so the lab knows whether a claim Redis
-    /// runs is for a poller that crashed since (bookkeeping of the model, not on Redis's wire).
     ZRem {
         member: u32,
         life: u32,
@@ -68,6 +71,7 @@ pub enum Wire {
         max: i64,
         limit: u32,
         lease_ms: u64,
+        life: u32,
     },
     /// A lease holder's ZREM after publishing (its answer is not waited for).
     ZRemDone {
@@ -77,11 +81,13 @@ pub enum Wire {
     Members {
         members: Vec<u32>,
         claim: Claim,
+        life: u32,
     },
     /// Reply to ZADD / ZREM: the integer Redis answers.
     Integer {
         member: u32,
         value: i64,
+        life: u32,
     },
 }
 
@@ -340,7 +346,11 @@ impl RedisLab {
         let max = now as i64;
         let limit = poller.limit;
         let wire = match poller.claim {
-            Claim::Zrem => Wire::ZRangeByScore { max, limit },
+            Claim::Zrem => Wire::ZRangeByScore {
+                max,
+                limit,
+                life: poller.life,
+            },
             Claim::Lua => Wire::EvalClaim {
                 max,
                 limit,
@@ -350,6 +360,7 @@ impl RedisLab {
                 max,
                 limit,
                 lease_ms: poller.lease_ms,
+                life: poller.life,
             },
         };
         out.send.push((Peer::Poller(p), Peer::Redis, wire));
@@ -389,11 +400,12 @@ impl RedisLab {
                         score,
                     },
                 ));
-                out.send.push((Peer::Redis, from, Wire::Integer { member, value }));
+                out.send
+                    .push((Peer::Redis, from, Wire::Integer { member, value, life: 0 }));
             }
-            Wire::ZRangeByScore { max, limit }
-            | Wire::EvalClaim { max, limit, .. }
-            | Wire::EvalLease { max, limit, .. } => {
+            Wire::ZRangeByScore { max, limit, life }
+            | Wire::EvalClaim { max, limit, life }
+            | Wire::EvalLease { max, limit, life, .. } => {
                 let Peer::Poller(p) = from else {
                     return;
                 };
@@ -406,7 +418,7 @@ impl RedisLab {
                 let mut leased_until_ms = None;
                 let mut orphaned = Vec::new();
                 match wire {
-                    Wire::EvalClaim { life, .. } => {
+                    Wire::EvalClaim { .. } => {
                         for &m in &members {
                             let name = self.members[m as usize].clone();
                             self.set.zrem(m, &name);
@@ -452,7 +464,8 @@ impl RedisLab {
                         },
                     ));
                 }
-                out.send.push((Peer::Redis, from, Wire::Members { members, claim }));
+                out.send
+                    .push((Peer::Redis, from, Wire::Members { members, claim, life }));
             }
             Wire::ZRem { member, life } => {
                 let Peer::Poller(p) = from else {
@@ -484,7 +497,8 @@ impl RedisLab {
                         },
                     ));
                 }
-                out.send.push((Peer::Redis, from, Wire::Integer { member, value }));
+                out.send
+                    .push((Peer::Redis, from, Wire::Integer { member, value, life }));
             }
             Wire::ZRemDone { member } => {
                 let Peer::Poller(p) = from else {
@@ -514,9 +528,9 @@ impl RedisLab {
             return; // the producer needs nothing from ZADD's answer
         };
         match wire {
-            Wire::Members { members, claim } => {
+            Wire::Members { members, claim, life } => {
                 let poller = &mut self.pollers[p as usize];
-                if poller.state != PollerState::Ranging {
+                if poller.state != PollerState::Ranging || life != poller.life {
                     return;
                 }
                 let full = members.len() as u32 >= poller.limit;
@@ -537,7 +551,10 @@ impl RedisLab {
                 };
                 self.begin(p, now, out);
             }
-            Wire::Integer { member, value } => {
+            Wire::Integer { member, value, life } => {
+                if life != self.pollers[p as usize].life {
+                    return;
+                }
                 let PollerState::Busy {
                     phase: Phase::Claiming, ..
                 } = self.pollers[p as usize].state
