@@ -3201,6 +3201,20 @@ impl Rocket {
                     self.tell(k, trace, self.consumers[c].node, told);
                 }
                 if locked && !was {
+                    // `pullMessage`: the first pull after the lock is taken reads the group's
+                    // offset again (`computePullFromWhere`), so what an earlier owner committed
+                    // meanwhile counts (it may have unlocked only once its listener finished).
+                    let stored = self.brokers[key.1 as usize]
+                        .offsets
+                        .get(&(self.consumers[c].group.clone(), key.0.clone(), key.2))
+                        .copied();
+                    if let (Some(offset), Some(pq)) = (stored, self.consumers[c].pqs.get_mut(&key)) {
+                        if pq.msgs.is_empty() && !pq.pulling {
+                            pq.next_pull = offset;
+                            pq.consumed = offset;
+                            pq.committed = offset;
+                        }
+                    }
                     if k.now().ms() >= dispatch_ms {
                         self.pull(k, trace, c, key);
                     } else {
