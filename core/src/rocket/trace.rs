@@ -378,15 +378,6 @@ pub struct Found {
     pub store_ms: u64,
 }
 
-/// The msgId a decoded trace record is about (its field position differs by type).
-pub fn trace_msg_id(record: &[String]) -> &str {
-    let at = match record.first().map(String::as_str) {
-        Some("SubAfter") => 2,
-        _ => 5,
-    };
-    record.get(at).map_or("", |s| s.as_str())
-}
-
 fn is_zero(v: &u64) -> bool {
     *v == 0
 }
@@ -868,7 +859,7 @@ impl Told {
             } => {
                 let kinds: Vec<String> = records
                     .iter()
-                    .map(|r| format!("{} {}", r.first().map_or("?", |s| s.as_str()), trace_msg_id(r)))
+                    .map(|r| format!("{} {}", r.first().map_or("?", |s| s.as_str()), super::tracing::Shown::of(r).msg_id))
                     .collect();
                 t(
                     lang,

@@ -363,6 +363,42 @@ pub fn decode(body: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// What the views show of a decoded record, read from the positions its type's layout in
+/// `encoderFromContextBean` puts them at (the one place, besides `Record::fields`, that knows it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown<'a> {
+    pub kind: &'a str,
+    pub msg_id: &'a str,
+    pub timestamp: &'a str,
+    pub group: &'a str,
+    /// Pub and SubAfter only.
+    pub cost_ms: Option<&'a str>,
+    /// Pub and SubAfter: `isSuccess`; EndTransaction: the transaction state.
+    pub outcome: Option<&'a str>,
+}
+
+impl<'a> Shown<'a> {
+    pub fn of(fields: &'a [String]) -> Shown<'a> {
+        let f = |i: usize| fields.get(i).map_or("", String::as_str);
+        let kind = f(0);
+        // (msgId, timestamp, group, cost, outcome) positions.
+        let (id, ts, group, cost, outcome) = match kind {
+            "Pub" => (5, 1, 3, Some(10), Some(13)),
+            "SubBefore" => (5, 1, 3, None, None),
+            "SubAfter" => (2, 7, 8, Some(3), Some(4)),
+            _ => (5, 1, 3, None, Some(11)),
+        };
+        Shown {
+            kind,
+            msg_id: f(id),
+            timestamp: f(ts),
+            group: f(group),
+            cost_ms: cost.map(f),
+            outcome: outcome.map(f),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,6 +435,12 @@ mod tests {
         assert_eq!(decoded.len(), 2);
         assert_eq!(decoded[1][5], "ID0");
         assert_eq!(decoded[1][7], "null");
+        let shown = Shown::of(&decoded[0]);
+        assert_eq!(
+            (shown.kind, shown.msg_id, shown.timestamp, shown.group),
+            ("Pub", "ID1", "1000", "g")
+        );
+        assert_eq!((shown.cost_ms, shown.outcome), (Some("3"), Some("true")));
     }
 
     #[test]

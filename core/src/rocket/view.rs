@@ -9,8 +9,7 @@ use serde::Serialize;
 
 use super::config;
 use super::system::{Hop, Rocket};
-use super::trace::trace_msg_id;
-use super::tracing::{decode, Tracer};
+use super::tracing::{decode, Shown, Tracer};
 
 /// Messages the view lists one by one (the first sent); the counts cover all.
 pub const VIEW_MESSAGES: usize = 200;
@@ -103,6 +102,12 @@ pub struct TraceRecordView {
     pub topic: String,
     pub queue_offset: u64,
     pub fields: Vec<String>,
+    /// The fields a trace view shows, read off `fields` by the record's type.
+    pub kind: String,
+    pub timestamp: String,
+    pub group: String,
+    pub cost_ms: Option<String>,
+    pub outcome: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -356,16 +361,26 @@ impl Rocket {
                 continue;
             };
             for fields in decode(&st.body) {
-                records
-                    .entry(String::from(trace_msg_id(&fields)))
-                    .or_default()
-                    .push(TraceRecordView {
-                        stored_ms: st.store_ms,
-                        broker: br.name.clone(),
-                        topic: st.topic.to_string(),
-                        queue_offset: st.queue_offset,
-                        fields,
-                    });
+                let shown = Shown::of(&fields);
+                let (msg_id, kind, timestamp, group) = (
+                    String::from(shown.msg_id),
+                    String::from(shown.kind),
+                    String::from(shown.timestamp),
+                    String::from(shown.group),
+                );
+                let (cost_ms, outcome) = (shown.cost_ms.map(String::from), shown.outcome.map(String::from));
+                records.entry(msg_id).or_default().push(TraceRecordView {
+                    stored_ms: st.store_ms,
+                    broker: br.name.clone(),
+                    topic: st.topic.to_string(),
+                    queue_offset: st.queue_offset,
+                    fields,
+                    kind,
+                    timestamp,
+                    group,
+                    cost_ms,
+                    outcome,
+                });
             }
         }
         let messages = self

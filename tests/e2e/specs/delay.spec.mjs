@@ -154,6 +154,9 @@ test('a crashed Redis poller loses what it had taken out; crash and restart are 
   await page.click('#restart-poller-a');
   await expect(logRow(page, 'poller-a restarts and polls again')).toBeVisible();
   await page.screenshot({ path: shot('delay-redis-crash.png'), fullPage: true });
+  await page.click('#lang-toggle');
+  await expect(page.locator('tr.member-row.lost', { hasText: 'order-5' })).toContainText('丢失');
+  await page.locator('#redis-lab').screenshot({ path: shot('delay-redis-crash-zh.png') });
 });
 
 // The comparison lesson: one workload on five mechanisms, each row measured; then a crash.

@@ -35,6 +35,7 @@ test('the Kafka settings reference lists what the model uses, with where a defau
   await ref.screenshot({ path: shot('kafka-reference.png') });
   await page.click('#lang-toggle');
   await expect(ref.locator('summary')).toContainText('Kafka 配置');
+  await ref.screenshot({ path: shot('kafka-reference-zh.png') });
 });
 
 test('a payload typed as a key is shown as text and runs nothing', async ({ page }) => {

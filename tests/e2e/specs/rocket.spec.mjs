@@ -115,6 +115,7 @@ test('message trace: the trace topic holds each message\'s Pub, SubBefore and Su
   await page.locator('#rm-messages').screenshot({ path: shot('rocket-message-trace.png') });
   await page.click('#lang-toggle');
   await expect(page.locator('#rm-trace')).toContainText('轨迹记录');
+  await page.locator('#rm-messages').screenshot({ path: shot('rocket-message-trace-zh.png') });
 });
 
 const outbox = readJson('tests/golden/rocket-outbox.scenario.json');

@@ -97,22 +97,12 @@ pub fn messages(p: &MessagesProps) -> Html {
                                     <th>{ t(lang, "rm.tr.cost") }</th><th>{ t(lang, "rm.tr.ok") }</th><th>{ t(lang, "rm.tr.stored") }</th>
                                 </tr></thead>
                                 <tbody>
-                                    { for m.trace_records.iter().map(|r| {
-                                        let f = |i: usize| r.fields.get(i).cloned().unwrap_or_default();
-                                        // Each type puts its fields in its own order (`TraceDataEncoder`).
-                                        let (time, group, cost, ok) = match f(0).as_str() {
-                                            "Pub" => (f(1), f(3), f(10), f(13)),
-                                            "SubBefore" => (f(1), f(3), String::new(), String::new()),
-                                            "SubAfter" => (f(7), f(8), f(3), f(4)),
-                                            _ => (f(1), f(3), String::new(), f(11)),
-                                        };
-                                        html! {
-                                            <tr title={r.fields.join(" | ")}>
-                                                <td class="mono">{ f(0) }</td><td>{ time }</td><td>{ group }</td>
-                                                <td>{ cost }</td><td>{ ok }</td>
-                                                <td class="mono">{ format!("{} @{} · {} ms", r.broker, r.queue_offset, r.stored_ms) }</td>
-                                            </tr>
-                                        }
+                                    { for m.trace_records.iter().map(|r| html! {
+                                        <tr title={r.fields.join(" | ")}>
+                                            <td class="mono">{ &r.kind }</td><td>{ &r.timestamp }</td><td>{ &r.group }</td>
+                                            <td>{ r.cost_ms.clone().unwrap_or_default() }</td><td>{ r.outcome.clone().unwrap_or_default() }</td>
+                                            <td class="mono">{ format!("{} @{} · {} ms", r.broker, r.queue_offset, r.stored_ms) }</td>
+                                        </tr>
                                     }) }
                                 </tbody>
                             </table>

@@ -95,7 +95,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("rm.tr.time", "Timestamp (ms)", "时间戳（ms）"),
     ("rm.tr.group", "Group", "组"),
     ("rm.tr.cost", "Cost (ms)", "耗时（ms）"),
-    ("rm.tr.ok", "Success", "成功"),
+    ("rm.tr.ok", "Result", "结果"),
     (
         "rm.tr.stored",
         "Trace message (broker @offset · stored)",
