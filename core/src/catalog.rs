@@ -124,6 +124,10 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
         include_str!("../../tests/golden/rocket-send-retry.scenario.json"),
     ),
     (
+        "rocket-name-server",
+        include_str!("../../tests/golden/rocket-name-server.scenario.json"),
+    ),
+    (
         "rocket-outbox",
         include_str!("../../tests/golden/rocket-outbox.scenario.json"),
     ),

@@ -69,6 +69,11 @@ pub struct Broker {
 }
 
 impl Broker {
+    /// The topic configs `registerBrokerAll` sends (`TopicConfigSerializeWrapper`), by name.
+    pub fn topic_configs(&self) -> Vec<(Rc<str>, u32)> {
+        self.topics.iter().map(|(t, n)| (t.clone(), *n)).collect()
+    }
+
     pub fn new(name: String, node: NodeId, index: u8, levels: usize) -> Broker {
         Broker {
             name,

@@ -72,6 +72,10 @@ pub struct BrokerConfig {
     pub region_id: String,
     #[serde(default = "yes")]
     pub trace_on: bool,
+    /// `BrokerConfig.registerNameServerPeriod`: how often the broker registers with the name
+    /// server (the schedule clamps it to 10..60 s).
+    #[serde(default = "default_register_period")]
+    pub register_name_server_period: u64,
 }
 
 /// `TopicValidator.RMQ_SYS_TRACE_TOPIC`.
@@ -87,6 +91,14 @@ fn default_region() -> String {
 }
 fn yes() -> bool {
     true
+}
+
+fn default_register_period() -> u64 {
+    30_000
+}
+/// `ClientConfig.pollNameServerInterval`.
+fn default_poll_name_server() -> u64 {
+    30_000
 }
 
 fn default_levels() -> String {
@@ -121,6 +133,7 @@ impl Default for BrokerConfig {
             msg_trace_topic_name: default_trace_topic(),
             region_id: default_region(),
             trace_on: true,
+            register_name_server_period: default_register_period(),
         }
     }
 }
@@ -162,6 +175,14 @@ impl BrokerConfig {
             1_000,
         );
         range(errors, p, "timerPrecisionMs", self.timer_precision_ms, 100, 60_000);
+        range(
+            errors,
+            p,
+            "registerNameServerPeriod",
+            self.register_name_server_period,
+            1_000,
+            600_000,
+        );
         range(errors, p, "timerMaxDelaySec", self.timer_max_delay_sec, 1, 30 * 86_400);
         if !super::spec::name_ok(&self.msg_trace_topic_name) {
             errors.push(err(format!("{p}.msgTraceTopicName"), super::spec::name_reason()));
@@ -249,6 +270,19 @@ impl TraceConfig {
     }
 }
 
+/// What every client validates: its trace settings and `pollNameServerInterval`.
+fn client_common(p: &str, errors: &mut Vec<ScenarioError>, trace: &TraceConfig, poll_name_server_interval: u64) {
+    trace.validate(p, errors);
+    range(
+        errors,
+        p,
+        "pollNameServerInterval",
+        poll_name_server_interval,
+        1_000,
+        600_000,
+    );
+}
+
 /// A producer's settings (`DefaultMQProducer`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -268,6 +302,9 @@ pub struct ProducerConfig {
     pub customized_trace_topic: Option<String>,
     #[serde(default = "default_trace_batch")]
     pub trace_msg_batch_num: u32,
+    /// `ClientConfig.pollNameServerInterval`: how often the client asks for its routes again.
+    #[serde(default = "default_poll_name_server")]
+    pub poll_name_server_interval: u64,
 }
 
 fn default_send_timeout() -> u64 {
@@ -286,6 +323,7 @@ impl Default for ProducerConfig {
             enable_msg_trace: false,
             customized_trace_topic: None,
             trace_msg_batch_num: default_trace_batch(),
+            poll_name_server_interval: default_poll_name_server(),
         }
     }
 }
@@ -311,7 +349,7 @@ impl ProducerConfig {
             0,
             16,
         );
-        self.trace().validate(p, errors);
+        client_common(p, errors, &self.trace(), self.poll_name_server_interval);
     }
 }
 
@@ -337,6 +375,8 @@ pub struct ConsumerConfig {
     pub customized_trace_topic: Option<String>,
     #[serde(default = "default_trace_batch")]
     pub trace_msg_batch_num: u32,
+    #[serde(default = "default_poll_name_server")]
+    pub poll_name_server_interval: u64,
 }
 
 fn default_max_reconsume() -> i32 {
@@ -362,6 +402,7 @@ impl Default for ConsumerConfig {
             enable_msg_trace: false,
             customized_trace_topic: None,
             trace_msg_batch_num: default_trace_batch(),
+            poll_name_server_interval: default_poll_name_server(),
         }
     }
 }
@@ -401,7 +442,7 @@ impl ConsumerConfig {
             60_000,
         );
         range(errors, p, "pullBatchSize", u64::from(self.pull_batch_size), 1, 1024);
-        self.trace().validate(p, errors);
+        client_common(p, errors, &self.trace(), self.poll_name_server_interval);
     }
 
     /// `DefaultMQPushConsumerImpl.getMaxReconsumeTimes` (concurrent) and
@@ -440,5 +481,10 @@ pub const REFERENCE: &[Setting] = &[
     Setting { name: "enableMsgTrace", scope: "producer, consumer", default: "false", en: "Record a trace of every send, end of transaction and consume, sent in batches to the trace topic.", zh: "为每次发送、事务结束和消费记录轨迹，分批发到轨迹 Topic。", source: "DefaultMQProducer / DefaultMQPushConsumer constructors; AsyncTraceDispatcher" },
     Setting { name: "customizedTraceTopic", scope: "producer, consumer", default: TRACE_TOPIC, en: "The topic the client's trace messages go to.", zh: "客户端轨迹消息发往的 Topic。", source: "AsyncTraceDispatcher.traceTopicName" },
     Setting { name: "traceMsgBatchNum", scope: "producer, consumer", default: "10", en: "Trace records per trace message (at most 20); fewer are sent 5 s after the last batch.", zh: "每条轨迹消息包含的轨迹记录数（最多 20）；不足时距上一批 5 秒后发送。", source: "ClientConfig.traceMsgBatchNum; AsyncTraceDispatcher.flushTraceContext" },
+    Setting { name: "registerNameServerPeriod", scope: "broker", default: "30000", en: "How often (ms) the broker registers its address and topics with the name server (first 10 s after start; clamped to 10-60 s).", zh: "Broker 多久（毫秒）向 NameServer 注册一次地址和 Topic（启动 10 秒后首次；限定在 10-60 秒）。", source: "BrokerConfig.registerNameServerPeriod; BrokerController.start" },
+    Setting { name: "pollNameServerInterval", scope: "producer, consumer", default: "30000", en: "How often (ms) a client asks the name server for its topics' routes again; between polls it uses its copy.", zh: "客户端多久（毫秒）向 NameServer 重新拉取一次路由；两次之间使用本地副本。", source: "ClientConfig.pollNameServerInterval; MQClientInstance.startScheduledTask" },
+    Setting { name: "mqClientApiTimeout", scope: "producer, consumer", default: "3000", en: "Timeout (ms) of a client's GET_ROUTEINFO_BY_TOPIC to the name server.", zh: "客户端向 NameServer 发 GET_ROUTEINFO_BY_TOPIC 的超时（毫秒）。", source: "ClientConfig.mqClientApiTimeout" },
+    Setting { name: "scanNotActiveBrokerInterval", scope: "name server", default: "5000", en: "How often (ms) the name server looks for brokers silent for 120 s and removes them.", zh: "NameServer 多久（毫秒）扫描一次并移除 120 秒未注册的 Broker。", source: "NamesrvConfig.scanNotActiveBrokerInterval; RouteInfoManager.scanNotActiveBroker" },
+    Setting { name: "brokerChannelExpiredTime", scope: "name server", default: "120000", en: "A broker not registered for this long (ms) is removed from routes; a closed connection removes it at once.", zh: "超过这么久（毫秒）未注册的 Broker 被移出路由；连接断开则立即移除。", source: "RouteInfoManager.DEFAULT_BROKER_CHANNEL_EXPIRED_TIME; BrokerHousekeepingService" },
     Setting { name: "pullBatchSize", scope: "consumer", default: "32", en: "Messages one pull returns at most.", zh: "一次拉取最多返回的消息数。", source: "DefaultMQPushConsumer.pullBatchSize" },
 ];

@@ -312,6 +312,8 @@ impl Validator {
                 format!("between 1 and {MAX_BROKERS} brokers"),
             ));
         }
+        // The name server is a node too.
+        v.nodes.insert(super::system::NAMESRV.into());
         for (i, b) in spec.brokers.iter().enumerate() {
             v.node(&format!("{p}.brokers[{i}].name"), &b.name, errors);
             v.brokers.push(b.name.clone());
@@ -527,6 +529,20 @@ impl Validator {
         v.periodic = v
             .periodic
             .saturating_add(ticks.saturating_mul(spec.brokers.len() as u64).saturating_mul(12));
+        // The name server: each broker registers every 10 s at the most, the scan runs every
+        // 5 s, and each client asks for its routes (at most every second, a topic each: its
+        // own, its retry topic, a trace topic) — 8 units per round trip.
+        let register = duration_ms / 10_000 + 2;
+        let scan = duration_ms / 5_000 + 1;
+        let clients = (spec.producers.len() + spec.consumers.len()) as u64;
+        let polls = duration_ms / 1_000 + 2;
+        v.periodic = v.periodic.saturating_add(
+            register
+                .saturating_mul(spec.brokers.len() as u64)
+                .saturating_mul(8)
+                .saturating_add(scan.saturating_mul(2))
+                .saturating_add(polls.saturating_mul(clients).saturating_mul(3 * 8)),
+        );
         v
     }
 
@@ -534,7 +550,10 @@ impl Validator {
         if !name_ok(name) {
             errors.push(err(p, name_reason()));
         } else if !self.nodes.insert(name.into()) {
-            errors.push(err(p, format!("`{name}` names another broker, producer or consumer")));
+            errors.push(err(
+                p,
+                format!("`{name}` names another broker, producer or consumer (or the name server, `namesrv`)"),
+            ));
         }
     }
 

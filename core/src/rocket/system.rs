@@ -1,9 +1,9 @@
 //! RocketMQ as the kernel sees it: a node per broker (master), producer and consumer, named as
-//! the scenario names them; requests and one-way commands cross the scenario's network, so
-//! latency, partitions and crashes reach every rule. The name server is not a node: every
-//! client has the route the scenario declares (as it would after its first
-//! `GET_ROUTEINFO_BY_TOPIC`), and brokers learn a consumer group's members at once (the
-//! heartbeat and `NOTIFY_CONSUMER_IDS_CHANGED` take a few ms in a real cluster).
+//! the scenario names them, and the name server (`namesrv`); requests and one-way commands
+//! cross the scenario's network, so latency, partitions and crashes reach every rule. Brokers
+//! register with the name server and clients fetch their routes from it (`namesrv.rs` holds its
+//! tables). Brokers learn a consumer group's members at once (the heartbeat and
+//! `NOTIFY_CONSUMER_IDS_CHANGED` take a few ms in a real cluster).
 //!
 //! Each rule cites the RocketMQ class it follows (5.x, `apache/rocketmq` develop).
 use alloc::boxed::Box;
@@ -16,6 +16,7 @@ use alloc::vec::Vec;
 use super::broker::{Broker, HeldPull};
 use super::config::{self, BrokerConfig, ConsumerConfig, ProducerConfig};
 use super::message::{java_string_hash, prop, uniq_key, Properties, Stored};
+use super::namesrv::{self, Addr, NameServer, Route, MASTER_ID};
 use super::spec::{Action, LocalState, MessageModel, RocketSpec, Selector};
 use super::trace::{Found, Pick, PutWhy, Told};
 use super::tracing::{decode, trace_message, MsgType, Record, Tracer, QUEUE_SIZE};
@@ -23,6 +24,9 @@ use super::SYSTEM;
 use crate::kernel::time::Instant;
 use crate::kernel::{Delivery, Failure, NodeId, RequestSpec};
 use crate::systems::{Event as SimEvent, Message as SimMessage, SimKernel as K, Timer as SimTimer, Trace as Ring};
+
+/// The name server's node name.
+pub const NAMESRV: &str = "namesrv";
 
 /// Work units one RocketMQ entry costs: like RabbitMQ's, an entry carries told text.
 pub const UNITS_PER_ENTRY: u64 = 10;
@@ -74,6 +78,8 @@ const REBALANCE_MIN_INTERVAL_MS: u64 = 1_000;
 /// `RebalanceImpl.updateProcessQueueTableInRebalance` → `dispatchPullRequest(list, 500)`: a queue
 /// new to the consumer is first pulled 500 ms after the rebalance that gave it.
 const FIRST_PULL_DELAY_MS: u64 = 500;
+/// `BrokerConfig.registerBrokerTimeoutMills`.
+const REGISTER_BROKER_TIMEOUT_MS: u64 = 24_000;
 /// `ResponseCode`s the broker answers with.
 const MESSAGE_ILLEGAL: u32 = 13;
 const TOPIC_NOT_EXIST: u32 = 17;
@@ -154,6 +160,20 @@ pub enum Wire {
         locked: bool,
         held_by: Option<String>,
     },
+    /// REGISTER_BROKER: a broker process and its topic configs (`TopicConfigSerializeWrapper`).
+    RegisterBroker {
+        addr: Addr,
+        topics: Vec<(Rc<str>, u32)>,
+    },
+    RegisterReply,
+    /// GET_ROUTEINFO_BY_TOPIC, and the name server's answer (`None`: TOPIC_NOT_EXIST).
+    GetRoute {
+        topic: Rc<str>,
+    },
+    RouteReply {
+        topic: Rc<str>,
+        route: Option<Route>,
+    },
     /// A client's trace dispatcher sends a batch of trace records (its inner producer's async
     /// send; the callback only logs, so nothing waits for the answer).
     TraceData {
@@ -225,17 +245,27 @@ pub enum Timer {
     },
     /// A client's trace dispatcher finds its batch old enough to send.
     TraceFlush {
-        client: TraceClient,
+        client: Client,
     },
     /// The broker persists its consumer offset table.
     FlushOffsets {
         broker: u8,
     },
+    /// The broker's periodic `registerBrokerAll`.
+    Register {
+        broker: u8,
+    },
+    /// The name server's `scanNotActiveBroker`.
+    ScanNotActive,
+    /// A client's `updateTopicRouteInfoFromNameServer` round.
+    PollRoutes {
+        client: Client,
+    },
 }
 
-/// A client with a trace dispatcher.
+/// A client process: a producer or a consumer (each its own `MQClientInstance`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TraceClient {
+pub enum Client {
     Producer(u8),
     Consumer(u8),
 }
@@ -269,6 +299,10 @@ struct InFlight {
     broker: u8,
     queue_id: u32,
     brokers_sent: Vec<String>,
+    /// `tryToFindTopicPublishInfo` asked the name server (once per send), and whether the
+    /// answer is still awaited.
+    route_asked: bool,
+    route_waiting: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +319,8 @@ pub struct Producer {
     /// `TopicPublishInfo.sendWhichQueue` per topic: a `ThreadLocalIndex` that starts at a random
     /// value (a new one with each route, and each process).
     send_which_queue: BTreeMap<Rc<str>, u32>,
+    /// `topicPublishInfoTable`: the routes this producer fetched, by topic.
+    pub routes: BTreeMap<Rc<str>, Route>,
     /// `LatencyFaultToleranceImpl`: broker → (not available before this time, reachable).
     pub faults: BTreeMap<u8, (u64, bool)>,
     queue: VecDeque<Job>,
@@ -382,6 +418,8 @@ pub struct Consumer {
     pub tracer: Option<Tracer>,
     uniq: ([u8; 4], u16, u32),
     trace_open: BTreeMap<(MqKey, u64), (String, u64, Rc<Stored>)>,
+    /// `topicSubscribeInfoTable` (as routes): what the consumer divides at its rebalance.
+    pub routes: BTreeMap<Rc<str>, Route>,
 }
 
 /// What mqplay knows of one send, for the view and the checks.
@@ -503,7 +541,7 @@ pub struct Rocket {
     pub deliveries: Vec<(u32, u64, &'static str, u8)>,
     /// Stored trace messages: (broker, commit log index), in store order.
     pub trace_stored: Vec<(u8, u32)>,
-    pub routes: BTreeMap<Rc<str>, Vec<(u8, u32)>>,
+    pub namesrv: NameServer,
     by_node: BTreeMap<NodeId, Who>,
     /// Requests in flight: id → what they were for.
     requests: BTreeMap<u64, Req>,
@@ -511,9 +549,32 @@ pub struct Rocket {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
+    NameServer,
     Broker(u8),
     Producer(u8),
     Consumer(u8),
+}
+
+/// A client's GET_ROUTEINFO_BY_TOPIC; `default_topic`: the producer's second try, for TBW102's
+/// route, after its topic had none.
+#[derive(Debug, Clone, PartialEq)]
+struct RouteAsk {
+    client: Client,
+    topic: Rc<str>,
+    default_topic: bool,
+    /// Topics the same round asks next, one after another (each call is synchronous).
+    rest: Vec<Rc<str>>,
+}
+
+impl RouteAsk {
+    fn new(client: Client, topic: Rc<str>) -> RouteAsk {
+        RouteAsk {
+            client,
+            topic,
+            default_topic: false,
+            rest: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -531,6 +592,8 @@ enum Req {
     Lock {
         key: MqKey,
     },
+    Route(RouteAsk),
+    Register,
 }
 
 impl Consumer {
@@ -568,13 +631,13 @@ impl Rocket {
             consumed: BTreeMap::new(),
             deliveries: Vec::new(),
             trace_stored: Vec::new(),
-            routes: BTreeMap::new(),
+            // Its node is made after the clients', so theirs keep their numbers.
+            namesrv: NameServer::new(NodeId(0)),
             by_node,
             requests: BTreeMap::new(),
         };
         for t in &spec.topics {
             let topic: Rc<str> = Rc::from(t.name.as_str());
-            let mut route = Vec::new();
             for b in 0..rocket.brokers.len() {
                 let holds = t
                     .brokers
@@ -582,10 +645,8 @@ impl Rocket {
                     .is_none_or(|l| l.iter().any(|n| *n == rocket.brokers[b].name));
                 if holds {
                     rocket.brokers[b].topics.insert(topic.clone(), t.queues);
-                    route.push((b as u8, t.queues));
                 }
             }
-            rocket.routes.insert(topic, route);
         }
         for (i, p) in spec.producers.iter().enumerate() {
             let node = k.add_node(SYSTEM, p.name.clone());
@@ -599,12 +660,9 @@ impl Rocket {
                 pid: k.rng.below(32_768) as u16,
                 loader_hash: k.rng.next_u64() as u32,
                 counter: 0,
-                // One random start per topic of the route, drawn when the producer is made.
-                send_which_queue: rocket
-                    .routes
-                    .keys()
-                    .map(|t| (t.clone(), k.rng.below(1 << 31) as u32))
-                    .collect(),
+                // One random start per route, drawn when the route arrives.
+                send_which_queue: BTreeMap::new(),
+                routes: BTreeMap::new(),
                 faults: BTreeMap::new(),
                 queue: VecDeque::new(),
                 current: None,
@@ -670,6 +728,7 @@ impl Rocket {
                     ([10, 0, 2, 11 + i as u8], 0, 0)
                 },
                 trace_open: BTreeMap::new(),
+                routes: BTreeMap::new(),
             });
         }
         // `TopicConfigManager`: with `traceTopicEnable` each broker creates `msgTraceTopicName`
@@ -677,14 +736,20 @@ impl Rocket {
         // change.
         if rocket.config.trace_topic_enable {
             let topic: Rc<str> = Rc::from(rocket.config.msg_trace_topic_name.as_str());
-            if !rocket.routes.contains_key(&topic) {
-                let mut route = Vec::new();
+            if !spec.topics.iter().any(|t| *t.name == *topic) {
                 for b in 0..rocket.brokers.len() {
                     rocket.brokers[b].topics.insert(topic.clone(), 1);
-                    route.push((b as u8, 1));
                 }
-                rocket.routes.insert(topic, route);
             }
+        }
+        let node = k.add_node(SYSTEM, NAMESRV.into());
+        rocket.by_node.insert(node, Who::NameServer);
+        rocket.namesrv.node = node;
+        // The cluster was running before the scenario's time 0: the name server holds every
+        // broker's last registration, made at 0.
+        for b in 0..rocket.brokers.len() {
+            let topics = rocket.brokers[b].topic_configs();
+            rocket.namesrv.register((b as u8, MASTER_ID), 0, &topics);
         }
         rocket
     }
@@ -756,27 +821,19 @@ impl Rocket {
         format!("{}@{}:{}", key.0, self.brokers[key.1 as usize].name, key.2)
     }
 
-    /// At time 0: routes, the brokers' services, consumers that start now.
+    /// At time 0: the brokers' and the name server's services, producers, consumers that
+    /// start now.
     pub fn start(&mut self, k: &mut K, trace: &mut Ring) {
-        for p in 0..self.producers.len() {
-            let topics: Vec<Rc<str>> = self.routes.keys().cloned().collect();
-            for topic in topics {
-                let queues = self.route_queues(&topic);
-                let told = Told::Route {
-                    client: self.producers[p].name.clone(),
-                    topic: topic.to_string(),
-                    message_queues: queues
-                        .iter()
-                        .map(|q| self.mq_name(&(topic.clone(), q.0, q.1)))
-                        .collect(),
-                };
-                self.tell(k, trace, self.producers[p].node, told);
-            }
-        }
         for b in 0..self.brokers.len() {
             self.arm_check_service(k, b as u8);
             let node = self.brokers[b].node;
             self.timer(k, node, OFFSET_FLUSH_FIRST_MS, Timer::FlushOffsets { broker: b as u8 });
+            self.timer(k, node, namesrv::REGISTER_FIRST_MS, Timer::Register { broker: b as u8 });
+        }
+        let node = self.namesrv.node;
+        self.timer(k, node, namesrv::SCAN_NOT_ACTIVE_BROKER_MS, Timer::ScanNotActive);
+        for p in 0..self.producers.len() {
+            self.producer_start(k, trace, p);
         }
         for c in 0..self.consumers.len() {
             let at = self.consumers[c].start_ms;
@@ -787,15 +844,200 @@ impl Rocket {
         }
     }
 
-    /// `topicRouteData2TopicPublishInfo`: for each broker in name order, queue ids 0..writeQueueNums.
-    fn route_queues(&self, topic: &str) -> Vec<(u8, u32)> {
-        let mut out = Vec::new();
-        for (b, n) in self.routes.get(topic).into_iter().flatten() {
-            for q in 0..*n {
-                out.push((*b, q));
+    /// `DefaultMQProducer.start`: the client's route poll begins; the trace dispatcher's
+    /// inner producer fetches its topic's route (mqplay: at start rather than at its first send).
+    fn producer_start(&mut self, k: &mut K, trace: &mut Ring, p: usize) {
+        let node = self.producers[p].node;
+        let client = Client::Producer(p as u8);
+        let at = k.now().ms() + namesrv::POLL_FIRST_MS;
+        self.timer(k, node, at, Timer::PollRoutes { client });
+        if let Some(t) = self.producers[p].tracer.as_ref().map(|t| t.topic.clone()) {
+            self.fetch_route(k, trace, RouteAsk::new(client, t));
+        }
+    }
+
+    /// Asks for each topic's route in turn: the next once the last is answered.
+    fn fetch_routes(&mut self, k: &mut K, trace: &mut Ring, client: Client, mut topics: Vec<Rc<str>>) {
+        if topics.is_empty() {
+            return;
+        }
+        let first = topics.remove(0);
+        let ask = RouteAsk {
+            rest: topics,
+            ..RouteAsk::new(client, first)
+        };
+        self.fetch_route(k, trace, ask);
+    }
+
+    /// A client's publish queues for a topic (`TopicPublishInfo.messageQueueList`), from its
+    /// own copy of the route.
+    fn publish_queues(&self, client: Client, topic: &str) -> Vec<(u8, u32)> {
+        self.client_routes(client)
+            .get(topic)
+            .map(namesrv::publish_queues)
+            .unwrap_or_default()
+    }
+
+    fn client_routes(&self, client: Client) -> &BTreeMap<Rc<str>, Route> {
+        match client {
+            Client::Producer(p) => &self.producers[p as usize].routes,
+            Client::Consumer(c) => &self.consumers[c as usize].routes,
+        }
+    }
+
+    fn client_name(&self, client: Client) -> String {
+        match client {
+            Client::Producer(p) => self.producers[p as usize].name.clone(),
+            Client::Consumer(c) => self.consumers[c as usize].name.clone(),
+        }
+    }
+
+    /// GET_ROUTEINFO_BY_TOPIC to the name server (`getTopicRouteInfoFromNameServer`,
+    /// `mqClientApiTimeout`).
+    fn fetch_route(&mut self, k: &mut K, trace: &mut Ring, ask: RouteAsk) {
+        let from = self.client_node(ask.client);
+        let to = self.namesrv.node;
+        let spec = RequestSpec {
+            timeout_ms: namesrv::MQ_CLIENT_API_TIMEOUT_MS,
+            lane: 3,
+            label: "GET_ROUTEINFO_BY_TOPIC",
+        };
+        let asked = if ask.default_topic {
+            Rc::from(namesrv::AUTO_CREATE_TOPIC_KEY_TOPIC)
+        } else {
+            ask.topic.clone()
+        };
+        self.request(
+            k,
+            trace,
+            from,
+            to,
+            Wire::GetRoute { topic: asked },
+            Req::Route(ask),
+            spec,
+        );
+    }
+
+    /// `updateTopicRouteInfoFromNameServer()`: every topic the client has a route for, or
+    /// subscribes to, is asked again.
+    fn poll_routes(&mut self, k: &mut K, trace: &mut Ring, client: Client) {
+        let node = self.client_node(client);
+        if !k.is_up(node) {
+            return;
+        }
+        let mut topics: BTreeSet<Rc<str>> = self.client_routes(client).keys().cloned().collect();
+        let tracer = match client {
+            Client::Producer(p) => self.producers[p as usize].tracer.as_ref(),
+            Client::Consumer(c) => self.consumers[c as usize].tracer.as_ref(),
+        };
+        topics.extend(tracer.map(|t| t.topic.clone()));
+        if let Client::Consumer(c) = client {
+            if !self.consumers[c as usize].started {
+                return;
+            }
+            topics.extend(self.topics_of(c as usize));
+        }
+        self.fetch_routes(k, trace, client, topics.into_iter().collect());
+        let interval = match client {
+            Client::Producer(p) => self.producers[p as usize].config.poll_name_server_interval,
+            Client::Consumer(c) => self.consumers[c as usize].config.poll_name_server_interval,
+        };
+        let at = k.now().ms() + interval;
+        self.timer(k, node, at, Timer::PollRoutes { client });
+    }
+
+    /// The name server's answer (`Ok(None)`: TOPIC_NOT_EXIST), or the request's failure. A new
+    /// or changed route replaces the client's copy (`topicRouteDataChanged`; a producer's
+    /// publish info then gets a new random `sendWhichQueue`); no route keeps the copy it had
+    /// (`updateTopicRouteInfoFromNameServer` catches the error and returns false). An answer
+    /// lets the round ask its next topic; a failure escapes the round (the client rethrows
+    /// a remoting error as `IllegalStateException`). A send waiting for this topic goes on.
+    fn route_answer(&mut self, k: &mut K, trace: &mut Ring, ask: RouteAsk, answer: Result<Option<Route>, Failure>) {
+        let RouteAsk {
+            client,
+            topic,
+            default_topic,
+            rest,
+        } = ask;
+        if answer.is_ok() {
+            self.fetch_routes(k, trace, client, rest);
+        }
+        if let Some(route) = answer.clone().ok().flatten().filter(|_| !default_topic) {
+            if self.client_routes(client).get(&topic) != Some(&route) {
+                let queues = match client {
+                    Client::Producer(p) => {
+                        let pr = &mut self.producers[p as usize];
+                        pr.routes.insert(topic.clone(), route.clone());
+                        pr.send_which_queue.insert(topic.clone(), k.rng.below(1 << 31) as u32);
+                        namesrv::publish_queues(&route)
+                    }
+                    Client::Consumer(c) => {
+                        self.consumers[c as usize].routes.insert(topic.clone(), route.clone());
+                        namesrv::subscribe_queues(&route)
+                    }
+                };
+                let told = Told::Route {
+                    client: self.client_name(client),
+                    topic: topic.to_string(),
+                    message_queues: queues
+                        .iter()
+                        .map(|q| self.mq_name(&(topic.clone(), q.0, q.1)))
+                        .collect(),
+                    no_master: route
+                        .iter()
+                        .filter(|e| !e.master)
+                        .map(|e| self.brokers[e.broker as usize].name.clone())
+                        .collect(),
+                };
+                let node = self.client_node(client);
+                self.tell(k, trace, node, told);
             }
         }
-        out
+        let Client::Producer(p) = client else { return };
+        let p = p as usize;
+        let waiting = self.producers[p]
+            .current
+            .as_ref()
+            .is_some_and(|c| c.route_waiting && c.job.topic == topic);
+        if !waiting {
+            return;
+        }
+        match answer {
+            Err(why) => {
+                // The remoting error escapes `send()` as an unchecked exception.
+                let Some(cur) = self.producers[p].current.take() else {
+                    return;
+                };
+                let exception = match why {
+                    Failure::TimedOut => format!(
+                        "IllegalStateException: RemotingTimeoutException: wait response on the channel <{NAMESRV}:9876> timeout, {} (ms)",
+                        namesrv::MQ_CLIENT_API_TIMEOUT_MS
+                    ),
+                    Failure::Disconnected => {
+                        format!("IllegalStateException: RemotingConnectException: connect to <{NAMESRV}:9876> failed")
+                    }
+                };
+                self.send_exception(k, trace, p, cur.job.message, exception);
+            }
+            Ok(None) if !default_topic => {
+                // TOPIC_NOT_EXIST: `tryToFindTopicPublishInfo` then asks for TBW102's route
+                // (which mqplay's brokers do not register: `autoCreateTopicEnable` is not
+                // modelled, so that answer is TOPIC_NOT_EXIST too).
+                let ask = RouteAsk {
+                    default_topic: true,
+                    ..RouteAsk::new(client, topic)
+                };
+                self.fetch_route(k, trace, ask);
+            }
+            _ => {
+                // A route, even one with no master (`haveTopicRouterInfo`): the send goes on,
+                // and throws if it has no queue.
+                if let Some(cur) = self.producers[p].current.as_mut() {
+                    cur.route_waiting = false;
+                }
+                self.attempt(k, trace, p);
+            }
+        }
     }
 
     fn arm_check_service(&self, k: &mut K, b: u8) {
@@ -1089,6 +1331,8 @@ impl Rocket {
             broker: 0,
             queue_id: 0,
             brokers_sent: Vec::new(),
+            route_asked: false,
+            route_waiting: false,
         });
         self.attempt(k, trace, p);
     }
@@ -1101,21 +1345,37 @@ impl Rocket {
             return;
         };
         let topic = cur.job.topic.clone();
-        let queues = self.route_queues(&topic);
+        let queues = self.publish_queues(Client::Producer(p as u8), &topic);
+        if queues.is_empty() {
+            // `tryToFindTopicPublishInfo`: no usable route, so ask the name server first (the
+            // time it takes counts against `sendMsgTimeout`); asked and still none,
+            // `sendDefaultImpl` throws.
+            if !cur.route_asked {
+                cur.route_asked = true;
+                cur.route_waiting = true;
+                self.producers[p].current = Some(cur);
+                self.fetch_route(k, trace, RouteAsk::new(Client::Producer(p as u8), topic));
+                return;
+            }
+            let exception = format!("MQClientException: No route info of this topic: {topic}");
+            self.send_exception(k, trace, p, cur.job.message, exception);
+            return;
+        }
         let (b, q, pick) = self.select(k, p, &queues, &cur);
         let timeout = self.producers[p].config.send_msg_timeout;
         let cost = now - cur.first_ms;
         // `callTimeout` when `timeout < costTime`. A real wait that timed out always returns a
         // little after its deadline, so after a full-length timeout the cost exceeds the budget;
         // in virtual time it lands exactly on it, hence `<=` here.
-        if cur.attempt > 0 && timeout <= cost {
-            let told = Told::SendException {
-                producer: self.producers[p].name.clone(),
-                message: cur.job.message,
-                exception: "RemotingTooMuchRequestException: sendDefaultImpl call timeout".into(),
-            };
-            self.tell(k, trace, self.producers[p].node, told);
-            self.send_failed(k, trace, p, cur.job.message);
+        // The first attempt is checked too: the route's fetch may have used the budget.
+        if (cur.attempt > 0 || cost > 0) && timeout <= cost {
+            self.send_exception(
+                k,
+                trace,
+                p,
+                cur.job.message,
+                "RemotingTooMuchRequestException: sendDefaultImpl call timeout".into(),
+            );
             return;
         }
         cur.attempt += 1;
@@ -1293,6 +1553,17 @@ impl Rocket {
             };
             self.tell(k, trace, self.producers[p].node, told);
         }
+    }
+
+    /// `send()` throws: the caller sees the exception, and the producer's thread moves on.
+    fn send_exception(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32, exception: String) {
+        let told = Told::SendException {
+            producer: self.producers[p].name.clone(),
+            message,
+            exception,
+        };
+        self.tell(k, trace, self.producers[p].node, told);
+        self.send_failed(k, trace, p, message);
     }
 
     fn send_failed(&mut self, k: &mut K, trace: &mut Ring, p: usize, message: u32) {
@@ -1497,13 +1768,7 @@ impl Rocket {
         } else {
             exception
         };
-        let told = Told::SendException {
-            producer: self.producers[p].name.clone(),
-            message: cur.job.message,
-            exception,
-        };
-        self.tell(k, trace, self.producers[p].node, told);
-        self.send_failed(k, trace, p, cur.job.message);
+        self.send_exception(k, trace, p, cur.job.message, exception);
     }
 
     // ---------------------------------------------------------------- the kernel's calls
@@ -1513,6 +1778,11 @@ impl Rocket {
             return;
         };
         match (who, d) {
+            (Who::NameServer, Delivery::Request { id, body }) => self.namesrv_request(k, trace, from, id, body),
+            (Who::Broker(_), Delivery::Response { id, .. } | Delivery::Failed { id, .. }) => {
+                // REGISTER_BROKER's answer: nothing to do (the next one is on its timer).
+                self.requests.remove(&id);
+            }
             (Who::Broker(b), Delivery::Request { id, body }) => {
                 self.broker_request(k, trace, b as usize, from, id, body)
             }
@@ -1531,6 +1801,17 @@ impl Rocket {
                     .is_some_and(|c| c.request == id);
                 if self.requests.remove(&id).is_some() && current {
                     self.send_reply(k, trace, p as usize, r);
+                }
+            }
+            (
+                Who::Producer(_),
+                Delivery::Response {
+                    id,
+                    body: Wire::RouteReply { route, .. },
+                },
+            ) => {
+                if let Some(Req::Route(ask)) = self.requests.remove(&id) {
+                    self.route_answer(k, trace, ask, Ok(route));
                 }
             }
             (Who::Producer(p), Delivery::Failed { id, why }) => {
@@ -1576,13 +1857,21 @@ impl Rocket {
         match self.by_node.get(&node).copied() {
             Some(Who::Producer(p)) => self.request_failed_producer(k, trace, p as usize, id, Failure::TimedOut),
             Some(Who::Consumer(c)) => self.consumer_failed(k, trace, c as usize, id),
+            Some(Who::Broker(_)) => {
+                self.requests.remove(&id);
+            }
             _ => {}
         }
     }
 
     fn request_failed_producer(&mut self, k: &mut K, trace: &mut Ring, p: usize, id: u64, why: Failure) {
-        if self.requests.remove(&id).is_none() {
-            return;
+        match self.requests.remove(&id) {
+            None => return,
+            Some(Req::Route(ask)) => {
+                self.route_answer(k, trace, ask, Err(why));
+                return;
+            }
+            Some(_) => {}
         }
         let Some(cur) = self.producers[p].current.take() else {
             return;
@@ -1659,6 +1948,22 @@ impl Rocket {
                 let (node, at) = (br.node, k.now().ms() + OFFSET_FLUSH_INTERVAL_MS);
                 self.timer(k, node, at, Timer::FlushOffsets { broker });
             }
+            Timer::Register { broker } => {
+                self.register_broker(k, trace, broker as usize);
+                let period = self.config.register_name_server_period.clamp(10_000, 60_000);
+                let (node, at) = (self.brokers[broker as usize].node, k.now().ms() + period);
+                self.timer(k, node, at, Timer::Register { broker });
+            }
+            Timer::ScanNotActive => {
+                let now = k.now().ms();
+                for addr in self.namesrv.expired(now) {
+                    let last_ms = self.namesrv.live.get(&addr).copied().unwrap_or(0);
+                    self.namesrv_remove(k, trace, addr, Some(now - last_ms));
+                }
+                let (node, at) = (self.namesrv.node, now + namesrv::SCAN_NOT_ACTIVE_BROKER_MS);
+                self.timer(k, node, at, Timer::ScanNotActive);
+            }
+            Timer::PollRoutes { client } => self.poll_routes(k, trace, client),
             Timer::TraceFlush { client } => {
                 if let Some(t) = self.tracer_mut(client) {
                     t.armed = None;
@@ -1703,6 +2008,9 @@ impl Rocket {
                     .collect();
                 pr.queue.clear();
                 pr.current = None;
+                // The routes were in memory.
+                pr.routes.clear();
+                pr.send_which_queue.clear();
                 let local_transaction_of = pr.local.take().map(|(m, _, _)| m);
                 // The trace dispatcher's queue is in memory.
                 let trace_records_lost = pr.tracer.as_mut().map_or(0, Tracer::crash);
@@ -1745,6 +2053,7 @@ impl Rocket {
                 cs.threads_busy = 0;
                 cs.waiting.clear();
                 cs.trace_open.clear();
+                cs.routes.clear();
                 // The brokers see the channel close and tell the rest of the group.
                 let group = cs.group.clone();
                 self.rebalance_group(k, trace, &group);
@@ -1774,6 +2083,20 @@ impl Rocket {
                 self.brokers[b as usize].held.clear();
                 self.brokers[b as usize].schedule_due.iter_mut().for_each(|d| *d = None);
                 self.brokers[b as usize].timer_due = None;
+                // The name server sees the connection close (`BrokerHousekeepingService`).
+                self.namesrv_remove(k, trace, (b, MASTER_ID), None);
+            }
+            Some(Who::NameServer) => {
+                let told = Told::Crashed {
+                    node: NAMESRV.into(),
+                    role: "name server",
+                    lost_sends: Vec::new(),
+                    local_transaction_of: None,
+                    trace_records_lost: 0,
+                    offsets_lost: 0,
+                };
+                self.tell(k, trace, node, told);
+                self.namesrv.crash();
             }
             None => {}
         }
@@ -1784,6 +2107,7 @@ impl Rocket {
             Some(Who::Producer(p)) => (self.producers[p as usize].name.clone(), "producer"),
             Some(Who::Consumer(c)) => (self.consumers[c as usize].name.clone(), "consumer"),
             Some(Who::Broker(b)) => (self.brokers[b as usize].name.clone(), "broker"),
+            Some(Who::NameServer) => (NAMESRV.into(), "name server"),
             None => return,
         };
         self.tell(k, trace, node, Told::Restarted { node: name, role });
@@ -1796,9 +2120,6 @@ impl Rocket {
                 pr.pid = pr.pid.wrapping_add(1) & 0x7fff;
                 pr.loader_hash = pr.loader_hash.rotate_left(7) ^ 0x9e37_79b9;
                 pr.counter = 0;
-                for index in pr.send_which_queue.values_mut() {
-                    *index = index.wrapping_mul(2_654_435_761) & 0x7fff_ffff;
-                }
                 pr.faults.clear();
                 // `start()` makes a new trace dispatcher: its last flush is now.
                 let now = k.now().ms();
@@ -1806,6 +2127,7 @@ impl Rocket {
                     *t = t.restarted(now);
                 }
                 self.arm_relay(k, p as usize);
+                self.producer_start(k, trace, p as usize);
             }
             Some(Who::Consumer(c)) => {
                 // A new JVM: another pid and class loader in its request ids, a new dispatcher.
@@ -1829,9 +2151,84 @@ impl Rocket {
                     self.schedule_arm(k, b as usize, level);
                 }
                 self.timer_arm(k, b as usize);
+                // `BrokerController.start`: register at once, then periodically from 10 s.
+                self.register_broker(k, trace, b as usize);
+                let at = k.now().ms() + namesrv::REGISTER_FIRST_MS;
+                self.timer(k, node, at, Timer::Register { broker: b });
+            }
+            Some(Who::NameServer) => {
+                // Empty tables: the brokers' next registrations fill them again.
+                let (node, at) = (self.namesrv.node, k.now().ms() + namesrv::SCAN_NOT_ACTIVE_BROKER_MS);
+                self.timer(k, node, at, Timer::ScanNotActive);
             }
             _ => {}
         }
+    }
+
+    // ---------------------------------------------------------------- name server
+
+    /// `registerBrokerAll` (and, after a topic is created, `registerIncrementBrokerData`): the
+    /// broker's address and topic configs, a request with `registerBrokerTimeoutMills` (24 s).
+    fn register_broker(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let body = Wire::RegisterBroker {
+            addr: (b as u8, MASTER_ID),
+            topics: self.brokers[b].topic_configs(),
+        };
+        let (from, to) = (self.brokers[b].node, self.namesrv.node);
+        let spec = RequestSpec {
+            timeout_ms: REGISTER_BROKER_TIMEOUT_MS,
+            lane: 3,
+            label: "REGISTER_BROKER",
+        };
+        self.request(k, trace, from, to, body, Req::Register, spec);
+    }
+
+    fn namesrv_request(&mut self, k: &mut K, trace: &mut Ring, from: NodeId, id: u64, body: Wire) {
+        let node = self.namesrv.node;
+        match body {
+            Wire::RegisterBroker { addr, topics } => {
+                self.namesrv_register(k, trace, addr, &topics);
+                self.reply(k, trace, node, from, id, Wire::RegisterReply);
+            }
+            Wire::GetRoute { topic } => {
+                let route = self.namesrv.route(&topic);
+                self.reply(k, trace, node, from, id, Wire::RouteReply { topic, route });
+            }
+            _ => {}
+        }
+    }
+
+    fn namesrv_register(&mut self, k: &mut K, trace: &mut Ring, addr: Addr, topics: &[(Rc<str>, u32)]) {
+        let now = k.now().ms();
+        let (new, changed) = self.namesrv.register(addr, now, topics);
+        // A periodic registration that changes nothing is the broker's heartbeat: the view
+        // shows its time, the log does not.
+        if !new && !changed {
+            return;
+        }
+        let told = Told::Register {
+            broker_name: self.brokers[addr.0 as usize].name.clone(),
+            broker_id: addr.1,
+            topics: topics.len() as u32,
+            new,
+        };
+        let node = self.namesrv.node;
+        self.tell(k, trace, node, told);
+    }
+
+    /// A broker leaves the name server's tables: its connection closed (`onChannelDestroy`,
+    /// `silent_ms` `None`) or it was silent too long (`scanNotActiveBroker`).
+    fn namesrv_remove(&mut self, k: &mut K, trace: &mut Ring, addr: Addr, silent_ms: Option<u64>) {
+        if !k.is_up(self.namesrv.node) || !self.namesrv.remove(addr) {
+            return;
+        }
+        let told = Told::BrokerRemoved {
+            broker_name: self.brokers[addr.0 as usize].name.clone(),
+            broker_id: addr.1,
+            silent_ms,
+        };
+        let node = self.namesrv.node;
+        self.tell(k, trace, node, told);
     }
 
     // ---------------------------------------------------------------- broker
@@ -2820,7 +3217,11 @@ impl Rocket {
             // `%DLQ%<group>`, one queue (`DLQ_NUMS_PER_GROUP`), write-only: nobody consumes it.
             props.remove(prop::DELAY);
             let topic: Rc<str> = Rc::from(format!("{}{group}", config::DLQ_PREFIX).as_str());
-            self.brokers[b].topics.entry(topic.clone()).or_insert(1);
+            // Created on first use, and registered with the name server at once
+            // (`createTopicInSendMessageBackMethod` → `registerBrokerData`).
+            if self.brokers[b].topics.insert(topic.clone(), 1).is_none() {
+                self.register_broker(k, trace, b);
+            }
             self.store(
                 k,
                 trace,
@@ -2869,16 +3270,31 @@ impl Rocket {
             return;
         }
         self.consumers[c].started = true;
-        // A clustering consumer also subscribes to `%RETRY%<group>`; a heartbeat creates that
-        // topic, one queue, on each broker (`ClientManageProcessor.heartBeat`).
-        if !self.consumers[c].broadcasting {
-            let retry: Rc<str> = Rc::from(format!("{}{}", config::RETRY_PREFIX, self.consumers[c].group).as_str());
-            for b in &mut self.brokers {
-                b.topics.entry(retry.clone()).or_insert(1);
-            }
-        }
         let node = self.consumers[c].node;
         let now = k.now().ms();
+        // `DefaultMQPushConsumerImpl.start`: the client's route poll begins (first in 10 ms),
+        // and `updateTopicSubscribeInfoWhenSubscriptionChanged` asks for each subscribed
+        // topic's route (and the trace dispatcher's).
+        let client = Client::Consumer(c as u8);
+        self.timer(k, node, now + namesrv::POLL_FIRST_MS, Timer::PollRoutes { client });
+        let mut topics = self.topics_of(c);
+        if let Some(t) = self.consumers[c].tracer.as_ref() {
+            topics.push(t.topic.clone());
+        }
+        self.fetch_routes(k, trace, client, topics);
+        // A clustering consumer also subscribes to `%RETRY%<group>`; its heartbeat creates that
+        // topic, one queue, on each broker (`ClientManageProcessor.heartBeat` →
+        // `createTopicInSendMessageBackMethod`), which registers the new topic with the name
+        // server at once (`registerBrokerData`).
+        if !self.consumers[c].broadcasting {
+            let retry: Rc<str> = Rc::from(format!("{}{}", config::RETRY_PREFIX, self.consumers[c].group).as_str());
+            for b in 0..self.brokers.len() {
+                let created = self.brokers[b].topics.insert(retry.clone(), 1).is_none();
+                if created && k.is_up(self.brokers[b].node) {
+                    self.register_broker(k, trace, b);
+                }
+            }
+        }
         self.timer(k, node, now + PERSIST_FIRST_MS, Timer::Persist { consumer: c as u8 });
         // The rebalance service is made with the client (its clock starts now); the start's
         // heartbeat makes the brokers notify the group, this consumer included.
@@ -2926,15 +3342,16 @@ impl Rocket {
     fn rebalance_one(&mut self, k: &mut K, trace: &mut Ring, c: usize, tell_always: bool) {
         let mut wanted: BTreeSet<MqKey> = BTreeSet::new();
         for topic in self.topics_of(c) {
-            // mqAll: every queue of the topic, sorted (topic, broker name, queue id).
-            let mut mq_all: Vec<MqKey> = Vec::new();
-            for (b, br) in self.brokers.iter().enumerate() {
-                if let Some(n) = br.topics.get(&topic) {
-                    for q in 0..*n {
-                        mq_all.push((topic.clone(), b as u8, q));
-                    }
-                }
-            }
+            // mqAll: every queue of the topic in the consumer's `topicSubscribeInfoTable`, sorted
+            // (topic, broker name, queue id); a topic with no route yet gets nothing this round.
+            let mq_all: Vec<MqKey> = self.consumers[c]
+                .routes
+                .get(&topic)
+                .map(namesrv::subscribe_queues)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(b, q)| (topic.clone(), b, q))
+                .collect();
             let mine = if self.consumers[c].broadcasting {
                 mq_all.clone()
             } else {
@@ -3135,6 +3552,7 @@ impl Rocket {
     fn consumer_response(&mut self, k: &mut K, trace: &mut Ring, c: usize, id: u64, body: Wire) {
         let Some(req) = self.requests.remove(&id) else { return };
         match (req, body) {
+            (Req::Route(ask), Wire::RouteReply { route, .. }) => self.route_answer(k, trace, ask, Ok(route)),
             (Req::Pull { key, epoch }, Wire::PullReply { messages, next }) => {
                 // `PullCallback`: a reply for a dropped `ProcessQueue` is thrown away.
                 let Some(pq) = self.consumers[c].pqs.get_mut(&key).filter(|pq| pq.epoch == epoch) else {
@@ -3266,7 +3684,8 @@ impl Rocket {
                     },
                 );
             }
-            Req::Lock { .. } | Req::Send => {}
+            Req::Route(ask) => self.route_answer(k, trace, ask, Err(Failure::TimedOut)),
+            Req::Lock { .. } | Req::Send | Req::Register => {}
         }
     }
 
@@ -3562,17 +3981,17 @@ impl Rocket {
 /// `waitStoreMsgOK` by default).
 /// Message trace (`tracing.rs`): the hooks that make records and the dispatcher that sends them.
 impl Rocket {
-    fn tracer_mut(&mut self, client: TraceClient) -> Option<&mut Tracer> {
+    fn tracer_mut(&mut self, client: Client) -> Option<&mut Tracer> {
         match client {
-            TraceClient::Producer(p) => self.producers.get_mut(p as usize)?.tracer.as_mut(),
-            TraceClient::Consumer(c) => self.consumers.get_mut(c as usize)?.tracer.as_mut(),
+            Client::Producer(p) => self.producers.get_mut(p as usize)?.tracer.as_mut(),
+            Client::Consumer(c) => self.consumers.get_mut(c as usize)?.tracer.as_mut(),
         }
     }
 
-    fn client_node(&self, client: TraceClient) -> NodeId {
+    fn client_node(&self, client: Client) -> NodeId {
         match client {
-            TraceClient::Producer(p) => self.producers[p as usize].node,
-            TraceClient::Consumer(c) => self.consumers[c as usize].node,
+            Client::Producer(p) => self.producers[p as usize].node,
+            Client::Consumer(c) => self.consumers[c as usize].node,
         }
     }
 
@@ -3614,7 +4033,7 @@ impl Rocket {
             offset_msg_id: ack.offset_msg_id.clone(),
             success: true,
         };
-        self.trace_append(k, trace, TraceClient::Producer(p as u8), record);
+        self.trace_append(k, trace, Client::Producer(p as u8), record);
     }
 
     /// `EndTransactionTraceHookImpl`: the producer's END_TRANSACTION (first answer or a check's).
@@ -3666,7 +4085,7 @@ impl Rocket {
             state,
             from_check,
         };
-        self.trace_append(k, trace, TraceClient::Producer(p as u8), record);
+        self.trace_append(k, trace, Client::Producer(p as u8), record);
     }
 
     /// `ConsumeMessageTraceHookImpl.consumeMessageBefore`, as the listener starts on a message
@@ -3700,7 +4119,7 @@ impl Rocket {
             keys: Some(m.keys()).filter(|k| !k.is_empty()).map(String::from),
             topic: m.prop(prop::RETRY_TOPIC).map_or_else(|| m.topic.clone(), Rc::from),
         };
-        self.trace_append(k, trace, TraceClient::Consumer(c as u8), record);
+        self.trace_append(k, trace, Client::Consumer(c as u8), record);
     }
 
     /// `consumeMessageAfter`: the listener's result (context code SUCCESS 0 or FAILED 4).
@@ -3724,7 +4143,7 @@ impl Rocket {
             group: cs.group.clone(),
             topic: m.prop(prop::RETRY_TOPIC).map_or_else(|| m.topic.clone(), Rc::from),
         };
-        self.trace_append(k, trace, TraceClient::Consumer(c as u8), record);
+        self.trace_append(k, trace, Client::Consumer(c as u8), record);
     }
 
     /// A listener that finished after its queue was dropped: the after-hook still runs, with
@@ -3742,7 +4161,7 @@ impl Rocket {
     }
 
     /// `AsyncTraceDispatcher.append`, then whatever the dispatcher would send now.
-    fn trace_append(&mut self, k: &mut K, trace: &mut Ring, client: TraceClient, record: Record) {
+    fn trace_append(&mut self, k: &mut K, trace: &mut Ring, client: Client, record: Record) {
         if let Some(t) = self.tracer_mut(client) {
             if t.pending.len() < QUEUE_SIZE {
                 t.pending.push_back(record);
@@ -3756,7 +4175,7 @@ impl Rocket {
     /// Sends every batch the dispatcher would send now, one trace message per business topic
     /// (`AsyncDataSendTask.sendTraceData`), round-robin over the trace topic's queues; then sets
     /// the timed flush for what is left.
-    fn trace_flush(&mut self, k: &mut K, trace: &mut Ring, client: TraceClient, timed: bool) {
+    fn trace_flush(&mut self, k: &mut K, trace: &mut Ring, client: Client, timed: bool) {
         let now = k.now().ms();
         let node = self.client_node(client);
         loop {
@@ -3767,7 +4186,7 @@ impl Rocket {
             for r in batch {
                 by_topic.entry(Rc::from(r.topic())).or_default().push(r);
             }
-            let queues = self.route_queues(&topic);
+            let queues = self.publish_queues(client, &topic);
             for records in by_topic.into_values() {
                 let (body, keys) = trace_message(&records);
                 let Some(t) = self.tracer_mut(client) else { return };
@@ -3776,13 +4195,13 @@ impl Rocket {
                 // The inner producer lives in the client's JVM: its UNIQ_KEY has the same prefix
                 // and takes the same counter.
                 let (ip, pid, loader, counter) = match client {
-                    TraceClient::Producer(p) => {
+                    Client::Producer(p) => {
                         let pr = &mut self.producers[p as usize];
                         let counter = pr.counter;
                         pr.counter = pr.counter.wrapping_add(1);
                         (pr.ip, pr.pid, pr.loader_hash, counter)
                     }
-                    TraceClient::Consumer(c) => {
+                    Client::Consumer(c) => {
                         let cs = &mut self.consumers[c as usize];
                         let (ip, pid, loader) = cs.uniq;
                         let tracer = cs.tracer.as_mut().map_or(0, |t| {

@@ -79,12 +79,34 @@ pub enum PutWhy {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum Told {
-    /// `updateTopicRouteInfoFromNameServer`: the producer's `TopicPublishInfo`, in route order.
+    /// `updateTopicRouteInfoFromNameServer`: a client's new or changed route, as its queues in
+    /// route order (a producer's `TopicPublishInfo`; a consumer's subscribe info).
     #[serde(rename = "route")]
     Route {
         client: String,
         topic: String,
         message_queues: Vec<String>,
+        /// brokerNames whose route lists no master: a producer leaves their queues out.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        no_master: Vec<String>,
+    },
+    /// The name server took a REGISTER_BROKER that added the broker or changed its topics
+    /// (`RouteInfoManager.registerBroker`).
+    #[serde(rename = "REGISTER_BROKER")]
+    Register {
+        broker_name: String,
+        broker_id: u8,
+        topics: u32,
+        /// Not in the live table before (a first registration, or after a removal).
+        new: bool,
+    },
+    /// The name server dropped a broker: its connection closed, or it was silent 120 s.
+    #[serde(rename = "broker.removed")]
+    BrokerRemoved {
+        broker_name: String,
+        broker_id: u8,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        silent_ms: Option<u64>,
     },
     #[serde(rename = "SEND_MESSAGE")]
     Send {
@@ -437,6 +459,8 @@ impl Told {
     pub fn key(&self) -> &'static str {
         match self {
             Told::Route { .. } => "rocketmq.route",
+            Told::Register { .. } => "rocketmq.register-broker",
+            Told::BrokerRemoved { .. } => "rocketmq.broker-removed",
             Told::Send { .. } => "rocketmq.send",
             Told::SendOk { .. } => "rocketmq.send-ok",
             Told::SendFailed { .. } => "rocketmq.send-failed",
@@ -471,6 +495,8 @@ impl Told {
     pub fn kind_name(&self) -> &'static str {
         match self {
             Told::Route { .. } => "route",
+            Told::Register { .. } => "REGISTER_BROKER",
+            Told::BrokerRemoved { .. } => "broker.removed",
             Told::Send { .. } => "SEND_MESSAGE",
             Told::SendOk { .. } => "SEND_OK",
             Told::SendFailed { .. } => "send.failed",
@@ -575,11 +601,46 @@ impl Told {
 
     pub fn sentence(&self, lang: Lang) -> String {
         match self {
-            Told::Route { client, topic, message_queues } => t(
-                lang,
-                format!("{client}: route of `{topic}` from the name server: {} queues in route order: {}", message_queues.len(), message_queues.join(", ")),
-                format!("{client}：从 NameServer 取得 `{topic}` 的路由：按路由顺序共 {} 个队列：{}", message_queues.len(), message_queues.join("、")),
-            ),
+            Told::Route { client, topic, message_queues, no_master } => {
+                let (en, zh) = if no_master.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("; no master for {} (a producer does not send there)", no_master.join(", ")),
+                        format!("；{} 没有 Master（生产者不再发往那里）", no_master.join("、")),
+                    )
+                };
+                t(
+                    lang,
+                    format!("{client}: route of `{topic}` from the name server: {} queues in route order: {}{en}", message_queues.len(), message_queues.join(", ")),
+                    format!("{client}：从 NameServer 取得 `{topic}` 的路由：按路由顺序共 {} 个队列：{}{zh}", message_queues.len(), message_queues.join("、")),
+                )
+            }
+            Told::Register { broker_name, broker_id, topics, new } => {
+                let role = if *broker_id == 0 { ("master", "Master") } else { ("slave", "Slave") };
+                let (en, zh) = if *new {
+                    ("; new in the live table", "；新加入存活表")
+                } else {
+                    ("; its topics changed", "；其 Topic 有变化")
+                };
+                t(
+                    lang,
+                    format!("namesrv: REGISTER_BROKER from {broker_name} ({}, brokerId {broker_id}) with {topics} topic configs{en}", role.0),
+                    format!("namesrv：收到 {broker_name}（{}，brokerId {broker_id}）的 REGISTER_BROKER，带 {topics} 个 Topic 配置{zh}", role.1),
+                )
+            }
+            Told::BrokerRemoved { broker_name, broker_id, silent_ms } => match silent_ms {
+                Some(ms) => t(
+                    lang,
+                    format!("namesrv: {broker_name} (brokerId {broker_id}) has not registered for {ms} ms (over 120000): removed from every route; clients learn it at their next poll"),
+                    format!("namesrv：{broker_name}（brokerId {broker_id}）已 {ms} ms 未注册（超过 120000）：从所有路由中移除；客户端在下次拉取路由时得知"),
+                ),
+                None => t(
+                    lang,
+                    format!("namesrv: the connection of {broker_name} (brokerId {broker_id}) closed: removed from every route at once; clients learn it at their next poll"),
+                    format!("namesrv：{broker_name}（brokerId {broker_id}）的连接断开：立即从所有路由中移除；客户端在下次拉取路由时得知"),
+                ),
+            },
             Told::Send { producer, message, topic, broker_name, queue_id, attempt, msg_id, pick, transactional } => {
                 let half = if *transactional { (" (half message, TRAN_MSG=true)", "（半消息，TRAN_MSG=true）") } else { ("", "") };
                 t(
@@ -778,6 +839,10 @@ impl Told {
                         "the brokers see its connection close and the group rebalances; offsets it had not persisted are consumed again",
                         "Broker 发现连接断开，消费组重平衡；尚未持久化的位点会被重新消费",
                     ),
+                    "name server" => (
+                        "its route tables were in memory; clients keep the routes they have, and brokers fill it again at their next registration",
+                        "路由表在内存中，随之清空；客户端继续用手里的路由，Broker 下次注册时重新填满它",
+                    ),
                     _ => (
                         "requests to it fail; its commit log is on disk and its services stop until it restarts",
                         "发往它的请求失败；CommitLog 在磁盘上，各项服务停到重启为止",
@@ -819,7 +884,7 @@ impl Told {
             Told::Restarted { node, role } => t(
                 lang,
                 format!("{node} restarted ({role})"),
-                format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", _ => "Broker" }),
+                format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", "name server" => "NameServer", _ => "Broker" }),
             ),
             Told::OutboxInsert { producer, message, committed } => {
                 if *committed {

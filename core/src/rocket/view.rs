@@ -18,6 +18,7 @@ pub const VIEW_CELLS: usize = 24;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RocketView {
+    pub name_server: NameServerView,
     pub brokers: Vec<BrokerView>,
     pub producers: Vec<ProducerView>,
     pub consumers: Vec<ConsumerView>,
@@ -26,6 +27,32 @@ pub struct RocketView {
     /// Delay levels as configured (ms), level 1 first.
     pub levels_ms: Vec<u64>,
     pub transactions: Vec<TransactionView>,
+}
+
+/// What the name server holds: each live broker process and its last registration, and each
+/// topic's queue data.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NameServerView {
+    pub up: bool,
+    pub brokers: Vec<NsBrokerView>,
+    /// Topic → (brokerName, queues), topics in name order.
+    pub topics: Vec<(String, Vec<(String, u32)>)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NsBrokerView {
+    pub broker_name: String,
+    pub broker_id: u8,
+    pub last_registered_ms: u64,
+    /// When the scan would remove it if it stays silent (`last + 120 s`, seen at the next scan).
+    pub expires_ms: u64,
+}
+
+/// A client's copy of one topic's route: (brokerName, queues, has a master).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClientRouteView {
+    pub topic: String,
+    pub brokers: Vec<(String, u32, bool)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,6 +104,7 @@ pub struct ProducerView {
     /// The outbox table, if the service has one: (unsent rows, sent rows).
     pub outbox: Option<(u32, u32)>,
     pub tracer: Option<TracerView>,
+    pub routes: Vec<ClientRouteView>,
 }
 
 /// A client's trace dispatcher (`enableMsgTrace`).
@@ -121,6 +149,7 @@ pub struct ConsumerView {
     pub orderly: bool,
     pub queues: Vec<ConsumerQueueView>,
     pub tracer: Option<TracerView>,
+    pub routes: Vec<ClientRouteView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -321,6 +350,7 @@ impl Rocket {
                     (o.rows.len() as u32 - sent, sent)
                 }),
                 tracer: p.tracer.as_ref().map(tracer_view),
+                routes: self.route_views(&p.routes),
             })
             .collect();
         let consumers = self
@@ -335,6 +365,7 @@ impl Rocket {
                 model: if c.broadcasting { "BROADCASTING" } else { "CLUSTERING" },
                 orderly: c.orderly,
                 tracer: c.tracer.as_ref().map(tracer_view),
+                routes: self.route_views(&c.routes),
                 queues: c
                     .pqs
                     .iter()
@@ -436,7 +467,33 @@ impl Rocket {
             })
             .take(32)
             .collect();
+        let ns = &self.namesrv;
+        let name_server = NameServerView {
+            up: up(ns.node),
+            brokers: ns
+                .live
+                .iter()
+                .map(|((b, id), last)| NsBrokerView {
+                    broker_name: self.brokers[*b as usize].name.clone(),
+                    broker_id: *id,
+                    last_registered_ms: *last,
+                    expires_ms: last + super::namesrv::BROKER_CHANNEL_EXPIRED_MS,
+                })
+                .collect(),
+            topics: ns
+                .topics
+                .iter()
+                .map(|(t, q)| {
+                    let queues = q
+                        .iter()
+                        .map(|(b, n)| (self.brokers[*b as usize].name.clone(), *n))
+                        .collect();
+                    (t.to_string(), queues)
+                })
+                .collect(),
+        };
         RocketView {
+            name_server,
             brokers,
             producers,
             consumers,
@@ -445,6 +502,22 @@ impl Rocket {
             levels_ms: self.levels.clone(),
             transactions,
         }
+    }
+
+    fn route_views(
+        &self,
+        routes: &alloc::collections::BTreeMap<alloc::rc::Rc<str>, super::namesrv::Route>,
+    ) -> Vec<ClientRouteView> {
+        routes
+            .iter()
+            .map(|(t, r)| ClientRouteView {
+                topic: t.to_string(),
+                brokers: r
+                    .iter()
+                    .map(|e| (self.brokers[e.broker as usize].name.clone(), e.queues, e.master))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Listener runs on a message, and successes, over every group.

@@ -66,7 +66,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("1 to {} characters from a-z A-Z 0-9 - _ % | (RocketMQ's topic and group rule)", "1 到 {0} 个字符，只能用 a-z A-Z 0-9 - _ % |（RocketMQ 的 Topic 与组名规则）"),
     ("`{}` is a system topic name (TopicValidator.isSystemTopic)", "`{0}` 是系统 Topic 的名字（TopicValidator.isSystemTopic）"),
     ("`{}` names another topic", "`{0}` 已是另一个 Topic 的名字"),
-    ("`{}` names another broker, producer or consumer", "`{0}` 已是另一个 Broker、生产者或消费者的名字"),
+    ("`{}` names another broker, producer or consumer (or the name server, `namesrv`)", "`{0}` 已是另一个 Broker、生产者、消费者（或 NameServer `namesrv`）的名字"),
     ("no broker named `{}` (the section has {})", "没有名为 `{0}` 的 Broker（已有：{1}）"),
     ("no topic named `{}` (the section has {})", "没有名为 `{0}` 的 Topic（已有：{1}）"),
     ("no producer named `{}` (the section has {})", "没有名为 `{0}` 的生产者（已有：{1}）"),

@@ -8,6 +8,7 @@ import { test, expect, logRow, linkTo, playLesson, readJson, shot } from '../fix
 const txn = readJson('tests/golden/rocket-transaction-check.scenario.json');
 const delays = readJson('tests/golden/rocket-delay-levels.scenario.json');
 const orderly = readJson('tests/golden/rocket-orderly-hash.scenario.json');
+const names = readJson('tests/golden/rocket-name-server.scenario.json');
 
 async function open(page, doc, step) {
   await page.goto(linkTo(doc, step));
@@ -32,8 +33,32 @@ test('a transaction link shows the half message, the check-back and the commit i
   expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
 });
 
+test('the name server card shows who registered when, a client\'s cached route, and a crash empties it', async ({ page }) => {
+  // Step 460 is just after 150 s: broker-b, cut off from the name server since 5 s, expired at
+  // 125 s and the clients' 150 s poll took it out of their routes.
+  await open(page, names, 460);
+  const ns = page.locator('#rm-namesrv');
+  await expect(ns).toContainText('Name server');
+  await expect(ns.locator('tbody tr')).toHaveCount(1);
+  await expect(ns.locator('tbody')).toContainText('broker-a');
+  await expect(page.locator('#rm-producer-shop')).toContainText('route orders: broker-a×2');
+  await expect(page.locator('#rm-producer-late-app')).toContainText('no route yet');
+  await expect(logRow(page, 'has not registered for 124998 ms')).toBeVisible();
+  await page.screenshot({ path: shot('rocket-name-server.png'), fullPage: true });
+  await ns.getByRole('button', { name: 'Crash' }).click();
+  await expect(ns).toContainText('Its tables are empty');
+  await expect(logRow(page, 'namesrv crashed')).toBeVisible();
+  // A client's copy survives: shop still has its route.
+  await expect(page.locator('#rm-producer-shop')).toContainText('route orders: broker-a×2');
+  await page.click('#lang-toggle');
+  await expect(ns).toContainText('路由表为空');
+  await ns.screenshot({ path: shot('rocket-name-server-zh.png') });
+  const axe = await new AxeBuilder({ page }).include('#rm-namesrv').analyze();
+  expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
+});
+
 test('the delay levels count down and a timer message comes out on a second boundary', async ({ page }) => {
-  await open(page, delays, 30);
+  await open(page, delays, 44);
   const levels = page.locator('#rm-broker-broker-a .rm-levels');
   await expect(levels.locator('.rm-level')).toHaveCount(18);
   await expect(levels.locator('.rm-level.busy')).toHaveCount(2);
@@ -81,7 +106,7 @@ test('the form sends a delayed message, a transaction and an ordered one; a bad 
 
 test('a crashed orderly consumer leaves its locks behind; a crash button; in Chinese too', async ({ page }) => {
   // The scenario crashes shipper-2 at 20 s: shipper-1 cannot lock its queues until they expire.
-  await open(page, orderly, 112);
+  await open(page, orderly, 137);
   await expect(page.locator('#rm-consumer-shipper-2')).toContainText('down');
   await page.click('#lang-toggle');
   await expect(page.locator('#rm-cluster h2')).toHaveText('RocketMQ 集群');

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use mqplay_core::rocket::view::{BrokerView, QueueView, RocketView, TopicView, TracerView};
+use mqplay_core::rocket::view::{
+    BrokerView, ClientRouteView, NameServerView, QueueView, RocketView, TopicView, TracerView,
+};
 use mqplay_core::Lang;
 use yew::prelude::*;
 
@@ -139,6 +141,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
     html! {
         <div class="rm-cluster" id="rm-cluster">
             <h2>{ t(lang, "rm.title") }</h2>
+            { name_server(&p.view.name_server, p.now_ms, lang, &p.on) }
             <div class="rm-clients">
                 { for p.view.producers.iter().map(|pr| html! {
                     <div class={classes!("rm-client", "producer", (!pr.up).then_some("down"))} id={format!("rm-producer-{}", pr.name)}>
@@ -147,6 +150,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
                         if let Some((unsent, sent)) = pr.outbox {
                             <div class="small">{ t1(lang, "rm.outbox", format!("{unsent} / {sent}")) }</div>
                         }
+                        { routes(&pr.routes, lang, true) }
                         { for pr.tracer.as_ref().map(|tr| tracer(tr, lang)) }
                         { for pr.avoiding.iter().map(|(b, until)| html! {
                             <div class="small warn">{ t1(lang, "rm.avoiding", format!("{b} → {} ms", until)) }</div>
@@ -171,6 +175,7 @@ pub fn cluster(p: &ClusterProps) -> Html {
                         <strong>{ &c.name }</strong>
                         <span class="muted small">{ format!(" · {} {} · {}{}", t(lang, "rm.group"), c.group, c.model, if c.orderly { " · orderly" } else { "" }) }</span>
                         <div class="muted small mono">{ &c.client_id }</div>
+                        { routes(&c.routes, lang, false) }
                         { for c.tracer.as_ref().map(|tr| tracer(tr, lang)) }
                         if c.queues.is_empty() {
                             <div class="small muted">{ t(lang, if c.started { "rm.no_queues" } else { "rm.not_started" }) }</div>
@@ -204,6 +209,75 @@ pub fn cluster(p: &ClusterProps) -> Html {
                 }) }
             </div>
         </div>
+    }
+}
+
+/// The name server's two tables: live broker processes with their last registration, and the
+/// queue data each topic's route is made of.
+fn name_server(ns: &NameServerView, now_ms: u64, lang: Lang, on: &Callback<Msg>) -> Html {
+    html! {
+        <section class={classes!("rm-namesrv", (!ns.up).then_some("down"))} id="rm-namesrv" aria-label={t(lang, "rm.ns.title")}>
+            <header class="row">
+                <h3>{ t(lang, "rm.ns.title") }</h3>
+                <span class="mono small">{ "namesrv:9876" }</span>
+                <span class={classes!("badge", if ns.up { "ok" } else { "bad" })}>{ t(lang, if ns.up { "rm.up" } else { "rm.down" }) }</span>
+                if ns.up {
+                    <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Crash("namesrv".into())))}>{ t(lang, "rm.crash") }</button>
+                } else {
+                    <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Restart("namesrv".into())))}>{ t(lang, "rm.restart") }</button>
+                }
+            </header>
+            <p class="muted small">{ t(lang, "rm.ns.about") }</p>
+            if ns.brokers.is_empty() {
+                <p class="small warn">{ t(lang, "rm.ns.empty") }</p>
+            } else {
+                <table class="rm-pq small">
+                    <thead><tr>
+                        <th>{ t(lang, "rm.ns.broker") }</th><th>{ "brokerId" }</th><th>{ t(lang, "rm.ns.role") }</th>
+                        <th>{ t(lang, "rm.ns.last") }</th><th>{ t(lang, "rm.ns.expires") }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for ns.brokers.iter().map(|b| html! {
+                            <tr class={classes!((b.expires_ms <= now_ms + 30_000).then_some("suspended"))}>
+                                <td class="mono">{ &b.broker_name }</td>
+                                <td>{ b.broker_id }</td>
+                                <td>{ t(lang, if b.broker_id == 0 { "rm.ns.master" } else { "rm.ns.slave" }) }</td>
+                                <td>{ t2(lang, "rm.ns.ms_ago", b.last_registered_ms, span(now_ms.saturating_sub(b.last_registered_ms))) }</td>
+                                <td>{ format!("{} ms", b.expires_ms) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if !ns.topics.is_empty() {
+                <details class="rm-system">
+                    <summary>{ t(lang, "rm.ns.topics") }</summary>
+                    <ul class="small mono">
+                        { for ns.topics.iter().map(|(topic, queues)| html! {
+                            <li>{ format!("{topic}: {}", queues.iter().map(|(b, n)| format!("{b}×{n}")).collect::<Vec<_>>().join(", ")) }</li>
+                        }) }
+                    </ul>
+                </details>
+            }
+        </section>
+    }
+}
+
+/// A client's copy of its routes (`topicRouteTable`): per topic, the brokers and their queues,
+/// a brokerName without master marked.
+fn routes(routes: &[ClientRouteView], lang: Lang, producer: bool) -> Html {
+    if routes.is_empty() {
+        return html! { <div class="small muted">{ t(lang, if producer { "rm.route.none" } else { "rm.not_started" }) }</div> };
+    }
+    html! {
+        <ul class="small rm-routes">
+            { for routes.iter().map(|r| {
+                let brokers: Vec<String> = r.brokers.iter().map(|(b, n, master)| {
+                    if *master { format!("{b}×{n}") } else { format!("{b}×{n} ({})", t(lang, "rm.route.no_master")) }
+                }).collect();
+                html! { <li class="mono">{ t2(lang, "rm.route", &r.topic, brokers.join(", ")) }</li> }
+            }) }
+        </ul>
     }
 }
 
