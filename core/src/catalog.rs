@@ -128,6 +128,10 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
         include_str!("../../tests/golden/rocket-name-server.scenario.json"),
     ),
     (
+        "rocket-master-slave",
+        include_str!("../../tests/golden/rocket-master-slave.scenario.json"),
+    ),
+    (
         "rocket-outbox",
         include_str!("../../tests/golden/rocket-outbox.scenario.json"),
     ),

@@ -28,6 +28,11 @@
 //!   only to brokers of its latest route; once every fault is over, every client's route lists
 //!   every broker again.
 //!
+//! - masters with slaves (SYNC_MASTER, `inSyncReplicas` 2), masters and slaves crashing and
+//!   cut off from each other at random: a SEND_OK never comes while the broker's slave was down
+//!   from the send to the answer, a FLUSH_SLAVE_TIMEOUT only after `slaveTimeout`, and once the
+//!   faults are over every slave holds all its master has.
+//!
 //! Explore other cases with `MQPLAY_PROPTEST_SEED=<n>`; a failure prints the document.
 use std::collections::BTreeMap;
 
@@ -495,5 +500,99 @@ proptest! {
             }
         }
         prop_assert!(last_route.contains_key(&("worker".to_string(), "orders".to_string())), "worker never had a route\n{}", doc);
+    }
+}
+
+#[derive(Debug, Clone)]
+struct SlaveCase {
+    /// (what, broker, at, how long): 0 crash the slave, 1 crash the master, 2 cut the master
+    /// off its slave.
+    faults: Vec<(u8, u8, u64, u64)>,
+    sends: Vec<u64>,
+}
+
+fn slave_case() -> impl Strategy<Value = SlaveCase> {
+    (
+        prop::collection::vec((0u8..3, 0u8..2, 0u64..100_000, 500u64..60_000), 0..5),
+        prop::collection::vec(0u64..180_000, 1..30),
+    )
+        .prop_map(|(faults, sends)| SlaveCase { faults, sends })
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn a_sync_master_answers_send_ok_only_with_its_slave_and_slaves_catch_up(case in slave_case()) {
+        let masters = ["broker-a", "broker-b"];
+        let mut actions: Vec<Value> = case.sends.iter().map(|at| {
+            json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "app", "topic": "orders", "keys": "k"}})
+        }).collect();
+        let mut faults: Vec<Value> = Vec::new();
+        for (what, b, at, len) in &case.faults {
+            let master = masters[*b as usize];
+            let slave = format!("{master}-slave");
+            match what {
+                2 => faults.push(json!({"do": "partition", "between": [master, slave], "from_ms": at, "until_ms": at + len})),
+                w => {
+                    let node = if *w == 0 { slave } else { master.to_string() };
+                    actions.push(json!({"at_ms": at, "fault": {"do": "crash", "node": node}}));
+                    actions.push(json!({"at_ms": at + len, "fault": {"do": "restart", "node": node}}));
+                }
+            }
+        }
+        let doc = json!({
+            "version": 2, "seed": 13, "duration_ms": 240_000,
+            "network": {"latency_ms_min": 1, "latency_ms_max": 4},
+            "faults": faults,
+            "rocketmq": {
+                "brokers": [{"name": "broker-a", "slave": true}, {"name": "broker-b", "slave": true}],
+                "broker_config": {"brokerRole": "SYNC_MASTER", "inSyncReplicas": 2},
+                "topics": [{"name": "orders", "queues": 2}],
+                "producers": [{"name": "app", "group": "app-pg", "config": {"sendMsgTimeout": 6000}}],
+                "consumers": [{"name": "worker", "group": "work", "topic": "orders"}]},
+            "actions": actions,
+        });
+        let scenario = Scenario::from_json(&doc.to_string()).map_err(|e| TestCaseError::fail(format!("{e:?}\n{doc}")))?;
+        let mut sim = Sim::new(scenario).unwrap();
+        let out = render(&mut sim, None);
+        // Per slave, its down intervals; per message, when its last attempt left.
+        let mut down: BTreeMap<String, Vec<(u64, u64)>> = BTreeMap::new();
+        let mut sent_at: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut oks: Vec<(String, u64, u64)> = Vec::new();
+        for line in out.lines().take_while(|l| *l != "--- summary") {
+            let e: Value = serde_json::from_str(line).unwrap();
+            let at = e["at_ms"].as_u64().unwrap();
+            match e["kind"].as_str().unwrap() {
+                "process.crashed" if e["role"] == "slave" => {
+                    down.entry(e["node"].as_str().unwrap().to_string()).or_default().push((at, u64::MAX));
+                }
+                "process.restarted" if e["role"] == "slave" => {
+                    if let Some(last) = down.get_mut(e["node"].as_str().unwrap()).and_then(|v| v.last_mut()) {
+                        last.1 = at;
+                    }
+                }
+                "SEND_MESSAGE" => {
+                    sent_at.insert(e["message"].as_u64().unwrap(), at);
+                }
+                "SEND_OK" => {
+                    let m = e["message"].as_u64().unwrap();
+                    oks.push((format!("{}-slave", e["brokerName"].as_str().unwrap()), sent_at[&m], at));
+                }
+                "FLUSH_SLAVE_TIMEOUT" => {
+                    prop_assert!(e["costMs"].as_u64().unwrap() >= 3_000, "FLUSH_SLAVE_TIMEOUT too soon: {}\n{}", line, doc);
+                }
+                _ => {}
+            }
+        }
+        for (slave, from, until) in &oks {
+            let gone = down.get(slave).is_some_and(|v| v.iter().any(|(c, r)| *c <= *from && *r >= *until));
+            prop_assert!(!gone, "SEND_OK at {} for a send at {} while {} was down\n{}", until, from, slave, doc);
+        }
+        let summary: Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        for (name, counts) in summary["rocketmq"]["slaves"].as_object().unwrap() {
+            prop_assert_eq!(counts[1].as_u64().unwrap(), 0, "{} is behind at the end: {:?}\n{}", name, counts, doc);
+        }
+        prop_assert_eq!(summary["rocketmq"]["slaves"].as_object().unwrap().len(), 2);
     }
 }

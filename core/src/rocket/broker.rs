@@ -66,6 +66,24 @@ pub struct Broker {
     pub channel_counter: u32,
     /// When the broker (re)started: the schedule service's tasks run on a grid from here.
     pub started_ms: u64,
+    /// HA, on a master with a slave: commit log entries sent to the slave, and the slave's last
+    /// reported count (`HAConnection`'s push offset and `slaveAckOffset`).
+    pub ha_pushed: usize,
+    pub slave_acked: usize,
+    /// SYNC_MASTER sends waiting for the slave.
+    pub sync_waits: Vec<SyncWait>,
+}
+
+/// A SYNC_MASTER send whose answer waits for the slave (`GroupCommitRequest`): the commit log
+/// entries the slave must hold, who asked, and the answer.
+#[derive(Debug, Clone)]
+pub struct SyncWait {
+    pub needed: usize,
+    pub to: NodeId,
+    pub request: u64,
+    pub deadline_ms: u64,
+    pub message: u32,
+    pub ack: super::system::SendAck,
 }
 
 impl Broker {
@@ -96,7 +114,26 @@ impl Broker {
             op_done: BTreeSet::new(),
             channel_counter: 0,
             started_ms: 0,
+            ha_pushed: 0,
+            slave_acked: 0,
+            sync_waits: Vec::new(),
         }
+    }
+
+    /// A slave appends what its master sent, at the same commit log position and queue offset
+    /// (the slave's reput builds its consume queues from the copied log). Returns false when the
+    /// message is not the next one it lacks.
+    pub fn replica_append(&mut self, s: Rc<Stored>) -> bool {
+        if s.commit_log_offset != self.next_physical {
+            return false;
+        }
+        let queue = self.queues.entry((s.topic.clone(), s.queue_id)).or_default();
+        queue.push(self.commit_log.len() as u32);
+        self.next_physical += u64::from(s.size);
+        let count = self.topics.entry(s.topic.clone()).or_insert(0);
+        *count = (*count).max(s.queue_id + 1);
+        self.commit_log.push(s);
+        true
     }
 
     /// Appends a message to the commit log and its consume queue (`CommitLog.asyncPutMessage`

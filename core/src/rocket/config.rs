@@ -76,6 +76,34 @@ pub struct BrokerConfig {
     /// server (the schedule clamps it to 10..60 s).
     #[serde(default = "default_register_period")]
     pub register_name_server_period: u64,
+    /// `MessageStoreConfig.brokerRole` of every master: ASYNC_MASTER answers a send once the
+    /// master stored it; SYNC_MASTER also waits for the slave, but in 5.x only when
+    /// `inSyncReplicas` is 2 or more (`CommitLog.handleHA`).
+    #[serde(default)]
+    pub broker_role: BrokerRole,
+    /// `MessageStoreConfig.inSyncReplicas`: the master counts as one.
+    #[serde(default = "one")]
+    pub in_sync_replicas: u32,
+    /// `MessageStoreConfig.slaveTimeout`: how long a SYNC_MASTER send waits for the slave before
+    /// answering FLUSH_SLAVE_TIMEOUT.
+    #[serde(default = "default_slave_timeout")]
+    pub slave_timeout: u64,
+}
+
+/// `BrokerRole` of a master.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum BrokerRole {
+    #[default]
+    AsyncMaster,
+    SyncMaster,
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_slave_timeout() -> u64 {
+    3_000
 }
 
 /// `TopicValidator.RMQ_SYS_TRACE_TOPIC`.
@@ -134,6 +162,9 @@ impl Default for BrokerConfig {
             region_id: default_region(),
             trace_on: true,
             register_name_server_period: default_register_period(),
+            broker_role: BrokerRole::AsyncMaster,
+            in_sync_replicas: 1,
+            slave_timeout: default_slave_timeout(),
         }
     }
 }
@@ -175,6 +206,8 @@ impl BrokerConfig {
             1_000,
         );
         range(errors, p, "timerPrecisionMs", self.timer_precision_ms, 100, 60_000);
+        range(errors, p, "inSyncReplicas", u64::from(self.in_sync_replicas), 1, 2);
+        range(errors, p, "slaveTimeout", self.slave_timeout, 100, 60_000);
         range(
             errors,
             p,
@@ -482,6 +515,11 @@ pub const REFERENCE: &[Setting] = &[
     Setting { name: "customizedTraceTopic", scope: "producer, consumer", default: TRACE_TOPIC, en: "The topic the client's trace messages go to.", zh: "客户端轨迹消息发往的 Topic。", source: "AsyncTraceDispatcher.traceTopicName" },
     Setting { name: "traceMsgBatchNum", scope: "producer, consumer", default: "10", en: "Trace records per trace message (at most 20); fewer are sent 5 s after the last batch.", zh: "每条轨迹消息包含的轨迹记录数（最多 20）；不足时距上一批 5 秒后发送。", source: "ClientConfig.traceMsgBatchNum; AsyncTraceDispatcher.flushTraceContext" },
     Setting { name: "registerNameServerPeriod", scope: "broker", default: "30000", en: "How often (ms) the broker registers its address and topics with the name server (first 10 s after start; clamped to 10-60 s).", zh: "Broker 多久（毫秒）向 NameServer 注册一次地址和 Topic（启动 10 秒后首次；限定在 10-60 秒）。", source: "BrokerConfig.registerNameServerPeriod; BrokerController.start" },
+    Setting { name: "brokerRole", scope: "broker", default: "ASYNC_MASTER", en: "ASYNC_MASTER answers a send once the master stored it; SYNC_MASTER also waits for the slave, but in 5.x only with inSyncReplicas 2 (4.x waited always).", zh: "ASYNC_MASTER 在 Master 存好后即应答；SYNC_MASTER 还要等 Slave，但 5.x 只有 inSyncReplicas 为 2 时才等（4.x 总是等）。", source: "MessageStoreConfig.brokerRole; CommitLog.handleHA" },
+    Setting { name: "inSyncReplicas", scope: "broker", default: "1", en: "Copies (the master included) a SYNC_MASTER send waits for.", zh: "SYNC_MASTER 发送要等待的副本数（含 Master）。", source: "MessageStoreConfig.inSyncReplicas" },
+    Setting { name: "slaveTimeout", scope: "broker", default: "3000", en: "How long (ms) a SYNC_MASTER send waits for the slave before the answer is FLUSH_SLAVE_TIMEOUT (the message stays stored).", zh: "SYNC_MASTER 发送等待 Slave 的时长（毫秒），超时则应答 FLUSH_SLAVE_TIMEOUT（消息仍已存储）。", source: "MessageStoreConfig.slaveTimeout; GroupCommitRequest" },
+    Setting { name: "slaveReadEnable", scope: "broker", default: "false", en: "A slave refuses pulls (SYSTEM_BUSY): while the master is down, its queues wait. True is not modelled.", zh: "Slave 拒绝拉取（SYSTEM_BUSY）：Master 宕机期间其队列只能等待。为 true 的情况未建模。", source: "BrokerConfig.slaveReadEnable; PullMessageProcessor.rejectRequest" },
+    Setting { name: "haSendHeartbeatInterval", scope: "broker", default: "5000", en: "A slave reports its commit log offset at least this often (ms); the master sends it what it lacks.", zh: "Slave 至少每隔这么久（毫秒）上报一次 CommitLog 位点；Master 补发它缺的部分。", source: "MessageStoreConfig.haSendHeartbeatInterval; DefaultHAClient" },
     Setting { name: "pollNameServerInterval", scope: "producer, consumer", default: "30000", en: "How often (ms) a client asks the name server for its topics' routes again; between polls it uses its copy.", zh: "客户端多久（毫秒）向 NameServer 重新拉取一次路由；两次之间使用本地副本。", source: "ClientConfig.pollNameServerInterval; MQClientInstance.startScheduledTask" },
     Setting { name: "mqClientApiTimeout", scope: "producer, consumer", default: "3000", en: "Timeout (ms) of a client's GET_ROUTEINFO_BY_TOPIC to the name server.", zh: "客户端向 NameServer 发 GET_ROUTEINFO_BY_TOPIC 的超时（毫秒）。", source: "ClientConfig.mqClientApiTimeout" },
     Setting { name: "scanNotActiveBrokerInterval", scope: "name server", default: "5000", en: "How often (ms) the name server looks for brokers silent for 120 s and removes them.", zh: "NameServer 多久（毫秒）扫描一次并移除 120 秒未注册的 Broker。", source: "NamesrvConfig.scanNotActiveBrokerInterval; RouteInfoManager.scanNotActiveBroker" },

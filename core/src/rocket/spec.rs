@@ -48,6 +48,16 @@ pub struct RocketSpec {
 pub struct BrokerSpec {
     /// `brokerName` (`broker-a`); also the node's name.
     pub name: String,
+    /// A slave (`brokerId` 1) of this brokerName, the node `<name>-slave`: it copies the
+    /// master's commit log over HA, registers with the name server, and refuses pulls
+    /// (`slaveReadEnable` is false by default and not modelled).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub slave: bool,
+}
+
+/// The node name of a brokerName's slave.
+pub fn slave_name(broker: &str) -> String {
+    format!("{broker}-slave")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -316,6 +326,9 @@ impl Validator {
         v.nodes.insert(super::system::NAMESRV.into());
         for (i, b) in spec.brokers.iter().enumerate() {
             v.node(&format!("{p}.brokers[{i}].name"), &b.name, errors);
+            if b.slave {
+                v.node(&format!("{p}.brokers[{i}].slave"), &slave_name(&b.name), errors);
+            }
             v.brokers.push(b.name.clone());
         }
         if spec.topics.is_empty() || spec.topics.len() > MAX_TOPICS {
@@ -488,6 +501,12 @@ impl Validator {
         if spec.producers.iter().any(|p| p.config.enable_msg_trace) {
             v.per_message = v.per_message.saturating_add(60);
         }
+        // A slave: each stored copy (a message is stored up to a few times: parked, moved,
+        // retried) is pushed and reported, 2 network events of ~4 units each.
+        let slaves = spec.brokers.iter().filter(|b| b.slave).count() as u64;
+        if slaves > 0 {
+            v.per_message = v.per_message.saturating_add(40);
+        }
         // Each traced client's trace topic must exist: created by `traceTopicEnable` on every
         // broker (as `msgTraceTopicName`), or a topic of the section (`customizedTraceTopic`).
         // (A real broker with `autoCreateTopicEnable` might create it on the first trace send;
@@ -532,13 +551,17 @@ impl Validator {
         // The name server: each broker registers every 10 s at the most, the scan runs every
         // 5 s, and each client asks for its routes (at most every second, a topic each: its
         // own, its retry topic, a trace topic) — 8 units per round trip.
+        // A slave's HA heartbeat every 5 s and its sync every 60 s.
+        v.periodic = v
+            .periodic
+            .saturating_add((duration_ms / 5_000 + 2).saturating_mul(slaves).saturating_mul(8));
         let register = duration_ms / 10_000 + 2;
         let scan = duration_ms / 5_000 + 1;
         let clients = (spec.producers.len() + spec.consumers.len()) as u64;
         let polls = duration_ms / 1_000 + 2;
         v.periodic = v.periodic.saturating_add(
             register
-                .saturating_mul(spec.brokers.len() as u64)
+                .saturating_mul(spec.brokers.len() as u64 + slaves)
                 .saturating_mul(8)
                 .saturating_add(scan.saturating_mul(2))
                 .saturating_add(polls.saturating_mul(clients).saturating_mul(3 * 8)),

@@ -32,6 +32,9 @@ pub struct RocketSummary {
     pub trace_messages: u64,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tracers: BTreeMap<String, [u64; 3]>,
+    /// Per slave: commit log entries it holds, and how many its master has that it lacks.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub slaves: BTreeMap<String, [u64; 2]>,
 }
 
 fn is_zero(v: &u64) -> bool {
@@ -83,6 +86,11 @@ impl RocketSummary {
                     t.as_ref()
                         .map(|t| (name.clone(), [t.flushed, t.pending.len() as u64, t.lost]))
                 })
+                .collect(),
+            slaves: v
+                .brokers
+                .iter()
+                .filter_map(|b| b.slave.as_ref().map(|s| (s.name.clone(), [s.messages, s.behind])))
                 .collect(),
         }
     }

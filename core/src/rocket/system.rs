@@ -1,5 +1,5 @@
-//! RocketMQ as the kernel sees it: a node per broker (master), producer and consumer, named as
-//! the scenario names them, and the name server (`namesrv`); requests and one-way commands
+//! RocketMQ as the kernel sees it: a node per broker (master, and its slave if it has one),
+//! producer and consumer, named as the scenario names them, and the name server (`namesrv`); requests and one-way commands
 //! cross the scenario's network, so latency, partitions and crashes reach every rule. Brokers
 //! register with the name server and clients fetch their routes from it (`namesrv.rs` holds its
 //! tables). Brokers learn a consumer group's members at once (the heartbeat and
@@ -13,12 +13,12 @@ use alloc::rc::Rc;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::broker::{Broker, HeldPull};
-use super::config::{self, BrokerConfig, ConsumerConfig, ProducerConfig};
+use super::broker::{Broker, HeldPull, SyncWait};
+use super::config::{self, BrokerConfig, BrokerRole, ConsumerConfig, ProducerConfig};
 use super::message::{java_string_hash, prop, uniq_key, Properties, Stored};
-use super::namesrv::{self, Addr, NameServer, Route, MASTER_ID};
+use super::namesrv::{self, Addr, NameServer, Route, MASTER_ID, SLAVE_ID};
 use super::spec::{Action, LocalState, MessageModel, RocketSpec, Selector};
-use super::trace::{Found, Pick, PutWhy, Told};
+use super::trace::{Found, Pick, PutWhy, SendResult, Told};
 use super::tracing::{decode, trace_message, MsgType, Record, Tracer, QUEUE_SIZE};
 use super::SYSTEM;
 use crate::kernel::time::Instant;
@@ -78,6 +78,18 @@ const REBALANCE_MIN_INTERVAL_MS: u64 = 1_000;
 /// `RebalanceImpl.updateProcessQueueTableInRebalance` → `dispatchPullRequest(list, 500)`: a queue
 /// new to the consumer is first pulled 500 ms after the rebalance that gave it.
 const FIRST_PULL_DELAY_MS: u64 = 500;
+/// `MessageStoreConfig.haSendHeartbeatInterval`: a slave reports its offset at least this often.
+const HA_HEARTBEAT_MS: u64 = 5_000;
+/// HA transfers carry at most this many messages (`HAConnection` sends at most
+/// `haTransferBatchSize`, 32 KB, at a time; mqplay counts messages).
+const HA_BATCH: usize = 256;
+/// `BrokerController.handleSlaveSynchronize`: the sync task starts 10 s after the slave, and
+/// `SlaveSynchronize.syncAll` runs when 60 s have passed since its last run.
+const SLAVE_SYNC_FIRST_MS: u64 = 10_000;
+const SLAVE_SYNC_MS: u64 = 60_000;
+/// `ResponseCode.SYSTEM_BUSY`: what a slave answers a pull while `slaveReadEnable` is false
+/// (`PullMessageProcessor.rejectRequest` → `NettyRemotingAbstract`).
+const SYSTEM_BUSY: u32 = 2;
 /// `BrokerConfig.registerBrokerTimeoutMills`.
 const REGISTER_BROKER_TIMEOUT_MS: u64 = 24_000;
 /// `ResponseCode`s the broker answers with.
@@ -86,6 +98,9 @@ const TOPIC_NOT_EXIST: u32 = 17;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendAck {
+    /// `SendStatus`: SEND_OK, or FLUSH_SLAVE_TIMEOUT from a SYNC_MASTER whose slave did not
+    /// confirm in time (the message is stored either way).
+    pub status: &'static str,
     pub msg_id: String,
     pub offset_msg_id: String,
     pub queue_id: u32,
@@ -160,6 +175,23 @@ pub enum Wire {
         locked: bool,
         held_by: Option<String>,
     },
+    /// HA: the master pushes the commit log from entry `from` to its slave; the slave reports
+    /// how many entries it holds.
+    HaTransfer {
+        from: usize,
+        messages: Vec<Rc<Stored>>,
+    },
+    HaReport {
+        count: usize,
+    },
+    /// A refused request: the code and remark of a `RemotingCommand` that is not SUCCESS.
+    Refused {
+        code: u32,
+        remark: String,
+    },
+    /// `SlaveSynchronize.syncConsumerOffset`: GET_ALL_CONSUMER_OFFSET and its table.
+    GetAllConsumerOffset,
+    ConsumerOffsets(BTreeMap<(String, Rc<str>, u32), u64>),
     /// REGISTER_BROKER: a broker process and its topic configs (`TopicConfigSerializeWrapper`).
     RegisterBroker {
         addr: Addr,
@@ -251,8 +283,20 @@ pub enum Timer {
     FlushOffsets {
         broker: u8,
     },
-    /// The broker's periodic `registerBrokerAll`.
+    /// The broker's (or its slave's) periodic `registerBrokerAll`.
     Register {
+        broker: u8,
+        slave: bool,
+    },
+    /// The slave's HA heartbeat (its offset report), and its `SlaveSynchronize` run.
+    HaHeartbeat {
+        broker: u8,
+    },
+    SlaveSync {
+        broker: u8,
+    },
+    /// A SYNC_MASTER send's `slaveTimeout` is up.
+    SlaveTimeout {
         broker: u8,
     },
     /// The name server's `scanNotActiveBroker`.
@@ -383,6 +427,8 @@ pub struct Pq {
     /// `drop_deadline_ms`, else at a later rebalance.
     dropped: bool,
     drop_deadline_ms: u64,
+    /// Its pulls are being refused (told once until one succeeds).
+    refused: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -530,6 +576,8 @@ pub struct Rocket {
     pub cluster_name: String,
     pub levels: Vec<u64>,
     pub brokers: Vec<Broker>,
+    /// Each brokerName's slave (`brokerId` 1), if it has one.
+    pub slaves: Vec<Option<Broker>>,
     pub producers: Vec<Producer>,
     pub consumers: Vec<Consumer>,
     pub sent: Vec<Sent>,
@@ -551,6 +599,8 @@ pub struct Rocket {
 enum Who {
     NameServer,
     Broker(u8),
+    /// The slave of broker `n`.
+    Slave(u8),
     Producer(u8),
     Consumer(u8),
 }
@@ -594,6 +644,7 @@ enum Req {
     },
     Route(RouteAsk),
     Register,
+    SlaveSync,
 }
 
 impl Consumer {
@@ -624,6 +675,7 @@ impl Rocket {
             config: spec.broker_config.clone(),
             cluster_name: "DefaultCluster".into(),
             levels,
+            slaves: Vec::new(),
             brokers,
             producers: Vec::new(),
             consumers: Vec::new(),
@@ -745,11 +797,26 @@ impl Rocket {
         let node = k.add_node(SYSTEM, NAMESRV.into());
         rocket.by_node.insert(node, Who::NameServer);
         rocket.namesrv.node = node;
+        // Slaves last, so every other node keeps its number.
+        for b in 0..rocket.brokers.len() {
+            let name = rocket.brokers[b].name.clone();
+            let slave = spec.brokers.iter().any(|x| x.name == name && x.slave).then(|| {
+                let node = k.add_node(SYSTEM, super::spec::slave_name(&name));
+                rocket.by_node.insert(node, Who::Slave(b as u8));
+                let mut s = Broker::new(name, node, b as u8, 0);
+                s.ip = [10, 0, 0, 21 + b as u8];
+                s
+            });
+            rocket.slaves.push(slave);
+        }
         // The cluster was running before the scenario's time 0: the name server holds every
         // broker's last registration, made at 0.
         for b in 0..rocket.brokers.len() {
             let topics = rocket.brokers[b].topic_configs();
             rocket.namesrv.register((b as u8, MASTER_ID), 0, &topics);
+            if rocket.slaves[b].is_some() {
+                rocket.namesrv.register((b as u8, SLAVE_ID), 0, &topics);
+            }
         }
         rocket
     }
@@ -828,7 +895,16 @@ impl Rocket {
             self.arm_check_service(k, b as u8);
             let node = self.brokers[b].node;
             self.timer(k, node, OFFSET_FLUSH_FIRST_MS, Timer::FlushOffsets { broker: b as u8 });
-            self.timer(k, node, namesrv::REGISTER_FIRST_MS, Timer::Register { broker: b as u8 });
+            self.timer(
+                k,
+                node,
+                namesrv::REGISTER_FIRST_MS,
+                Timer::Register {
+                    broker: b as u8,
+                    slave: false,
+                },
+            );
+            self.slave_start(k, b);
         }
         let node = self.namesrv.node;
         self.timer(k, node, namesrv::SCAN_NOT_ACTIVE_BROKER_MS, Timer::ScanNotActive);
@@ -1653,7 +1729,7 @@ impl Rocket {
                 if cur.job.selector.is_none() {
                     self.fault_item(k, trace, p, cur.broker, latency, false, true);
                 }
-                let told = Told::SendOk {
+                let result = SendResult {
                     producer: self.producers[p].name.clone(),
                     message: cur.job.message,
                     broker_name: self.brokers[cur.broker as usize].name.clone(),
@@ -1662,6 +1738,11 @@ impl Rocket {
                     msg_id: ack.msg_id.clone(),
                     offset_msg_id: ack.offset_msg_id.clone(),
                     cost_ms: now - cur.first_ms,
+                };
+                let told = if ack.status == "SEND_OK" {
+                    Told::SendOk(result)
+                } else {
+                    Told::FlushSlaveTimeout(result)
                 };
                 self.tell(k, trace, self.producers[p].node, told);
                 self.trace_pub(k, trace, p, &cur, &ack, now);
@@ -1678,7 +1759,21 @@ impl Rocket {
                 }
                 let sent = &mut self.sent[cur.job.message as usize - 1];
                 sent.ack = Some((cur.broker, ack.queue_id, ack.queue_offset));
-                if cur.job.transaction {
+                if cur.job.transaction && ack.status != "SEND_OK" {
+                    // `sendMessageInTransaction`: a half message answered FLUSH_SLAVE_TIMEOUT is
+                    // not trusted; the local transaction never runs and the half is rolled back.
+                    self.end_transaction_send(
+                        k,
+                        trace,
+                        p,
+                        cur.job.message,
+                        ack.commit_log_offset,
+                        cur.broker,
+                        LocalState::RollbackMessage,
+                        false,
+                    );
+                    self.next_job(k, trace, p);
+                } else if cur.job.transaction {
                     // SEND_OK: run the local transaction (the thread is busy meanwhile).
                     let local_ms = sent.transaction.as_ref().map_or(0, |t| t.local_ms);
                     self.producers[p].local = Some((cur.job.message, ack, cur.broker));
@@ -1779,8 +1874,52 @@ impl Rocket {
         };
         match (who, d) {
             (Who::NameServer, Delivery::Request { id, body }) => self.namesrv_request(k, trace, from, id, body),
-            (Who::Broker(_), Delivery::Response { id, .. } | Delivery::Failed { id, .. }) => {
-                // REGISTER_BROKER's answer: nothing to do (the next one is on its timer).
+            (Who::Broker(b), Delivery::Message(Wire::HaReport { count })) => self.ha_acked(k, trace, b as usize, count),
+            (
+                Who::Broker(b),
+                Delivery::Request {
+                    id,
+                    body: Wire::GetAllConsumerOffset,
+                },
+            ) => {
+                let table = Wire::ConsumerOffsets(self.brokers[b as usize].offsets.clone());
+                self.reply(k, trace, to, from, id, table);
+            }
+            (Who::Slave(b), Delivery::Message(Wire::HaTransfer { from: at, messages })) => {
+                self.ha_apply(k, trace, b as usize, at, messages)
+            }
+            (
+                Who::Slave(b),
+                Delivery::Message(Wire::UpdateOffset {
+                    group,
+                    topic,
+                    queue_id,
+                    offset,
+                }),
+            ) => {
+                // `ConsumerManageProcessor.updateConsumerOffset` has no role check: a slave keeps
+                // what a consumer sends it while the master is out of the route.
+                if let Some(slave) = self.slaves[b as usize].as_mut() {
+                    slave.offsets.insert((group, topic, queue_id), offset);
+                }
+            }
+            (Who::Slave(b), Delivery::Request { id, body }) => self.slave_request(k, trace, b as usize, from, id, body),
+            (
+                Who::Slave(b),
+                Delivery::Response {
+                    id,
+                    body: Wire::ConsumerOffsets(table),
+                },
+            ) => {
+                // `syncConsumerOffset`: the master's table is put over the slave's.
+                let asked = self.requests.remove(&id).is_some();
+                if let Some(slave) = self.slaves[b as usize].as_mut().filter(|_| asked) {
+                    slave.offsets.extend(table);
+                }
+            }
+            (Who::Broker(_) | Who::Slave(_), Delivery::Response { id, .. } | Delivery::Failed { id, .. }) => {
+                // REGISTER_BROKER's answer, or a failed sync: nothing to do (the next one is on
+                // its timer).
                 self.requests.remove(&id);
             }
             (Who::Broker(b), Delivery::Request { id, body }) => {
@@ -1857,7 +1996,7 @@ impl Rocket {
         match self.by_node.get(&node).copied() {
             Some(Who::Producer(p)) => self.request_failed_producer(k, trace, p as usize, id, Failure::TimedOut),
             Some(Who::Consumer(c)) => self.consumer_failed(k, trace, c as usize, id),
-            Some(Who::Broker(_)) => {
+            Some(Who::Broker(_) | Who::Slave(_)) => {
                 self.requests.remove(&id);
             }
             _ => {}
@@ -1948,12 +2087,29 @@ impl Rocket {
                 let (node, at) = (br.node, k.now().ms() + OFFSET_FLUSH_INTERVAL_MS);
                 self.timer(k, node, at, Timer::FlushOffsets { broker });
             }
-            Timer::Register { broker } => {
-                self.register_broker(k, trace, broker as usize);
+            Timer::Register { broker, slave } => {
+                self.register_broker(k, trace, broker as usize, slave);
                 let period = self.config.register_name_server_period.clamp(10_000, 60_000);
-                let (node, at) = (self.brokers[broker as usize].node, k.now().ms() + period);
-                self.timer(k, node, at, Timer::Register { broker });
+                let (node, at) = (self.broker_node(broker as usize, slave), k.now().ms() + period);
+                self.timer(k, node, at, Timer::Register { broker, slave });
             }
+            Timer::HaHeartbeat { broker } => {
+                self.ha_report(k, trace, broker as usize);
+                let (node, at) = (self.broker_node(broker as usize, true), k.now().ms() + HA_HEARTBEAT_MS);
+                self.timer(k, node, at, Timer::HaHeartbeat { broker });
+            }
+            Timer::SlaveSync { broker } => {
+                let b = broker as usize;
+                let (from, to) = (self.broker_node(b, true), self.brokers[b].node);
+                let spec = RequestSpec {
+                    timeout_ms: 3_000,
+                    lane: 4,
+                    label: "GET_ALL_CONSUMER_OFFSET",
+                };
+                self.request(k, trace, from, to, Wire::GetAllConsumerOffset, Req::SlaveSync, spec);
+                self.timer(k, from, k.now().ms() + SLAVE_SYNC_MS, Timer::SlaveSync { broker });
+            }
+            Timer::SlaveTimeout { broker } => self.sync_timeouts(k, trace, broker as usize),
             Timer::ScanNotActive => {
                 let now = k.now().ms();
                 for addr in self.namesrv.expired(now) {
@@ -2085,6 +2241,24 @@ impl Rocket {
                 self.brokers[b as usize].timer_due = None;
                 // The name server sees the connection close (`BrokerHousekeepingService`).
                 self.namesrv_remove(k, trace, (b, MASTER_ID), None);
+                // The HA connection dies too: sends still waiting for the slave fail at their
+                // producers (the kernel breaks their requests); a new connection starts from
+                // what the slave reports.
+                let br = &mut self.brokers[b as usize];
+                br.sync_waits.clear();
+                br.ha_pushed = br.slave_acked;
+            }
+            Some(Who::Slave(b)) => {
+                let told = Told::Crashed {
+                    node: super::spec::slave_name(&self.brokers[b as usize].name),
+                    role: "slave",
+                    lost_sends: Vec::new(),
+                    local_transaction_of: None,
+                    trace_records_lost: 0,
+                    offsets_lost: 0,
+                };
+                self.tell(k, trace, node, told);
+                self.namesrv_remove(k, trace, (b, SLAVE_ID), None);
             }
             Some(Who::NameServer) => {
                 let told = Told::Crashed {
@@ -2108,6 +2282,7 @@ impl Rocket {
             Some(Who::Consumer(c)) => (self.consumers[c as usize].name.clone(), "consumer"),
             Some(Who::Broker(b)) => (self.brokers[b as usize].name.clone(), "broker"),
             Some(Who::NameServer) => (NAMESRV.into(), "name server"),
+            Some(Who::Slave(b)) => (super::spec::slave_name(&self.brokers[b as usize].name), "slave"),
             None => return,
         };
         self.tell(k, trace, node, Told::Restarted { node: name, role });
@@ -2152,9 +2327,24 @@ impl Rocket {
                 }
                 self.timer_arm(k, b as usize);
                 // `BrokerController.start`: register at once, then periodically from 10 s.
-                self.register_broker(k, trace, b as usize);
+                self.register_broker(k, trace, b as usize, false);
                 let at = k.now().ms() + namesrv::REGISTER_FIRST_MS;
-                self.timer(k, node, at, Timer::Register { broker: b });
+                self.timer(
+                    k,
+                    node,
+                    at,
+                    Timer::Register {
+                        broker: b,
+                        slave: false,
+                    },
+                );
+            }
+            Some(Who::Slave(b)) => {
+                // Its copy of the commit log is on disk: it registers, reports what it holds
+                // (the master sends the rest), and resumes its services.
+                self.register_broker(k, trace, b as usize, true);
+                self.ha_report(k, trace, b as usize);
+                self.slave_start(k, b as usize);
             }
             Some(Who::NameServer) => {
                 // Empty tables: the brokers' next registrations fill them again.
@@ -2165,16 +2355,170 @@ impl Rocket {
         }
     }
 
+    // ---------------------------------------------------------------- master and slave
+
+    /// The node of broker `b`'s master, or of its slave.
+    fn broker_node(&self, b: usize, slave: bool) -> NodeId {
+        match (slave, self.slaves.get(b).and_then(Option::as_ref)) {
+            (true, Some(s)) => s.node,
+            _ => self.brokers[b].node,
+        }
+    }
+
+    /// The slave's services (`BrokerController.start` with brokerId 1): registration, the HA
+    /// client's heartbeat, and `SlaveSynchronize`.
+    fn slave_start(&mut self, k: &mut K, b: usize) {
+        let Some(node) = self.slaves[b].as_ref().map(|s| s.node) else {
+            return;
+        };
+        let now = k.now().ms();
+        let broker = b as u8;
+        self.timer(
+            k,
+            node,
+            now + namesrv::REGISTER_FIRST_MS,
+            Timer::Register { broker, slave: true },
+        );
+        self.timer(k, node, now + HA_HEARTBEAT_MS, Timer::HaHeartbeat { broker });
+        self.timer(k, node, now + SLAVE_SYNC_FIRST_MS, Timer::SlaveSync { broker });
+    }
+
+    /// `HAConnection.WriteSocketService`: the master sends its slave what it has not sent yet.
+    fn replicate(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let Some(to) = self.slaves[b].as_ref().map(|s| s.node) else {
+            return;
+        };
+        let br = &mut self.brokers[b];
+        let from = br.ha_pushed;
+        let end = br.commit_log.len().min(from + HA_BATCH);
+        if from >= end {
+            return;
+        }
+        let messages = br.commit_log[from..end].to_vec();
+        br.ha_pushed = end;
+        let node = br.node;
+        self.oneway(k, trace, node, to, Wire::HaTransfer { from, messages });
+    }
+
+    /// `DefaultHAClient.reportSlaveMaxOffset`: the slave tells its master how much it holds.
+    fn ha_report(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let Some((from, count)) = self.slaves[b].as_ref().map(|s| (s.node, s.commit_log.len())) else {
+            return;
+        };
+        let to = self.brokers[b].node;
+        self.oneway(k, trace, from, to, Wire::HaReport { count });
+    }
+
+    /// The slave appends a transfer (what it already has is skipped; a gap waits for the
+    /// master to send again from the slave's report), then reports.
+    fn ha_apply(&mut self, k: &mut K, trace: &mut Ring, b: usize, from: usize, messages: Vec<Rc<Stored>>) {
+        if let Some(slave) = self.slaves[b].as_mut() {
+            let have = slave.commit_log.len();
+            if from <= have {
+                for m in messages.into_iter().skip(have - from) {
+                    slave.replica_append(m);
+                }
+            }
+        }
+        self.ha_report(k, trace, b);
+    }
+
+    /// The master hears the slave's count: SYNC_MASTER sends it covers are answered, and if
+    /// the slave lacks what was pushed (it was down or cut off), the push starts over there.
+    fn ha_acked(&mut self, k: &mut K, trace: &mut Ring, b: usize, count: usize) {
+        let br = &mut self.brokers[b];
+        br.slave_acked = count;
+        if count < br.ha_pushed || count > br.commit_log.len() {
+            br.ha_pushed = count.min(br.commit_log.len());
+            let told = Told::HaResend {
+                broker_name: br.name.clone(),
+                slave_holds: count as u64,
+                master_holds: br.commit_log.len() as u64,
+            };
+            let node = br.node;
+            self.tell(k, trace, node, told);
+        }
+        let br = &mut self.brokers[b];
+        let (done, waiting): (Vec<SyncWait>, Vec<SyncWait>) = core::mem::take(&mut br.sync_waits)
+            .into_iter()
+            .partition(|w| w.needed <= count);
+        br.sync_waits = waiting;
+        for w in done {
+            self.sync_answer(k, trace, b, w, "SEND_OK");
+        }
+        self.replicate(k, trace, b);
+    }
+
+    /// `GroupTransferService`: a SYNC_MASTER send the slave has not confirmed in `slaveTimeout`
+    /// is answered FLUSH_SLAVE_TIMEOUT (it is stored on the master all the same).
+    fn sync_timeouts(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+        let now = k.now().ms();
+        let (late, waiting): (Vec<SyncWait>, Vec<SyncWait>) = core::mem::take(&mut self.brokers[b].sync_waits)
+            .into_iter()
+            .partition(|w| w.deadline_ms <= now);
+        self.brokers[b].sync_waits = waiting;
+        for w in late {
+            let told = Told::SlaveTimeout {
+                broker_name: self.brokers[b].name.clone(),
+                message: w.message,
+                slave_timeout_ms: self.config.slave_timeout,
+            };
+            self.tell(k, trace, self.brokers[b].node, told);
+            self.sync_answer(k, trace, b, w, "FLUSH_SLAVE_TIMEOUT");
+        }
+    }
+
+    fn sync_answer(&mut self, k: &mut K, trace: &mut Ring, b: usize, w: SyncWait, status: &'static str) {
+        let ack = SendAck { status, ..w.ack };
+        let node = self.brokers[b].node;
+        self.reply(k, trace, node, w.to, w.request, Wire::SendReply(Ok(ack)));
+    }
+
+    /// `CommitLog.handleHA`: a SYNC_MASTER with `inSyncReplicas` ≥ 2 answers a stored message
+    /// once the slave holds it.
+    fn waits_for_slave(&self) -> bool {
+        self.config.broker_role == BrokerRole::SyncMaster && self.config.in_sync_replicas >= 2
+    }
+
+    /// Where a consumer sends a queue's pulls and offsets: the master while its route lists one,
+    /// else the slave (`findBrokerAddressInSubscribe(name, 0, false)`), whose pulls carry no
+    /// commit offset.
+    fn consumer_target(&self, c: usize, key: &MqKey) -> (NodeId, bool) {
+        let b = key.1 as usize;
+        let master_listed = self.consumers[c]
+            .routes
+            .get(&key.0)
+            .and_then(|r| r.iter().find(|e| e.broker == key.1))
+            .is_none_or(|e| e.master || !e.slave);
+        match self.slaves[b].as_ref() {
+            Some(s) if !master_listed => (s.node, true),
+            _ => (self.brokers[b].node, false),
+        }
+    }
+
+    fn slave_request(&mut self, k: &mut K, trace: &mut Ring, b: usize, from: NodeId, id: u64, body: Wire) {
+        let Some(node) = self.slaves[b].as_ref().map(|s| s.node) else {
+            return;
+        };
+        if let Wire::Pull { .. } = body {
+            let reply = Wire::Refused {
+                code: SYSTEM_BUSY,
+                remark: "[REJECTREQUEST]system busy, start flow control for a while".into(),
+            };
+            self.reply(k, trace, node, from, id, reply);
+        }
+    }
+
     // ---------------------------------------------------------------- name server
 
     /// `registerBrokerAll` (and, after a topic is created, `registerIncrementBrokerData`): the
     /// broker's address and topic configs, a request with `registerBrokerTimeoutMills` (24 s).
-    fn register_broker(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
+    fn register_broker(&mut self, k: &mut K, trace: &mut Ring, b: usize, slave: bool) {
         let body = Wire::RegisterBroker {
-            addr: (b as u8, MASTER_ID),
+            addr: (b as u8, if slave { SLAVE_ID } else { MASTER_ID }),
             topics: self.brokers[b].topic_configs(),
         };
-        let (from, to) = (self.brokers[b].node, self.namesrv.node);
+        let (from, to) = (self.broker_node(b, slave), self.namesrv.node);
         let spec = RequestSpec {
             timeout_ms: REGISTER_BROKER_TIMEOUT_MS,
             lane: 3,
@@ -2245,7 +2589,29 @@ impl Rocket {
                 born_ms,
             } => {
                 let reply = self.broker_put(k, trace, b, message, topic, queue_id, properties, body, born_ms);
-                self.reply(k, trace, node, from, id, Wire::SendReply(reply));
+                match reply {
+                    // `needHandleHA`: a SYNC_MASTER holds the answer of a stored message
+                    // (`waitStoreMsgOK`, which every send here sets) until the slave has it.
+                    Ok(ack) if self.waits_for_slave() => {
+                        let now = k.now().ms();
+                        let deadline_ms = now + self.config.slave_timeout;
+                        let needed = self.brokers[b].commit_log.len();
+                        if self.brokers[b].slave_acked >= needed {
+                            self.reply(k, trace, node, from, id, Wire::SendReply(Ok(ack)));
+                        } else {
+                            self.brokers[b].sync_waits.push(SyncWait {
+                                needed,
+                                to: from,
+                                request: id,
+                                deadline_ms,
+                                message,
+                                ack,
+                            });
+                            self.timer(k, node, deadline_ms, Timer::SlaveTimeout { broker: b as u8 });
+                        }
+                    }
+                    reply => self.reply(k, trace, node, from, id, Wire::SendReply(reply)),
+                }
             }
             Wire::Pull {
                 group,
@@ -2485,6 +2851,7 @@ impl Rocket {
         // where the message was put — in the parking topic's queue for a half, delayed or timer
         // message.
         Ok(SendAck {
+            status: "SEND_OK",
             msg_id: stored.uniq_key().into(),
             offset_msg_id: self.brokers[b].offset_msg_id(&stored),
             queue_id,
@@ -2584,6 +2951,7 @@ impl Rocket {
                 );
             }
         }
+        self.replicate(k, trace, b);
         stored
     }
 
@@ -3220,7 +3588,7 @@ impl Rocket {
             // Created on first use, and registered with the name server at once
             // (`createTopicInSendMessageBackMethod` → `registerBrokerData`).
             if self.brokers[b].topics.insert(topic.clone(), 1).is_none() {
-                self.register_broker(k, trace, b);
+                self.register_broker(k, trace, b, false);
             }
             self.store(
                 k,
@@ -3291,7 +3659,7 @@ impl Rocket {
             for b in 0..self.brokers.len() {
                 let created = self.brokers[b].topics.insert(retry.clone(), 1).is_none();
                 if created && k.is_up(self.brokers[b].node) {
-                    self.register_broker(k, trace, b);
+                    self.register_broker(k, trace, b, false);
                 }
             }
         }
@@ -3429,7 +3797,14 @@ impl Rocket {
                 let max = self.brokers[key.1 as usize].max_offset(&key.0, key.2);
                 self.consumers[c].local_offsets.get(&key).copied().unwrap_or(max)
             } else {
-                let b = &self.brokers[key.1 as usize];
+                // `fetchConsumeOffsetFromBroker`: the master, else (master not in the route) the
+                // slave's copy.
+                let b = match self.consumer_target(c, &key) {
+                    (_, true) => self.slaves[key.1 as usize]
+                        .as_ref()
+                        .unwrap_or(&self.brokers[key.1 as usize]),
+                    _ => &self.brokers[key.1 as usize],
+                };
                 b.offsets
                     .get(&(self.consumers[c].group.clone(), key.0.clone(), key.2))
                     .copied()
@@ -3524,8 +3899,12 @@ impl Rocket {
             "*".into()
         };
         // `pullMessage`: a clustering consumer's pull carries its in-memory offset for the queue
-        // (`commitOffset`, when above 0), which the broker stores (`PullMessageProcessor`).
-        let commit_offset = (!cs.broadcasting && pq.consumed > 0).then_some(pq.consumed);
+        // (`commitOffset`, when above 0), which the broker stores (`PullMessageProcessor`);
+        // a pull to a slave carries none (`PullAPIWrapper.pullKernelImpl` clears the flag).
+        let (to, to_slave) = self.consumer_target(c, &key);
+        let cs = &self.consumers[c];
+        let Some(pq) = cs.pqs.get(&key) else { return };
+        let commit_offset = (!cs.broadcasting && pq.consumed > 0 && !to_slave).then_some(pq.consumed);
         let body = Wire::Pull {
             group: cs.group.clone(),
             topic: key.0.clone(),
@@ -3540,7 +3919,7 @@ impl Rocket {
             lane: 1,
             label: "PULL_MESSAGE",
         };
-        let (from, to) = (cs.node, self.brokers[key.1 as usize].node);
+        let from = cs.node;
         let mut epoch = 0;
         if let Some(pq) = self.consumers[c].pqs.get_mut(&key) {
             pq.pulling = true;
@@ -3559,6 +3938,7 @@ impl Rocket {
                     return;
                 };
                 pq.pulling = false;
+                pq.refused = false;
                 let offset = pq.next_pull;
                 pq.next_pull = next;
                 if !messages.is_empty() {
@@ -3594,6 +3974,27 @@ impl Rocket {
                     }
                 }
                 self.pull(k, trace, c, key);
+            }
+            (Req::Pull { key, epoch }, Wire::Refused { code, remark }) => {
+                // `PullCallback.onException`: pull again after `pullTimeDelayMillsWhenException`.
+                let Some(pq) = self.consumers[c].pqs.get_mut(&key).filter(|pq| pq.epoch == epoch) else {
+                    return;
+                };
+                pq.pulling = false;
+                let first = !pq.refused;
+                pq.refused = true;
+                if first {
+                    let told = Told::PullRefused {
+                        consumer: self.consumers[c].name.clone(),
+                        message_queue: self.mq_name(&key),
+                        broker: super::spec::slave_name(&self.brokers[key.1 as usize].name),
+                        code,
+                        remark,
+                    };
+                    self.tell(k, trace, self.consumers[c].node, told);
+                }
+                let at = k.now().ms() + PULL_AFTER_ERROR_MS;
+                self.timer(k, self.consumers[c].node, at, Timer::PullNow { consumer: c as u8, key });
             }
             (Req::SendBack { key, offset }, Wire::SendBackReply { to }) => {
                 if to.is_empty() {
@@ -3685,7 +4086,7 @@ impl Rocket {
                 );
             }
             Req::Route(ask) => self.route_answer(k, trace, ask, Err(Failure::TimedOut)),
-            Req::Lock { .. } | Req::Send | Req::Register => {}
+            Req::Lock { .. } | Req::Send | Req::Register | Req::SlaveSync => {}
         }
     }
 
@@ -3971,7 +4372,8 @@ impl Rocket {
                 queue_id: key.2,
                 offset,
             };
-            let (from, to) = (self.consumers[c].node, self.brokers[key.1 as usize].node);
+            let from = self.consumers[c].node;
+            let to = self.consumer_target(c, key).0;
             self.oneway(k, trace, from, to, body);
         }
     }
@@ -4259,6 +4661,7 @@ impl Rocket {
         properties.insert(prop::MSG_REGION.into(), self.config.region_id.clone());
         properties.insert(prop::TRACE_ON.into(), self.config.trace_on.to_string());
         let stored = self.brokers[b].put(now, 0, topic.clone(), queue_id, properties, body.clone(), now, 0);
+        self.replicate(k, trace, b);
         self.trace_stored
             .push((b as u8, self.brokers[b].commit_log.len() as u32 - 1));
         let told = Told::TraceStored {
@@ -4313,12 +4716,18 @@ fn hop(told: &Told, at_ms: u64) -> Option<Hop> {
             format!("{broker_name} #{attempt}"),
             None,
         ),
-        Told::SendOk {
+        Told::SendOk(SendResult {
             producer,
             queue_id,
             queue_offset,
             ..
-        } => step(
+        })
+        | Told::FlushSlaveTimeout(SendResult {
+            producer,
+            queue_id,
+            queue_offset,
+            ..
+        }) => step(
             "broker",
             "producer",
             producer,

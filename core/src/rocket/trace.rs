@@ -122,15 +122,35 @@ pub enum Told {
         transactional: bool,
     },
     #[serde(rename = "SEND_OK")]
-    SendOk {
-        producer: String,
-        message: u32,
+    SendOk(SendResult),
+    /// A SYNC_MASTER's answer when its slave did not confirm within `slaveTimeout`: the send
+    /// returns this `SendStatus` (stored on the master; `retryAnotherBrokerWhenNotStoreOK` is
+    /// false, so no retry).
+    #[serde(rename = "FLUSH_SLAVE_TIMEOUT")]
+    FlushSlaveTimeout(SendResult),
+    /// The slave reported less than the master had pushed (it was down or cut off): the
+    /// master sends again from there (`HAConnection` restarts at the slave's offset).
+    #[serde(rename = "ha.resend")]
+    HaResend {
         broker_name: String,
-        queue_id: u32,
-        queue_offset: u64,
-        msg_id: String,
-        offset_msg_id: String,
-        cost_ms: u64,
+        slave_holds: u64,
+        master_holds: u64,
+    },
+    /// The master gave up waiting for its slave (`GroupTransferService`).
+    #[serde(rename = "slave.timeout")]
+    SlaveTimeout {
+        broker_name: String,
+        message: u32,
+        slave_timeout_ms: u64,
+    },
+    /// A slave refused a pull (`slaveReadEnable` false): told once until a pull succeeds.
+    #[serde(rename = "pull.refused")]
+    PullRefused {
+        consumer: String,
+        message_queue: String,
+        broker: String,
+        code: u32,
+        remark: String,
     },
     /// An attempt failed; `retrying` when `sendDefaultImpl` tries again.
     #[serde(rename = "send.failed")]
@@ -386,6 +406,20 @@ pub enum Told {
     OutboxMarked { producer: String, message: u32 },
 }
 
+/// What `send()` returned (`SendResult`), named by its status (the entry's kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendResult {
+    pub producer: String,
+    pub message: u32,
+    pub broker_name: String,
+    pub queue_id: u32,
+    pub queue_offset: u64,
+    pub msg_id: String,
+    pub offset_msg_id: String,
+    pub cost_ms: u64,
+}
+
 /// One hit of a query.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -462,7 +496,11 @@ impl Told {
             Told::Register { .. } => "rocketmq.register-broker",
             Told::BrokerRemoved { .. } => "rocketmq.broker-removed",
             Told::Send { .. } => "rocketmq.send",
-            Told::SendOk { .. } => "rocketmq.send-ok",
+            Told::SendOk(_) => "rocketmq.send-ok",
+            Told::FlushSlaveTimeout(_) => "rocketmq.flush-slave-timeout",
+            Told::SlaveTimeout { .. } => "rocketmq.slave-timeout",
+            Told::HaResend { .. } => "rocketmq.ha-resend",
+            Told::PullRefused { .. } => "rocketmq.pull-refused",
             Told::SendFailed { .. } => "rocketmq.send-failed",
             Told::SendException { .. } => "rocketmq.send-exception",
             Told::FaultItem { .. } => "rocketmq.latency-fault",
@@ -498,7 +536,11 @@ impl Told {
             Told::Register { .. } => "REGISTER_BROKER",
             Told::BrokerRemoved { .. } => "broker.removed",
             Told::Send { .. } => "SEND_MESSAGE",
-            Told::SendOk { .. } => "SEND_OK",
+            Told::SendOk(_) => "SEND_OK",
+            Told::FlushSlaveTimeout(_) => "FLUSH_SLAVE_TIMEOUT",
+            Told::SlaveTimeout { .. } => "slave.timeout",
+            Told::HaResend { .. } => "ha.resend",
+            Told::PullRefused { .. } => "pull.refused",
             Told::SendFailed { .. } => "send.failed",
             Told::SendException { .. } => "send.exception",
             Told::FaultItem { .. } => "latency.fault",
@@ -534,7 +576,9 @@ impl Told {
     pub fn message(&self) -> Option<u32> {
         match self {
             Told::Send { message, .. }
-            | Told::SendOk { message, .. }
+            | Told::SendOk(SendResult { message, .. })
+            | Told::FlushSlaveTimeout(SendResult { message, .. })
+            | Told::SlaveTimeout { message, .. }
             | Told::SendFailed { message, .. }
             | Told::SendException { message, .. }
             | Told::Put { message, .. }
@@ -649,10 +693,30 @@ impl Told {
                     format!("{producer}：SEND_MESSAGE #{message}{} 发往 {broker_name} 上 {topic} 的队列 {queue_id}，第 {attempt} 次尝试，msgId {msg_id}；{}", half.1, pick.tell(lang)),
                 )
             }
-            Told::SendOk { producer, message, broker_name, queue_id, queue_offset, offset_msg_id, cost_ms, .. } => t(
+            Told::SendOk(SendResult { producer, message, broker_name, queue_id, queue_offset, offset_msg_id, cost_ms, .. }) => t(
                 lang,
                 format!("{producer}: #{message} SEND_OK from {broker_name}: queue {queue_id} offset {queue_offset}, offsetMsgId {offset_msg_id}, {cost_ms} ms"),
                 format!("{producer}：#{message} SEND_OK，来自 {broker_name}：队列 {queue_id} 位点 {queue_offset}，offsetMsgId {offset_msg_id}，耗时 {cost_ms} ms"),
+            ),
+            Told::FlushSlaveTimeout(SendResult { producer, message, broker_name, queue_id, queue_offset, cost_ms, .. }) => t(
+                lang,
+                format!("{producer}: #{message} FLUSH_SLAVE_TIMEOUT from {broker_name} after {cost_ms} ms: stored on the master (queue {queue_id} offset {queue_offset}) but not confirmed by its slave; send() returns this status, no retry"),
+                format!("{producer}：#{message} 在 {cost_ms} ms 后收到 {broker_name} 的 FLUSH_SLAVE_TIMEOUT：已存到 Master（队列 {queue_id} 位点 {queue_offset}），但 Slave 没有确认；send() 返回这个状态，不重试"),
+            ),
+            Told::HaResend { broker_name, slave_holds, master_holds } => t(
+                lang,
+                format!("{broker_name}: its slave reports {slave_holds} of the master's {master_holds} commit log entries; the master sends the rest again from there"),
+                format!("{broker_name}：Slave 上报持有 Master {master_holds} 条 CommitLog 记录中的 {slave_holds} 条；Master 从那里起补发其余部分"),
+            ),
+            Told::SlaveTimeout { broker_name, message, slave_timeout_ms } => t(
+                lang,
+                format!("{broker_name}: the slave has not confirmed #{message} within slaveTimeout ({slave_timeout_ms} ms): answering FLUSH_SLAVE_TIMEOUT"),
+                format!("{broker_name}：Slave 在 slaveTimeout（{slave_timeout_ms} ms）内没有确认 #{message}：应答 FLUSH_SLAVE_TIMEOUT"),
+            ),
+            Told::PullRefused { consumer, message_queue, broker, code, remark } => t(
+                lang,
+                format!("{consumer}: the master of {message_queue} is out of its route, so it pulls from {broker}, which refuses (code {code}, {remark}: slaveReadEnable is false); it tries again every second"),
+                format!("{consumer}：{message_queue} 的 Master 已不在路由中，于是向 {broker} 拉取，被拒绝（代码 {code}，{remark}：slaveReadEnable 为 false）；每秒重试一次"),
             ),
             Told::SendFailed { producer, message, broker_name, attempt, exception, retrying } => {
                 let next = if *retrying { ("; sendDefaultImpl retries", "；sendDefaultImpl 将重试") } else { ("", "") };
@@ -839,6 +903,10 @@ impl Told {
                         "the brokers see its connection close and the group rebalances; offsets it had not persisted are consumed again",
                         "Broker 发现连接断开，消费组重平衡；尚未持久化的位点会被重新消费",
                     ),
+                    "slave" => (
+                        "the name server drops it at once; its copy of the commit log is on disk, and on restart it reports what it holds and its master sends the rest",
+                        "NameServer 立即移除它；它的 CommitLog 副本在磁盘上，重启后上报已有的位点，Master 补发其余部分",
+                    ),
                     "name server" => (
                         "its route tables were in memory; clients keep the routes they have, and brokers fill it again at their next registration",
                         "路由表在内存中，随之清空；客户端继续用手里的路由，Broker 下次注册时重新填满它",
@@ -884,7 +952,7 @@ impl Told {
             Told::Restarted { node, role } => t(
                 lang,
                 format!("{node} restarted ({role})"),
-                format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", "name server" => "NameServer", _ => "Broker" }),
+                format!("{node} 已重启（{}）", match *role { "producer" => "生产者", "consumer" => "消费者", "name server" => "NameServer", "slave" => "Slave", _ => "Broker" }),
             ),
             Told::OutboxInsert { producer, message, committed } => {
                 if *committed {

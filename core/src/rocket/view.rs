@@ -68,6 +68,24 @@ pub struct BrokerView {
     /// Half messages with no op record yet.
     pub half_pending: u64,
     pub commit_log_bytes: u64,
+    /// `ASYNC_MASTER` or `SYNC_MASTER` (waiting for the slave only with `inSyncReplicas` 2).
+    pub role: &'static str,
+    pub slave: Option<SlaveView>,
+}
+
+/// A brokerName's slave: what it holds of the master's commit log, and what the master last
+/// heard from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlaveView {
+    pub name: String,
+    pub up: bool,
+    pub messages: u64,
+    pub bytes: u64,
+    /// Commit log entries the master has and the slave does not.
+    pub behind: u64,
+    pub acked: u64,
+    /// SYNC_MASTER sends waiting for it.
+    pub sync_waiting: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -315,7 +333,6 @@ impl Rocket {
                     .filter_map(|i| b.at(config::HALF_TOPIC, 0, i))
                     .filter(|h| !b.op_done.contains(&h.queue_offset))
                     .count() as u64;
-                let _ = bi;
                 BrokerView {
                     name: b.name.clone(),
                     up: up(b.node),
@@ -325,6 +342,19 @@ impl Rocket {
                     timer_next_ms: b.timer_wheel.first().map(|(t, _)| *t),
                     half_pending,
                     commit_log_bytes: b.next_physical,
+                    role: match self.config.broker_role {
+                        config::BrokerRole::AsyncMaster => "ASYNC_MASTER",
+                        config::BrokerRole::SyncMaster => "SYNC_MASTER",
+                    },
+                    slave: self.slaves[bi].as_ref().map(|s| SlaveView {
+                        name: super::spec::slave_name(&b.name),
+                        up: up(s.node),
+                        messages: s.commit_log.len() as u64,
+                        bytes: s.next_physical,
+                        behind: b.commit_log.len().saturating_sub(s.commit_log.len()) as u64,
+                        acked: b.slave_acked as u64,
+                        sync_waiting: b.sync_waits.len() as u32,
+                    }),
                 }
             })
             .collect();

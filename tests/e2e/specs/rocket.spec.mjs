@@ -9,6 +9,7 @@ const txn = readJson('tests/golden/rocket-transaction-check.scenario.json');
 const delays = readJson('tests/golden/rocket-delay-levels.scenario.json');
 const orderly = readJson('tests/golden/rocket-orderly-hash.scenario.json');
 const names = readJson('tests/golden/rocket-name-server.scenario.json');
+const slaves = readJson('tests/golden/rocket-master-slave.scenario.json');
 
 async function open(page, doc, step) {
   await page.goto(linkTo(doc, step));
@@ -54,6 +55,32 @@ test('the name server card shows who registered when, a client\'s cached route, 
   await expect(ns).toContainText('路由表为空');
   await ns.screenshot({ path: shot('rocket-name-server-zh.png') });
   const axe = await new AxeBuilder({ page }).include('#rm-namesrv').analyze();
+  expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
+});
+
+test('a slave card shows the copy, the SYNC_MASTER wait, and a dead master whose slave refuses pulls', async ({ page }) => {
+  // Step 54 (6008 ms): broker-a's slave crashed at 5 s, so #3 (stored at 6001 ms) waits for it
+  // until slaveTimeout ends at 9001 ms.
+  await open(page, slaves, 54);
+  const slave = page.locator('#rm-slave-broker-a');
+  await expect(slave).toContainText('broker-a-slave');
+  await expect(slave).toContainText('down');
+  await expect(slave).toContainText('1 SYNC_MASTER sends wait for it');
+  await expect(page.locator('#rm-broker-broker-a')).toContainText('SYNC_MASTER');
+  await expect(page.locator('#rm-namesrv tbody tr')).toHaveCount(3);
+  await page.screenshot({ path: shot('rocket-slave-waiting.png'), fullPage: true });
+  // Step 175: the master is down; the slave has everything and keeps broker-a's queues in the
+  // consumer's route, but refuses its pulls.
+  await page.goto('about:blank');
+  await open(page, slaves, 175);
+  await expect(page.locator('#rm-broker-broker-a')).toContainText('down');
+  await expect(page.locator('#rm-slave-broker-a')).not.toContainText('behind');
+  await expect(page.locator('#rm-consumer-ledger')).toContainText('broker-a×1 (no master)');
+  await expect(logRow(page, 'which refuses (code 2')).toBeVisible();
+  await page.click('#lang-toggle');
+  await expect(page.locator('#rm-slave-broker-a')).toContainText('拒绝拉取');
+  await page.locator('#rm-broker-broker-a').screenshot({ path: shot('rocket-slave-zh.png') });
+  const axe = await new AxeBuilder({ page }).include('#rm-cluster').analyze();
   expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
 });
 

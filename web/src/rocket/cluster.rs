@@ -88,12 +88,28 @@ fn broker(b: &BrokerView, kinds: &BTreeMap<u32, &'static str>, now_ms: u64, lang
                 <h3>{ &b.name }</h3>
                 <span class={classes!("badge", if b.up { "ok" } else { "bad" })}>{ t(lang, if b.up { "rm.up" } else { "rm.down" }) }</span>
                 <span class="muted small">{ t1(lang, "rm.commit_log", b.commit_log_bytes) }</span>
+                if b.slave.is_some() || b.role != "ASYNC_MASTER" { <span class="mono small">{ b.role }</span> }
                 if b.up {
                     <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Crash(b.name.clone())))}>{ t(lang, "rm.crash") }</button>
                 } else {
                     <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Restart(b.name.clone())))}>{ t(lang, "rm.restart") }</button>
                 }
             </header>
+            { for b.slave.as_ref().map(|sv| html! {
+                <div class={classes!("rm-slave", "small", (!sv.up).then_some("down"))} id={format!("rm-slave-{}", b.name)}>
+                    <strong class="mono">{ &sv.name }</strong>{ " · brokerId 1 · " }
+                    <span class={classes!("badge", if sv.up { "ok" } else { "bad" })}>{ t(lang, if sv.up { "rm.up" } else { "rm.down" }) }</span>
+                    { " " }{ t2(lang, "rm.slave.copy", sv.messages, sv.bytes) }
+                    if sv.behind > 0 { <span class="warn">{ " · " }{ t1(lang, "rm.slave.behind", sv.behind) }</span> }
+                    if sv.sync_waiting > 0 { <span class="warn">{ " · " }{ t1(lang, "rm.slave.sync_waiting", sv.sync_waiting) }</span> }
+                    { " " }
+                    if sv.up {
+                        <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Crash(sv.name.clone())))}>{ t(lang, "rm.crash") }</button>
+                    } else {
+                        <button class="small" onclick={on_click(on, Msg::Rocket(Intent::Restart(sv.name.clone())))}>{ t(lang, "rm.restart") }</button>
+                    }
+                </div>
+            }) }
             { for user.iter().map(|tv| topic(tv, kinds, lang)) }
             <div class="rm-levels" role="list" aria-label={t(lang, "rm.levels")}>
                 <div class="rm-levels-title small"><strong>{ "SCHEDULE_TOPIC_XXXX" }</strong>{ format!(" · {}", t(lang, "rm.levels")) }</div>
