@@ -1,11 +1,11 @@
 //! Benchmark: a RocketMQ document at its message limit (`rocket_bench [MESSAGES]`, default
-//! 10 000): two brokers of 8 queues each, sends of 1 000 a second apart (plain, hash-ordered and
-//! transactional ones whose local transaction stays UNKNOW until a check answers COMMIT), a
-//! concurrent group whose listener fails one key in ten twice (through `%RETRY%` and the delay
-//! levels), an orderly group and a broadcasting member. Run to the end, then 200 seeks. Prints
-//! one JSON line: messages, deliveries, events, work units, entries, wall time, messages/s, seek
-//! p50/p99, peak heap bytes, and the checkers' verdicts. A program that prints figures, not a
-//! test; `scripts/bench.sh` runs it.
+//! 10 000): two brokers of 8 queues each, each with a slave its master replicates to, sends of
+//! 1 000 a second apart (plain, hash-ordered and transactional ones whose local transaction
+//! stays UNKNOW until a check answers COMMIT), a concurrent group whose listener fails one key
+//! in ten twice (through `%RETRY%` and the delay levels), an orderly group and a broadcasting
+//! member. Run to the end, then 200 seeks. Prints one JSON line: messages, deliveries, events,
+//! work units, entries, wall time, messages/s, seek p50/p99, peak heap bytes, and the checkers'
+//! verdicts. A program that prints figures, not a test; `scripts/bench.sh` runs it.
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -44,7 +44,7 @@ fn scenario(messages: u32) -> Scenario {
     let text = format!(
         r#"{{"version": 2, "seed": 2026, "duration_ms": 120000,
   "rocketmq": {{
-    "brokers": [{{"name": "broker-a"}}, {{"name": "broker-b"}}],
+    "brokers": [{{"name": "broker-a", "slave": true}}, {{"name": "broker-b", "slave": true}}],
     "topics": [{{"name": "orders", "queues": 8}}],
     "producers": [{{"name": "p1", "group": "pg"}}, {{"name": "p2", "group": "pg2"}}, {{"name": "tx", "group": "txg"}}],
     "consumers": [

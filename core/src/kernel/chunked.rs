@@ -134,6 +134,14 @@ impl<T: Clone> ChunkVec<T> {
     }
 }
 
+impl<T: Clone> core::ops::Index<usize> for ChunkVec<T> {
+    type Output = T;
+    /// Panics out of range, as a slice does.
+    fn index(&self, index: usize) -> &T {
+        &self.chunks[index / CHUNK][index % CHUNK]
+    }
+}
+
 impl<T: PartialEq + Clone> PartialEq for ChunkVec<T> {
     fn eq(&self, other: &Self) -> bool {
         self.len == other.len && self.iter().eq(other.iter())

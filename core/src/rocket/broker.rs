@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::message::{offset_msg_id, stored_len, Properties, Stored};
+use crate::kernel::chunked::ChunkVec;
 use crate::kernel::NodeId;
 
 /// The broker's listen port (`NettyServerConfig.listenPort`, 10911), part of every `offsetMsgId`.
@@ -36,11 +37,12 @@ pub struct Broker {
     pub index: u8,
     pub ip: [u8; 4],
     /// Every message in store order (`CommitLog`); a message's position is its index here.
-    pub commit_log: Vec<Rc<Stored>>,
+    /// Chunked, so checkpoints share it.
+    pub commit_log: ChunkVec<Rc<Stored>>,
     /// The next physical offset: the sum of the stored lengths before it.
     pub next_physical: u64,
     /// `ConsumeQueue`s: (topic, queue id) → commit log indices, in queue offset order.
-    pub queues: BTreeMap<(Rc<str>, u32), Vec<u32>>,
+    pub queues: BTreeMap<(Rc<str>, u32), ChunkVec<u32>>,
     /// Topics this broker holds and their `writeQueueNums` (the route's view of it).
     pub topics: BTreeMap<Rc<str>, u32>,
     /// `ConsumerOffsetManager`: (group, topic, queue id) → the next offset to consume. The table
@@ -70,6 +72,11 @@ pub struct Broker {
     /// reported count (`HAConnection`'s push offset and `slaveAckOffset`).
     pub ha_pushed: usize,
     pub slave_acked: usize,
+    /// On a slave: its next report opens a new HA connection; whether its last registration
+    /// named a master (`SlaveSynchronize` needs it), and when it last synced.
+    pub ha_connecting: bool,
+    pub master_known: bool,
+    pub last_sync_ms: u64,
     /// SYNC_MASTER sends waiting for the slave.
     pub sync_waits: Vec<SyncWait>,
 }
@@ -98,7 +105,7 @@ impl Broker {
             node,
             index,
             ip: [10, 0, 0, 11 + index],
-            commit_log: Vec::new(),
+            commit_log: ChunkVec::new(),
             next_physical: 0,
             queues: BTreeMap::new(),
             topics: BTreeMap::new(),
@@ -116,6 +123,9 @@ impl Broker {
             started_ms: 0,
             ha_pushed: 0,
             slave_acked: 0,
+            ha_connecting: true,
+            master_known: true,
+            last_sync_ms: 0,
             sync_waits: Vec::new(),
         }
     }
@@ -202,7 +212,17 @@ impl Broker {
     }
 
     pub fn by_commit_log_offset(&self, offset: u64) -> Option<Rc<Stored>> {
-        let i = self.commit_log.partition_point(|s| s.commit_log_offset < offset);
+        // Binary search: commit log offsets grow with the index.
+        let (mut lo, mut hi) = (0, self.commit_log.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.commit_log[mid].commit_log_offset < offset {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let i = lo;
         self.commit_log
             .get(i)
             .filter(|s| s.commit_log_offset == offset)

@@ -22,6 +22,8 @@ pub const SCAN_NOT_ACTIVE_BROKER_MS: u64 = 5_000;
 /// `BrokerController.start`: the periodic registration first runs 10 s after start, then every
 /// `registerNameServerPeriod` clamped to 10..60 s.
 pub const REGISTER_FIRST_MS: u64 = 10_000;
+/// The name server's address (`namesrvAddr`), as exceptions name it.
+pub const NAMESRV_ADDR: &str = "10.0.0.2:9876";
 /// `ClientConfig.mqClientApiTimeout`: the timeout of GET_ROUTEINFO_BY_TOPIC.
 pub const MQ_CLIENT_API_TIMEOUT_MS: u64 = 3_000;
 /// `MQClientInstance.startScheduledTask`: the route poll first runs 10 ms after the client starts.
@@ -86,14 +88,17 @@ impl NameServer {
         }
     }
 
-    /// `RouteInfoManager.registerBroker`. Only a master's topic configs update the queue table
-    /// (a slave's are ignored unless it acts as master, which mqplay does not model). Topics a
-    /// broker stops listing are kept (`deleteTopicWithBrokerRegistration` is false by
-    /// default). Returns whether the address is new, and whether the queue table changed.
+    /// `RouteInfoManager.registerBroker`. The topic configs of the brokerName's "prime" member
+    /// update the queue table: the master, or (a 5.x broker always says `enableActingMaster`,
+    /// even false) the live member with the lowest id when the master is gone; a slave with its
+    /// master registered is ignored. Topics a broker stops listing are kept
+    /// (`deleteTopicWithBrokerRegistration` is false by default). Returns whether the address
+    /// is new, and whether the queue table changed.
     pub fn register(&mut self, addr: Addr, now_ms: u64, topics: &[(Rc<str>, u32)]) -> (bool, bool) {
         let new = self.live.insert(addr, now_ms).is_none();
         let mut changed = false;
-        if addr.1 == MASTER_ID {
+        let prime = !self.live.keys().any(|a| a.0 == addr.0 && a.1 < addr.1);
+        if prime {
             for (topic, queues) in topics {
                 let old = self.topics.entry(topic.clone()).or_default().insert(addr.0, *queues);
                 changed |= old != Some(*queues);
@@ -197,9 +202,22 @@ mod tests {
     }
 
     #[test]
-    fn only_a_master_registers_topics() {
+    fn a_slave_registers_topics_only_while_its_master_is_gone() {
         let mut n = NameServer::new(NodeId(0));
-        n.register((0, SLAVE_ID), 0, &[(Rc::from("t"), 4)]);
-        assert_eq!(n.route("t"), None);
+        n.register((0, MASTER_ID), 0, &[(Rc::from("a"), 4)]);
+        n.register((0, SLAVE_ID), 0, &[(Rc::from("b"), 4)]);
+        assert_eq!(n.route("b"), None);
+        n.remove((0, MASTER_ID));
+        let (new, changed) = n.register((0, SLAVE_ID), 1, &[(Rc::from("b"), 4)]);
+        assert!(!new && changed);
+        assert_eq!(
+            n.route("b"),
+            Some(alloc::vec![RouteEntry {
+                broker: 0,
+                queues: 4,
+                master: false,
+                slave: true
+            }])
+        );
     }
 }

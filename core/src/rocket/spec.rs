@@ -551,10 +551,13 @@ impl Validator {
         // The name server: each broker registers every 10 s at the most, the scan runs every
         // 5 s, and each client asks for its routes (at most every second, a topic each: its
         // own, its retry topic, a trace topic) — 8 units per round trip.
-        // A slave's HA heartbeat every 5 s and its sync every 60 s.
-        v.periodic = v
-            .periodic
-            .saturating_add((duration_ms / 5_000 + 2).saturating_mul(slaves).saturating_mul(8));
+        // A slave's HA heartbeat every 5 s, its sync task's 3 s tick and a sync a minute.
+        v.periodic = v.periodic.saturating_add(
+            (duration_ms / 5_000 + 2)
+                .saturating_mul(8)
+                .saturating_add((duration_ms / 3_000 + 2).saturating_mul(2))
+                .saturating_mul(slaves),
+        );
         let register = duration_ms / 10_000 + 2;
         let scan = duration_ms / 5_000 + 1;
         let clients = (spec.producers.len() + spec.consumers.len()) as u64;

@@ -83,9 +83,11 @@ const HA_HEARTBEAT_MS: u64 = 5_000;
 /// HA transfers carry at most this many messages (`HAConnection` sends at most
 /// `haTransferBatchSize`, 32 KB, at a time; mqplay counts messages).
 const HA_BATCH: usize = 256;
-/// `BrokerController.handleSlaveSynchronize`: the sync task starts 10 s after the slave, and
-/// `SlaveSynchronize.syncAll` runs when 60 s have passed since its last run.
+/// `BrokerController.handleSlaveSynchronize`: the sync task starts 10 s after the slave and
+/// runs every 3 s; `syncAll` goes ahead when more than 60 s have passed since the last one (the
+/// clock starts when the controller is made, so the first is about a minute in).
 const SLAVE_SYNC_FIRST_MS: u64 = 10_000;
+const SLAVE_SYNC_TICK_MS: u64 = 3_000;
 const SLAVE_SYNC_MS: u64 = 60_000;
 /// `ResponseCode.SYSTEM_BUSY`: what a slave answers a pull while `slaveReadEnable` is false
 /// (`PullMessageProcessor.rejectRequest` → `NettyRemotingAbstract`).
@@ -183,6 +185,9 @@ pub enum Wire {
     },
     HaReport {
         count: usize,
+        /// The first report of a new HA connection (a slave that started, or one that found a
+        /// gap and reconnected): the master pushes from here.
+        connect: bool,
     },
     /// A refused request: the code and remark of a `RemotingCommand` that is not SUCCESS.
     Refused {
@@ -197,7 +202,11 @@ pub enum Wire {
         addr: Addr,
         topics: Vec<(Rc<str>, u32)>,
     },
-    RegisterReply,
+    /// The answer to REGISTER_BROKER; for a slave, whether its master is registered (the
+    /// result's `masterAddr`).
+    RegisterReply {
+        master: bool,
+    },
     /// GET_ROUTEINFO_BY_TOPIC, and the name server's answer (`None`: TOPIC_NOT_EXIST).
     GetRoute {
         topic: Rc<str>,
@@ -301,6 +310,13 @@ pub enum Timer {
     },
     /// The name server's `scanNotActiveBroker`.
     ScanNotActive,
+    /// The name server's idle handler (`IdleStateHandler(0, 0, 120 s)`): the channel of the
+    /// broker that registered at `last_ms` saw nothing since.
+    ChannelIdle {
+        broker: u8,
+        broker_id: u8,
+        last_ms: u64,
+    },
     /// A client's `updateTopicRouteInfoFromNameServer` round.
     PollRoutes {
         client: Client,
@@ -363,8 +379,10 @@ pub struct Producer {
     /// `TopicPublishInfo.sendWhichQueue` per topic: a `ThreadLocalIndex` that starts at a random
     /// value (a new one with each route, and each process).
     send_which_queue: BTreeMap<Rc<str>, u32>,
-    /// `topicPublishInfoTable`: the routes this producer fetched, by topic.
+    /// `topicPublishInfoTable`: the routes this producer fetched, by topic, and the topics it
+    /// asked for (the table's placeholders, polled with the rest even before a route comes).
     pub routes: BTreeMap<Rc<str>, Route>,
+    wanted: BTreeSet<Rc<str>>,
     /// `LatencyFaultToleranceImpl`: broker → (not available before this time, reachable).
     pub faults: BTreeMap<u8, (u64, bool)>,
     queue: VecDeque<Job>,
@@ -715,6 +733,7 @@ impl Rocket {
                 // One random start per route, drawn when the route arrives.
                 send_which_queue: BTreeMap::new(),
                 routes: BTreeMap::new(),
+                wanted: BTreeSet::new(),
                 faults: BTreeMap::new(),
                 queue: VecDeque::new(),
                 current: None,
@@ -1002,6 +1021,9 @@ impl Rocket {
             return;
         }
         let mut topics: BTreeSet<Rc<str>> = self.client_routes(client).keys().cloned().collect();
+        if let Client::Producer(p) = client {
+            topics.extend(self.producers[p as usize].wanted.iter().cloned());
+        }
         let tracer = match client {
             Client::Producer(p) => self.producers[p as usize].tracer.as_ref(),
             Client::Consumer(c) => self.consumers[c as usize].tracer.as_ref(),
@@ -1084,18 +1106,22 @@ impl Rocket {
                 let Some(cur) = self.producers[p].current.take() else {
                     return;
                 };
+                // `NettyRemotingClient.invokeSync` to the name server: a timeout names the
+                // channel's remote address; a channel that never connected has none, so the
+                // connect error names an empty address.
                 let exception = match why {
                     Failure::TimedOut => format!(
-                        "IllegalStateException: RemotingTimeoutException: wait response on the channel <{NAMESRV}:9876> timeout, {} (ms)",
+                        "IllegalStateException: RemotingTimeoutException: wait response on the channel </{}> timeout, {}(ms)",
+                        namesrv::NAMESRV_ADDR,
                         namesrv::MQ_CLIENT_API_TIMEOUT_MS
                     ),
-                    Failure::Disconnected => {
-                        format!("IllegalStateException: RemotingConnectException: connect to <{NAMESRV}:9876> failed")
-                    }
+                    Failure::Disconnected => "IllegalStateException: RemotingConnectException: connect to  failed".into(),
                 };
                 self.send_exception(k, trace, p, cur.job.message, exception);
             }
-            Ok(None) if !default_topic => {
+            // `isHaveTopicRouterInfo`: a producer that holds a route (with no usable queue)
+            // does not ask for TBW102's.
+            Ok(None) if !default_topic && !self.client_routes(client).contains_key(&topic) => {
                 // TOPIC_NOT_EXIST: `tryToFindTopicPublishInfo` then asks for TBW102's route
                 // (which mqplay's brokers do not register: `autoCreateTopicEnable` is not
                 // modelled, so that answer is TOPIC_NOT_EXIST too).
@@ -1266,7 +1292,7 @@ impl Rocket {
                 for b in &self.brokers {
                     // `IndexService` keys an entry by `topic#key`, each of the space-separated
                     // KEYS and the UNIQ_KEY, for the topic the message was stored in.
-                    for s in &b.commit_log {
+                    for s in b.commit_log.iter() {
                         if *s.topic == **topic && s.keys().split(' ').any(|x| x == key) {
                             found.push(self.found(s));
                         }
@@ -1291,7 +1317,7 @@ impl Rocket {
                 let id = sent.msg_id.clone();
                 let mut found = Vec::new();
                 for b in &self.brokers {
-                    for s in &b.commit_log {
+                    for s in b.commit_log.iter() {
                         if s.uniq_key() == id {
                             found.push(self.found(s));
                         }
@@ -1429,6 +1455,7 @@ impl Rocket {
             if !cur.route_asked {
                 cur.route_asked = true;
                 cur.route_waiting = true;
+                self.producers[p].wanted.insert(topic.clone());
                 self.producers[p].current = Some(cur);
                 self.fetch_route(k, trace, RouteAsk::new(Client::Producer(p as u8), topic));
                 return;
@@ -1874,7 +1901,9 @@ impl Rocket {
         };
         match (who, d) {
             (Who::NameServer, Delivery::Request { id, body }) => self.namesrv_request(k, trace, from, id, body),
-            (Who::Broker(b), Delivery::Message(Wire::HaReport { count })) => self.ha_acked(k, trace, b as usize, count),
+            (Who::Broker(b), Delivery::Message(Wire::HaReport { count, connect })) => {
+                self.ha_acked(k, trace, b as usize, count, connect)
+            }
             (
                 Who::Broker(b),
                 Delivery::Request {
@@ -1915,6 +1944,18 @@ impl Rocket {
                 let asked = self.requests.remove(&id).is_some();
                 if let Some(slave) = self.slaves[b as usize].as_mut().filter(|_| asked) {
                     slave.offsets.extend(table);
+                }
+            }
+            (
+                Who::Slave(b),
+                Delivery::Response {
+                    id,
+                    body: Wire::RegisterReply { master },
+                },
+            ) => {
+                self.requests.remove(&id);
+                if let Some(s) = self.slaves[b as usize].as_mut() {
+                    s.master_known = master;
                 }
             }
             (Who::Broker(_) | Who::Slave(_), Delivery::Response { id, .. } | Delivery::Failed { id, .. }) => {
@@ -2022,15 +2063,14 @@ impl Rocket {
         let latency = k.now().ms() - cur.attempt_ms;
         // `NettyRemotingClient.invokeSync`: no answer in time is `RemotingTimeoutException`;
         // a refused or broken connection is `RemotingConnectException` / `RemotingSendRequestException`.
+        // (`RemotingTimeoutException` names `channel.remoteAddress()`, `/ip:port`; the connect
+        // error names the address asked for.)
+        let addr = self.store_host(cur.broker);
         let exception = match why {
-            Failure::TimedOut => format!(
-                "RemotingTimeoutException: wait response on the channel <{}:10911> timeout, {} (ms)",
-                self.brokers[cur.broker as usize].name, latency
-            ),
-            Failure::Disconnected => format!(
-                "RemotingConnectException: connect to <{}:10911> failed",
-                self.brokers[cur.broker as usize].name
-            ),
+            Failure::TimedOut => {
+                format!("RemotingTimeoutException: wait response on the channel </{addr}> timeout, {latency}(ms)")
+            }
+            Failure::Disconnected => format!("RemotingConnectException: connect to {addr} failed"),
         };
         self.failed_attempt(k, trace, p, cur, exception, true, latency, true);
     }
@@ -2100,24 +2140,45 @@ impl Rocket {
             }
             Timer::SlaveSync { broker } => {
                 let b = broker as usize;
+                let now = k.now().ms();
                 let (from, to) = (self.broker_node(b, true), self.brokers[b].node);
-                let spec = RequestSpec {
-                    timeout_ms: 3_000,
-                    lane: 4,
-                    label: "GET_ALL_CONSUMER_OFFSET",
-                };
-                self.request(k, trace, from, to, Wire::GetAllConsumerOffset, Req::SlaveSync, spec);
-                self.timer(k, from, k.now().ms() + SLAVE_SYNC_MS, Timer::SlaveSync { broker });
+                // `syncAll` needs the master's address, which the last registration gave.
+                let due = self.slaves[b]
+                    .as_ref()
+                    .is_some_and(|s| s.master_known && now - s.last_sync_ms > SLAVE_SYNC_MS);
+                if due {
+                    if let Some(s) = self.slaves[b].as_mut() {
+                        s.last_sync_ms = now;
+                    }
+                    let spec = RequestSpec {
+                        timeout_ms: 3_000,
+                        lane: 4,
+                        label: "GET_ALL_CONSUMER_OFFSET",
+                    };
+                    self.request(k, trace, from, to, Wire::GetAllConsumerOffset, Req::SlaveSync, spec);
+                }
+                self.timer(k, from, now + SLAVE_SYNC_TICK_MS, Timer::SlaveSync { broker });
             }
             Timer::SlaveTimeout { broker } => self.sync_timeouts(k, trace, broker as usize),
             Timer::ScanNotActive => {
                 let now = k.now().ms();
                 for addr in self.namesrv.expired(now) {
                     let last_ms = self.namesrv.live.get(&addr).copied().unwrap_or(0);
-                    self.namesrv_remove(k, trace, addr, Some(now - last_ms));
+                    self.namesrv_remove(k, trace, addr, "expired", Some(now - last_ms));
                 }
                 let (node, at) = (self.namesrv.node, now + namesrv::SCAN_NOT_ACTIVE_BROKER_MS);
                 self.timer(k, node, at, Timer::ScanNotActive);
+            }
+            Timer::ChannelIdle {
+                broker,
+                broker_id,
+                last_ms,
+            } => {
+                let addr = (broker, broker_id);
+                if self.namesrv.live.get(&addr) == Some(&last_ms) {
+                    let silent = k.now().ms() - last_ms;
+                    self.namesrv_remove(k, trace, addr, "channel_idle", Some(silent));
+                }
             }
             Timer::PollRoutes { client } => self.poll_routes(k, trace, client),
             Timer::TraceFlush { client } => {
@@ -2166,6 +2227,7 @@ impl Rocket {
                 pr.current = None;
                 // The routes were in memory.
                 pr.routes.clear();
+                pr.wanted.clear();
                 pr.send_which_queue.clear();
                 let local_transaction_of = pr.local.take().map(|(m, _, _)| m);
                 // The trace dispatcher's queue is in memory.
@@ -2240,13 +2302,16 @@ impl Rocket {
                 self.brokers[b as usize].schedule_due.iter_mut().for_each(|d| *d = None);
                 self.brokers[b as usize].timer_due = None;
                 // The name server sees the connection close (`BrokerHousekeepingService`).
-                self.namesrv_remove(k, trace, (b, MASTER_ID), None);
+                self.namesrv_remove(k, trace, (b, MASTER_ID), "channel_closed", None);
                 // The HA connection dies too: sends still waiting for the slave fail at their
                 // producers (the kernel breaks their requests); a new connection starts from
                 // what the slave reports.
                 let br = &mut self.brokers[b as usize];
                 br.sync_waits.clear();
                 br.ha_pushed = br.slave_acked;
+                if let Some(slave) = self.slaves[b as usize].as_mut() {
+                    slave.ha_connecting = true;
+                }
             }
             Some(Who::Slave(b)) => {
                 let told = Told::Crashed {
@@ -2258,7 +2323,7 @@ impl Rocket {
                     offsets_lost: 0,
                 };
                 self.tell(k, trace, node, told);
-                self.namesrv_remove(k, trace, (b, SLAVE_ID), None);
+                self.namesrv_remove(k, trace, (b, SLAVE_ID), "channel_closed", None);
             }
             Some(Who::NameServer) => {
                 let told = Told::Crashed {
@@ -2340,10 +2405,14 @@ impl Rocket {
                 );
             }
             Some(Who::Slave(b)) => {
-                // Its copy of the commit log is on disk: it registers, reports what it holds
-                // (the master sends the rest), and resumes its services.
+                // Its copy of the commit log is on disk: it registers and resumes its services.
+                // Its HA client has no master address until that registration answers, so it
+                // connects at its next 5 s round (`DefaultHAClient.run` waits 5 s), and the
+                // master then sends what it lacks.
                 self.register_broker(k, trace, b as usize, true);
-                self.ha_report(k, trace, b as usize);
+                if let Some(slave) = self.slaves[b as usize].as_mut() {
+                    slave.ha_connecting = true;
+                }
                 self.slave_start(k, b as usize);
             }
             Some(Who::NameServer) => {
@@ -2381,6 +2450,9 @@ impl Rocket {
         );
         self.timer(k, node, now + HA_HEARTBEAT_MS, Timer::HaHeartbeat { broker });
         self.timer(k, node, now + SLAVE_SYNC_FIRST_MS, Timer::SlaveSync { broker });
+        if let Some(s) = self.slaves[b].as_mut() {
+            s.last_sync_ms = now;
+        }
     }
 
     /// `HAConnection.WriteSocketService`: the master sends its slave what it has not sent yet.
@@ -2394,7 +2466,8 @@ impl Rocket {
         if from >= end {
             return;
         }
-        let messages = br.commit_log[from..end].to_vec();
+        let mut messages = Vec::with_capacity(end - from);
+        br.commit_log.copy_range_into(from, end, &mut messages);
         br.ha_pushed = end;
         let node = br.node;
         self.oneway(k, trace, node, to, Wire::HaTransfer { from, messages });
@@ -2402,33 +2475,37 @@ impl Rocket {
 
     /// `DefaultHAClient.reportSlaveMaxOffset`: the slave tells its master how much it holds.
     fn ha_report(&mut self, k: &mut K, trace: &mut Ring, b: usize) {
-        let Some((from, count)) = self.slaves[b].as_ref().map(|s| (s.node, s.commit_log.len())) else {
-            return;
-        };
+        let Some(slave) = self.slaves[b].as_mut() else { return };
+        let (from, count) = (slave.node, slave.commit_log.len());
+        let connect = core::mem::take(&mut slave.ha_connecting);
         let to = self.brokers[b].node;
-        self.oneway(k, trace, from, to, Wire::HaReport { count });
+        self.oneway(k, trace, from, to, Wire::HaReport { count, connect });
     }
 
-    /// The slave appends a transfer (what it already has is skipped; a gap waits for the
-    /// master to send again from the slave's report), then reports.
+    /// The slave appends a transfer and reports. A transfer that does not start where the
+    /// slave's log ends means the connection lost something: the slave drops it and connects
+    /// again (`DefaultHAClient.dispatchReadRequest`: the master's offset must equal the slave's).
     fn ha_apply(&mut self, k: &mut K, trace: &mut Ring, b: usize, from: usize, messages: Vec<Rc<Stored>>) {
         if let Some(slave) = self.slaves[b].as_mut() {
             let have = slave.commit_log.len();
-            if from <= have {
-                for m in messages.into_iter().skip(have - from) {
+            if from == have {
+                for m in messages {
                     slave.replica_append(m);
                 }
+            } else {
+                slave.ha_connecting = true;
             }
         }
         self.ha_report(k, trace, b);
     }
 
-    /// The master hears the slave's count: SYNC_MASTER sends it covers are answered, and if
-    /// the slave lacks what was pushed (it was down or cut off), the push starts over there.
-    fn ha_acked(&mut self, k: &mut K, trace: &mut Ring, b: usize, count: usize) {
+    /// The master hears the slave's count: SYNC_MASTER sends it covers are answered; a new
+    /// connection starts the push at the slave's count (`HAConnection`: only then is the
+    /// transfer's start set; later reports move `slaveAckOffset` alone).
+    fn ha_acked(&mut self, k: &mut K, trace: &mut Ring, b: usize, count: usize, connect: bool) {
         let br = &mut self.brokers[b];
         br.slave_acked = count;
-        if count < br.ha_pushed || count > br.commit_log.len() {
+        if connect && count != br.ha_pushed {
             br.ha_pushed = count.min(br.commit_log.len());
             let told = Told::HaResend {
                 broker_name: br.name.clone(),
@@ -2532,7 +2609,8 @@ impl Rocket {
         match body {
             Wire::RegisterBroker { addr, topics } => {
                 self.namesrv_register(k, trace, addr, &topics);
-                self.reply(k, trace, node, from, id, Wire::RegisterReply);
+                let master = self.namesrv.live.contains_key(&(addr.0, MASTER_ID));
+                self.reply(k, trace, node, from, id, Wire::RegisterReply { master });
             }
             Wire::GetRoute { topic } => {
                 let route = self.namesrv.route(&topic);
@@ -2545,6 +2623,13 @@ impl Rocket {
     fn namesrv_register(&mut self, k: &mut K, trace: &mut Ring, addr: Addr, topics: &[(Rc<str>, u32)]) {
         let now = k.now().ms();
         let (new, changed) = self.namesrv.register(addr, now, topics);
+        let node = self.namesrv.node;
+        let idle = Timer::ChannelIdle {
+            broker: addr.0,
+            broker_id: addr.1,
+            last_ms: now,
+        };
+        self.timer(k, node, now + namesrv::BROKER_CHANNEL_EXPIRED_MS, idle);
         // A periodic registration that changes nothing is the broker's heartbeat: the view
         // shows its time, the log does not.
         if !new && !changed {
@@ -2560,15 +2645,17 @@ impl Rocket {
         self.tell(k, trace, node, told);
     }
 
-    /// A broker leaves the name server's tables: its connection closed (`onChannelDestroy`,
-    /// `silent_ms` `None`) or it was silent too long (`scanNotActiveBroker`).
-    fn namesrv_remove(&mut self, k: &mut K, trace: &mut Ring, addr: Addr, silent_ms: Option<u64>) {
+    /// A broker leaves the name server's tables (`onChannelDestroy` → `unRegisterBroker`): its
+    /// connection closed, or was idle 120 s, or the scan found it silent too long
+    /// (`scanNotActiveBroker`).
+    fn namesrv_remove(&mut self, k: &mut K, trace: &mut Ring, addr: Addr, why: &'static str, silent_ms: Option<u64>) {
         if !k.is_up(self.namesrv.node) || !self.namesrv.remove(addr) {
             return;
         }
         let told = Told::BrokerRemoved {
             broker_name: self.brokers[addr.0 as usize].name.clone(),
             broker_id: addr.1,
+            why,
             silent_ms,
         };
         let node = self.namesrv.node;
@@ -4433,7 +4520,8 @@ impl Rocket {
             cost_ms: now - cur.attempt_ms,
             msg_type,
             offset_msg_id: ack.offset_msg_id.clone(),
-            success: true,
+            // `SendMessageTraceHookImpl.sendMessageAfter`: success is SEND_OK, nothing else.
+            success: ack.status == "SEND_OK",
         };
         self.trace_append(k, trace, Client::Producer(p as u8), record);
     }

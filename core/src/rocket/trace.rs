@@ -105,6 +105,9 @@ pub enum Told {
     BrokerRemoved {
         broker_name: String,
         broker_id: u8,
+        /// `channel_closed` (the process died), `channel_idle` (nothing on its connection for
+        /// 120 s) or `expired` (the 5 s scan).
+        why: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         silent_ms: Option<u64>,
     },
@@ -673,13 +676,18 @@ impl Told {
                     format!("namesrv：收到 {broker_name}（{}，brokerId {broker_id}）的 REGISTER_BROKER，带 {topics} 个 Topic 配置{zh}", role.1),
                 )
             }
-            Told::BrokerRemoved { broker_name, broker_id, silent_ms } => match silent_ms {
-                Some(ms) => t(
+            Told::BrokerRemoved { broker_name, broker_id, why, silent_ms } => match (*why, silent_ms) {
+                ("channel_idle", Some(ms)) => t(
+                    lang,
+                    format!("namesrv: nothing came over the connection of {broker_name} (brokerId {broker_id}) for {ms} ms: the idle handler closes it and removes the broker from every route; clients learn it at their next poll"),
+                    format!("namesrv：{broker_name}（brokerId {broker_id}）的连接已 {ms} ms 没有任何读写：空闲检测关闭连接，把它从所有路由中移除；客户端在下次拉取路由时得知"),
+                ),
+                (_, Some(ms)) => t(
                     lang,
                     format!("namesrv: {broker_name} (brokerId {broker_id}) has not registered for {ms} ms (over 120000): removed from every route; clients learn it at their next poll"),
                     format!("namesrv：{broker_name}（brokerId {broker_id}）已 {ms} ms 未注册（超过 120000）：从所有路由中移除；客户端在下次拉取路由时得知"),
                 ),
-                None => t(
+                (_, None) => t(
                     lang,
                     format!("namesrv: the connection of {broker_name} (brokerId {broker_id}) closed: removed from every route at once; clients learn it at their next poll"),
                     format!("namesrv：{broker_name}（brokerId {broker_id}）的连接断开：立即从所有路由中移除；客户端在下次拉取路由时得知"),
