@@ -75,6 +75,8 @@ pub struct Broker {
     /// On a slave: its next report opens a new HA connection; whether its last registration
     /// named a master (`SlaveSynchronize` needs it), and when it last synced.
     pub ha_connecting: bool,
+    /// On a slave: transfers that came before the ones ahead of them, by first entry.
+    pub ha_early: BTreeMap<usize, Vec<Rc<Stored>>>,
     pub master_known: bool,
     pub last_sync_ms: u64,
     /// SYNC_MASTER sends waiting for the slave.
@@ -124,6 +126,7 @@ impl Broker {
             ha_pushed: 0,
             slave_acked: 0,
             ha_connecting: true,
+            ha_early: BTreeMap::new(),
             master_known: true,
             last_sync_ms: 0,
             sync_waits: Vec::new(),

@@ -2134,6 +2134,13 @@ impl Rocket {
                 self.timer(k, node, at, Timer::Register { broker, slave });
             }
             Timer::HaHeartbeat { broker } => {
+                // Something was lost on the way (a `drop` fault): what came after it cannot be
+                // appended, so the slave connects again and the master sends from its count
+                // (`DefaultHAClient` closes the connection when offsets do not match).
+                if let Some(s) = self.slaves[broker as usize].as_mut().filter(|s| !s.ha_early.is_empty()) {
+                    s.ha_early.clear();
+                    s.ha_connecting = true;
+                }
                 self.ha_report(k, trace, broker as usize);
                 let (node, at) = (self.broker_node(broker as usize, true), k.now().ms() + HA_HEARTBEAT_MS);
                 self.timer(k, node, at, Timer::HaHeartbeat { broker });
@@ -2314,6 +2321,9 @@ impl Rocket {
                 }
             }
             Some(Who::Slave(b)) => {
+                if let Some(s) = self.slaves[b as usize].as_mut() {
+                    s.ha_early.clear();
+                }
                 let told = Told::Crashed {
                     node: super::spec::slave_name(&self.brokers[b as usize].name),
                     role: "slave",
@@ -2482,18 +2492,21 @@ impl Rocket {
         self.oneway(k, trace, from, to, Wire::HaReport { count, connect });
     }
 
-    /// The slave appends a transfer and reports. A transfer that does not start where the
-    /// slave's log ends means the connection lost something: the slave drops it and connects
-    /// again (`DefaultHAClient.dispatchReadRequest`: the master's offset must equal the slave's).
+    /// The slave appends a transfer and reports. One TCP connection delivers in order; the
+    /// simulated network may not, so a transfer that comes early waits for the ones before it
+    /// (TCP's reassembly). One that repeats what the slave has is skipped.
     fn ha_apply(&mut self, k: &mut K, trace: &mut Ring, b: usize, from: usize, messages: Vec<Rc<Stored>>) {
         if let Some(slave) = self.slaves[b].as_mut() {
-            let have = slave.commit_log.len();
-            if from == have {
-                for m in messages {
+            slave.ha_early.insert(from, messages);
+            while let Some((&at, _)) = slave.ha_early.first_key_value() {
+                let have = slave.commit_log.len();
+                if at > have {
+                    break;
+                }
+                let batch = slave.ha_early.remove(&at).unwrap_or_default();
+                for m in batch.into_iter().skip(have - at) {
                     slave.replica_append(m);
                 }
-            } else {
-                slave.ha_connecting = true;
             }
         }
         self.ha_report(k, trace, b);
