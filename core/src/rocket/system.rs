@@ -4444,27 +4444,33 @@ impl Rocket {
     }
 
     /// `OffsetStore.persist`: to the broker one-way (`RemoteBrokerOffsetStore`,
-    /// `updateConsumeOffsetToBroker`), or broadcasting to the local file.
+    /// `updateConsumeOffsetToBroker`), or broadcasting to the local file. A clustering consumer
+    /// sends every queue's offset each time, changed or not (`persistAll` walks its whole
+    /// table, which holds each assigned queue from the offset it read at assignment), so a
+    /// broker that lost offsets in a crash has them again within one interval; the log tells
+    /// only the ones that moved.
     fn persist_one(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: &MqKey, _removing: bool) {
         let Some(pq) = self.consumers[c].pqs.get_mut(key) else {
             return;
         };
-        if pq.consumed == pq.committed {
-            return;
-        }
+        let changed = pq.consumed != pq.committed;
         pq.committed = pq.consumed;
         let offset = pq.consumed;
         let cs = &self.consumers[c];
-        let told = Told::OffsetCommit {
-            consumer: cs.name.clone(),
-            consumer_group: cs.group.clone(),
-            message_queue: self.mq_name(key),
-            offset,
-            local: cs.broadcasting,
-        };
-        self.tell(k, trace, cs.node, told);
+        if changed {
+            let told = Told::OffsetCommit {
+                consumer: cs.name.clone(),
+                consumer_group: cs.group.clone(),
+                message_queue: self.mq_name(key),
+                offset,
+                local: cs.broadcasting,
+            };
+            self.tell(k, trace, cs.node, told);
+        }
         if self.consumers[c].broadcasting {
-            self.consumers[c].local_offsets.insert(key.clone(), offset);
+            if changed {
+                self.consumers[c].local_offsets.insert(key.clone(), offset);
+            }
         } else {
             let body = Wire::UpdateOffset {
                 group: self.consumers[c].group.clone(),

@@ -938,10 +938,10 @@ impl Told {
                     0 => (String::new(), String::new()),
                     n => (
                         format!(
-                            "; the consumer offsets of {n} queue{} committed since its last persist (every 5 s) are lost, so a consumer that reads them again consumes those messages again",
+                            "; the consumer offsets of {n} queue{} committed since its last persist (every 5 s) are lost: a live consumer sends its own again within 5 s, but one that reads them back before that consumes those messages again",
                             if *n == 1 { "" } else { "s" }
                         ),
-                        format!("；上次持久化（每 5 秒一次）之后提交的 {n} 个队列的消费位点丢失，重新读取位点的消费者会再消费一遍这些消息"),
+                        format!("；上次持久化（每 5 秒一次）之后提交的 {n} 个队列的消费位点丢失：在线的消费者 5 秒内会重新发送自己的位点，但在此之前读回位点的消费者会再消费一遍这些消息"),
                     ),
                 };
                 let (trace_en, trace_zh) = match trace_records_lost {

@@ -35,9 +35,10 @@ test('a transaction link shows the half message, the check-back and the commit i
 });
 
 test('the name server card shows who registered when, a client\'s cached route, and a crash empties it', async ({ page }) => {
-  // Step 460 is just after 150 s: broker-b, cut off from the name server since 5 s, expired at
-  // 125 s and the clients' 150 s poll took it out of their routes.
-  await open(page, names, 460);
+  // Step 625 is just after 150 s: broker-b, cut off from the name server since 15 s, was
+  // dropped at 130 s (its connection idle 120 s after its last registration) and the clients'
+  // 150 s poll took it out of their routes.
+  await open(page, names, 625);
   const ns = page.locator('#rm-namesrv');
   await expect(ns).toContainText('Name server');
   await expect(ns.locator('tbody tr')).toHaveCount(1);
@@ -69,10 +70,10 @@ test('a slave card shows the copy, the SYNC_MASTER wait, and a dead master whose
   await expect(page.locator('#rm-broker-broker-a')).toContainText('SYNC_MASTER');
   await expect(page.locator('#rm-namesrv tbody tr')).toHaveCount(3);
   await page.screenshot({ path: shot('rocket-slave-waiting.png'), fullPage: true });
-  // Step 175: the master is down; the slave has everything and keeps broker-a's queues in the
+  // Step 192: the master is down; the slave has everything and keeps broker-a's queues in the
   // consumer's route, but refuses its pulls.
   await page.goto('about:blank');
-  await open(page, slaves, 175);
+  await open(page, slaves, 192);
   await expect(page.locator('#rm-broker-broker-a')).toContainText('down');
   await expect(page.locator('#rm-slave-broker-a')).not.toContainText('behind');
   await expect(page.locator('#rm-consumer-ledger')).toContainText('broker-a×1 (no master)');
@@ -133,7 +134,7 @@ test('the form sends a delayed message, a transaction and an ordered one; a bad 
 
 test('a crashed orderly consumer leaves its locks behind; a crash button; in Chinese too', async ({ page }) => {
   // The scenario crashes shipper-2 at 20 s: shipper-1 cannot lock its queues until they expire.
-  await open(page, orderly, 137);
+  await open(page, orderly, 150);
   await expect(page.locator('#rm-consumer-shipper-2')).toContainText('down');
   await page.click('#lang-toggle');
   await expect(page.locator('#rm-cluster h2')).toHaveText('RocketMQ 集群');
