@@ -45,6 +45,14 @@ const BROKER_SUSPEND_MS: u64 = 15_000;
 const REBALANCE_INTERVAL_MS: u64 = 20_000;
 /// `RebalanceLockManager.REBALANCE_LOCK_MAX_LIVE_TIME` (`rocketmq.broker.rebalance.lockMaxLiveTime`).
 const LOCK_MAX_LIVE_MS: u64 = 60_000;
+/// `ProcessQueue.REBALANCE_LOCK_MAX_LIVE_TIME` (`rocketmq.client.rebalance.lockMaxLiveTime`): the
+/// client trusts its lock for 30 s after the last successful one; an orderly listener does not
+/// run on an older lock (`ConsumeRequest.run` → `isLockExpired`).
+pub const CLIENT_LOCK_MAX_LIVE_MS: u64 = 30_000;
+/// `tryLockLaterAndReconsume(.., 100)`: an expired lock is tried again 100 ms later.
+const LOCK_RETRY_MS: u64 = 100;
+/// `RebalanceImpl.lock` with no master address: `rebalanceLater(500)`.
+const REBALANCE_LATER_MS: u64 = 500;
 /// `DefaultMQPushConsumer.consumeThreadMax` (and `consumeThreadMin`), 20 each.
 const CONSUME_THREADS: usize = 20;
 /// `DefaultMQPushConsumer.pullThresholdForQueue` and the 50 ms flow-control pause.
@@ -253,6 +261,11 @@ pub enum Timer {
         consumer: u8,
         key: MqKey,
     },
+    /// An orderly consumer tries again to lock a queue whose lock expired.
+    LockAgain {
+        consumer: u8,
+        key: MqKey,
+    },
     Resume {
         consumer: u8,
         key: MqKey,
@@ -447,6 +460,11 @@ pub struct Pq {
     drop_deadline_ms: u64,
     /// Its pulls are being refused (told once until one succeeds).
     refused: bool,
+    /// When its lock was last granted (`lastLockTimestamp`), and whether a retry of an expired
+    /// one is on its way.
+    pub lock_ms: u64,
+    relocking: bool,
+    lock_expired: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -2090,6 +2108,16 @@ impl Rocket {
             }
             Timer::ConsumeAgain { consumer, key, offset } => self.submit(k, trace, consumer as usize, key, offset),
             Timer::PullNow { consumer, key } => self.pull(k, trace, consumer as usize, key),
+            Timer::LockAgain { consumer, key } => {
+                // `tryLockLaterAndReconsume`: lock, then consume again (10 ms after a granted
+                // lock, here on its answer; 3 s after a failed one).
+                if let Some(pq) = self.consumers[consumer as usize].pqs.get_mut(&key) {
+                    pq.relocking = false;
+                    self.lock(k, trace, consumer as usize, key.clone());
+                    let (node, at) = (self.consumers[consumer as usize].node, k.now().ms() + 3_000);
+                    self.timer(k, node, at, Timer::Resume { consumer, key });
+                }
+            }
             Timer::Resume { consumer, key } => {
                 if let Some(pq) = self.consumers[consumer as usize].pqs.get_mut(&key) {
                     pq.suspended_until = None;
@@ -3966,6 +3994,16 @@ impl Rocket {
     }
 
     fn lock(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
+        if self.consumer_target(c, &key).1 {
+            // `findBrokerAddressInSubscribe(name, MASTER_ID, true)` finds no master: no request,
+            // and the rebalance runs again in 500 ms.
+            let at = k.now().ms() + REBALANCE_LATER_MS;
+            if at < self.consumers[c].next_rebalance_ms {
+                self.consumers[c].next_rebalance_ms = at;
+                self.timer(k, self.consumers[c].node, at, Timer::Rebalance { consumer: c as u8 });
+            }
+            return;
+        }
         let b = key.1 as usize;
         let body = Wire::Lock {
             group: self.consumers[c].group.clone(),
@@ -4108,7 +4146,15 @@ impl Rocket {
                     return;
                 };
                 pq.locked = locked;
+                if locked {
+                    pq.lock_ms = k.now().ms();
+                    pq.lock_expired = false;
+                }
                 let dispatch_ms = pq.dispatch_ms;
+                if locked && was {
+                    // A renewal: a listener held back by an expired lock may run again.
+                    self.orderly_next(k, trace, c, key.clone());
+                }
                 if locked != was || !locked {
                     let told = Told::Lock {
                         consumer: self.consumers[c].name.clone(),
@@ -4219,6 +4265,8 @@ impl Rocket {
     /// An orderly consumer takes the queue's first message when the queue is locked, idle and
     /// not suspended (`ConsumeMessageOrderlyService.ConsumeRequest`, one message at a time).
     fn orderly_next(&mut self, k: &mut K, trace: &mut Ring, c: usize, key: MqKey) {
+        let now = k.now().ms();
+        let locks = self.consumers[c].locks();
         let cs = &mut self.consumers[c];
         let Some(pq) = cs.pqs.get_mut(&key) else { return };
         if pq.busy || !pq.locked || pq.suspended_until.is_some() || pq.dropped {
@@ -4227,6 +4275,36 @@ impl Rocket {
         let Some((&offset, _)) = pq.msgs.first_key_value() else {
             return;
         };
+        if locks && now > pq.lock_ms + CLIENT_LOCK_MAX_LIVE_MS {
+            // The lock has not been renewed for 30 s (its broker cannot be reached): no
+            // listener runs on it; try to lock again shortly (one such retry at a time).
+            let first = !pq.lock_expired;
+            pq.lock_expired = true;
+            let locked_at_ms = pq.lock_ms;
+            if !pq.relocking {
+                pq.relocking = true;
+                let node = cs.node;
+                self.timer(
+                    k,
+                    node,
+                    now + LOCK_RETRY_MS,
+                    Timer::LockAgain {
+                        consumer: c as u8,
+                        key: key.clone(),
+                    },
+                );
+            }
+            if first {
+                let told = Told::LockExpired {
+                    consumer: self.consumers[c].name.clone(),
+                    message_queue: self.mq_name(&key),
+                    locked_at_ms,
+                    waiting: self.consumers[c].pqs.get(&key).map_or(0, |pq| pq.msgs.len() as u32),
+                };
+                self.tell(k, trace, self.consumers[c].node, told);
+            }
+            return;
+        }
         pq.busy = true;
         let at = k.now().ms() + cs.consume_ms;
         let node = cs.node;

@@ -146,6 +146,15 @@ pub enum Told {
         message: u32,
         slave_timeout_ms: u64,
     },
+    /// An orderly consumer's lock on a queue is older than 30 s: its listener stops there.
+    #[serde(rename = "lock.expired")]
+    LockExpired {
+        consumer: String,
+        message_queue: String,
+        locked_at_ms: u64,
+        /// Messages pulled and waiting in its process queue.
+        waiting: u32,
+    },
     /// A slave refused a pull (`slaveReadEnable` false): told once until a pull succeeds.
     #[serde(rename = "pull.refused")]
     PullRefused {
@@ -504,6 +513,7 @@ impl Told {
             Told::SlaveTimeout { .. } => "rocketmq.slave-timeout",
             Told::HaResend { .. } => "rocketmq.ha-resend",
             Told::PullRefused { .. } => "rocketmq.pull-refused",
+            Told::LockExpired { .. } => "rocketmq.lock-expired",
             Told::SendFailed { .. } => "rocketmq.send-failed",
             Told::SendException { .. } => "rocketmq.send-exception",
             Told::FaultItem { .. } => "rocketmq.latency-fault",
@@ -544,6 +554,7 @@ impl Told {
             Told::SlaveTimeout { .. } => "slave.timeout",
             Told::HaResend { .. } => "ha.resend",
             Told::PullRefused { .. } => "pull.refused",
+            Told::LockExpired { .. } => "lock.expired",
             Told::SendFailed { .. } => "send.failed",
             Told::SendException { .. } => "send.exception",
             Told::FaultItem { .. } => "latency.fault",
@@ -720,6 +731,11 @@ impl Told {
                 lang,
                 format!("{broker_name}: the slave has not confirmed #{message} within slaveTimeout ({slave_timeout_ms} ms): answering FLUSH_SLAVE_TIMEOUT"),
                 format!("{broker_name}：Slave 在 slaveTimeout（{slave_timeout_ms} ms）内没有确认 #{message}：应答 FLUSH_SLAVE_TIMEOUT"),
+            ),
+            Told::LockExpired { consumer, message_queue, locked_at_ms, waiting } => t(
+                lang,
+                format!("{consumer}: its lock on {message_queue} was last granted at {locked_at_ms} ms, over 30 s ago (rocketmq.client.rebalance.lockMaxLiveTime): the orderly listener stops with {waiting} messages in hand and tries to lock again; the broker keeps its own lock 60 s, so no other member can have the queue yet"),
+                format!("{consumer}：它对 {message_queue} 的锁最后一次获得于 {locked_at_ms} ms，已超过 30 秒（rocketmq.client.rebalance.lockMaxLiveTime）：顺序监听器停下，手里还有 {waiting} 条消息，并尝试重新加锁；Broker 端的锁保留 60 秒，所以此时别的成员还拿不到这个队列"),
             ),
             Told::PullRefused { consumer, message_queue, broker, code, remark } => t(
                 lang,

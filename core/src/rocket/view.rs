@@ -177,6 +177,8 @@ pub struct ConsumerQueueView {
     pub consumed: u64,
     pub in_flight: u64,
     pub locked: bool,
+    /// Locked, but not renewed for 30 s: the orderly listener does not run on it.
+    pub lock_expired: bool,
     pub suspended_until: Option<u64>,
 }
 
@@ -405,6 +407,10 @@ impl Rocket {
                         consumed: pq.consumed,
                         in_flight: pq.msgs.len() as u64,
                         locked: pq.locked,
+                        // `ProcessQueue.isLockExpired`, read now.
+                        lock_expired: c.locks()
+                            && pq.locked
+                            && now > pq.lock_ms + super::system::CLIENT_LOCK_MAX_LIVE_MS,
                         suspended_until: pq.suspended_until,
                     })
                     .collect(),

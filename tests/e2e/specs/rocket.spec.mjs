@@ -10,6 +10,7 @@ const delays = readJson('tests/golden/rocket-delay-levels.scenario.json');
 const orderly = readJson('tests/golden/rocket-orderly-hash.scenario.json');
 const names = readJson('tests/golden/rocket-name-server.scenario.json');
 const slaves = readJson('tests/golden/rocket-master-slave.scenario.json');
+const lockExpiry = readJson('tests/golden/rocket-orderly-lock-expiry.scenario.json');
 
 async function open(page, doc, step) {
   await page.goto(linkTo(doc, step));
@@ -83,6 +84,16 @@ test('a slave card shows the copy, the SYNC_MASTER wait, and a dead master whose
   await page.locator('#rm-broker-broker-a').screenshot({ path: shot('rocket-slave-zh.png') });
   const axe = await new AxeBuilder({ page }).include('#rm-cluster').analyze();
   expect(axe.violations.map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target).join(' | ')}`)).toEqual([]);
+});
+
+test('an orderly consumer cut off from its broker stops when its lock is 30 s old', async ({ page }) => {
+  await open(page, lockExpiry, 180);
+  const shipper = page.locator('#rm-consumer-shipper');
+  await expect(shipper).toContainText('lock expired');
+  await expect(logRow(page, 'over 30 s ago (rocketmq.client.rebalance.lockMaxLiveTime)')).toBeVisible();
+  await page.click('#lang-toggle');
+  await expect(shipper).toContainText('锁已过期');
+  await shipper.screenshot({ path: shot('rocket-lock-expired-zh.png') });
 });
 
 test('the delay levels count down and a timer message comes out on a second boundary', async ({ page }) => {

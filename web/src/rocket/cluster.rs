@@ -203,7 +203,11 @@ pub fn cluster(p: &ClusterProps) -> Html {
                                         <tr class={classes!(q.suspended_until.is_some().then_some("suspended"))}>
                                             <td class="mono">{ &q.queue }
                                                 if c.orderly {
-                                                    <span class={classes!("badge", if q.locked { "ok" } else { "bad" })}>{ t(lang, if q.locked { "rm.locked" } else { "rm.unlocked" }) }</span>
+                                                    if q.lock_expired {
+                                                        <span class="badge bad">{ t(lang, "rm.lock_expired") }</span>
+                                                    } else {
+                                                        <span class={classes!("badge", if q.locked { "ok" } else { "bad" })}>{ t(lang, if q.locked { "rm.locked" } else { "rm.unlocked" }) }</span>
+                                                    }
                                                 }
                                             </td>
                                             <td>{ q.next_pull }</td><td>{ q.consumed }</td>

@@ -101,6 +101,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "Trace message (broker @offset · stored)",
         "轨迹消息（Broker @偏移 · 存储时间）",
     ),
+    ("rm.lock_expired", "lock expired", "锁已过期"),
     ("rm.slave.copy", "holds {} messages ({} bytes) of the master's commit log; refuses pulls", "持有 Master CommitLog 的 {} 条消息（{} 字节）；拒绝拉取"),
     ("rm.slave.behind", "{} behind", "落后 {} 条"),
     ("rm.slave.sync_waiting", "{} SYNC_MASTER sends wait for it", "{} 个 SYNC_MASTER 发送在等它"),
