@@ -3,7 +3,8 @@
 //! it: which broker processes are alive (`brokerLiveTable`) and which brokerName holds which
 //! topic with how many queues (`topicQueueTable`). It learns nothing by itself: a broker
 //! registers at start and every 30 s, a closed connection removes that broker at once, and a
-//! broker silent for 120 s is removed by the 5 s scan. Clients ask for a topic's route when they
+//! broker silent for 120 s is removed when its idle connection is closed (the 5 s scan is the
+//! backstop). Clients ask for a topic's route when they
 //! first need it and again every `pollNameServerInterval`; between polls they work from their
 //! copy, so a broker that went away stays in a client's route until its next poll.
 use alloc::collections::BTreeMap;
@@ -14,7 +15,8 @@ use crate::kernel::NodeId;
 
 /// `RouteInfoManager.DEFAULT_BROKER_CHANNEL_EXPIRED_TIME`: a broker not heard from for 2 min is
 /// removed (`scanNotActiveBroker`; without `enableSlaveActingMaster` the broker sends no
-/// timeout of its own).
+/// timeout of its own). The name server's `IdleStateHandler` closes a connection idle for the
+/// same 120 s (`serverChannelMaxIdleTimeSeconds`), which removes its broker first.
 pub const BROKER_CHANNEL_EXPIRED_MS: u64 = 120_000;
 /// `NamesrvController.startScheduleService`: `scanNotActiveBroker` first runs 5 s after start,
 /// then every `NamesrvConfig.scanNotActiveBrokerInterval` (5000 ms).

@@ -1,9 +1,9 @@
 //! RocketMQ as the kernel sees it: a node per broker (master, and its slave if it has one),
-//! producer and consumer, named as the scenario names them, and the name server (`namesrv`); requests and one-way commands
-//! cross the scenario's network, so latency, partitions and crashes reach every rule. Brokers
-//! register with the name server and clients fetch their routes from it (`namesrv.rs` holds its
-//! tables). Brokers learn a consumer group's members at once (the heartbeat and
-//! `NOTIFY_CONSUMER_IDS_CHANGED` take a few ms in a real cluster).
+//! producer and consumer, named as the scenario names them, and the name server (`namesrv`);
+//! requests and one-way commands cross the scenario's network, so latency, partitions and
+//! crashes reach every rule. Brokers register with the name server and clients fetch their
+//! routes from it (`namesrv.rs` holds its tables). Brokers learn a consumer group's members at
+//! once (the heartbeat and `NOTIFY_CONSUMER_IDS_CHANGED` take a few ms in a real cluster).
 //!
 //! Each rule cites the RocketMQ class it follows (5.x, `apache/rocketmq` develop).
 use alloc::boxed::Box;
