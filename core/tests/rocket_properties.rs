@@ -412,31 +412,45 @@ proptest! {
     }
 }
 
+/// Random faults and plain sends by `app` to `orders`, for the name-server and slave properties.
 #[derive(Debug, Clone)]
-struct NameCase {
-    /// (what, broker, at, how long): 0 crash a broker, 1 cut a broker off the name server,
-    /// 2 crash the name server.
+struct FaultCase {
+    /// (what, which, at, how long); each property says what its kinds and targets mean.
     faults: Vec<(u8, u8, u64, u64)>,
     sends: Vec<u64>,
 }
 
-fn name_case() -> impl Strategy<Value = NameCase> {
+fn fault_case(
+    kinds: u8,
+    targets: u8,
+    at: std::ops::Range<u64>,
+    lasting: std::ops::Range<u64>,
+    sends: std::ops::Range<u64>,
+) -> impl Strategy<Value = FaultCase> {
     (
-        prop::collection::vec((0u8..3, 0u8..3, 0u64..150_000, 1_000u64..160_000), 0..5),
-        prop::collection::vec(0u64..300_000, 1..30),
+        prop::collection::vec((0u8..kinds, 0u8..targets, at, lasting), 0..5),
+        prop::collection::vec(sends, 1..30),
     )
-        .prop_map(|(faults, sends)| NameCase { faults, sends })
+        .prop_map(|(faults, sends)| FaultCase { faults, sends })
+}
+
+fn send_actions(sends: &[u64]) -> Vec<Value> {
+    sends
+        .iter()
+        .map(|at| json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "app", "topic": "orders", "keys": "k"}}))
+        .collect()
 }
 
 proptest! {
     #![proptest_config(config(24))]
 
     #[test]
-    fn the_name_server_drops_only_closed_or_silent_brokers_and_routes_converge(case in name_case()) {
+    // Faults: 0 crash a broker, 1 cut a broker off the name server, 2 crash the name server.
+    fn the_name_server_drops_only_closed_or_silent_brokers_and_routes_converge(
+        case in fault_case(3, 3, 0..150_000, 1_000..160_000, 0..300_000)
+    ) {
         let brokers = ["broker-a", "broker-b", "broker-c"];
-        let mut actions: Vec<Value> = case.sends.iter().map(|at| {
-            json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "app", "topic": "orders", "keys": "k"}})
-        }).collect();
+        let mut actions = send_actions(&case.sends);
         let mut faults: Vec<Value> = Vec::new();
         for (what, b, at, len) in &case.faults {
             let node = if *what == 2 { "namesrv" } else { brokers[*b as usize] };
@@ -504,31 +518,16 @@ proptest! {
     }
 }
 
-#[derive(Debug, Clone)]
-struct SlaveCase {
-    /// (what, broker, at, how long): 0 crash the slave, 1 crash the master, 2 cut the master
-    /// off its slave.
-    faults: Vec<(u8, u8, u64, u64)>,
-    sends: Vec<u64>,
-}
-
-fn slave_case() -> impl Strategy<Value = SlaveCase> {
-    (
-        prop::collection::vec((0u8..3, 0u8..2, 0u64..100_000, 500u64..60_000), 0..5),
-        prop::collection::vec(0u64..180_000, 1..30),
-    )
-        .prop_map(|(faults, sends)| SlaveCase { faults, sends })
-}
-
 proptest! {
     #![proptest_config(config(24))]
 
     #[test]
-    fn a_sync_master_answers_send_ok_only_with_its_slave_and_slaves_catch_up(case in slave_case()) {
+    // Faults: 0 crash the slave, 1 crash the master, 2 cut the master off its slave.
+    fn a_sync_master_answers_send_ok_only_with_its_slave_and_slaves_catch_up(
+        case in fault_case(3, 2, 0..100_000, 500..60_000, 0..180_000)
+    ) {
         let masters = ["broker-a", "broker-b"];
-        let mut actions: Vec<Value> = case.sends.iter().map(|at| {
-            json!({"at_ms": at, "rocketmq": {"do": "send", "producer": "app", "topic": "orders", "keys": "k"}})
-        }).collect();
+        let mut actions = send_actions(&case.sends);
         let mut faults: Vec<Value> = Vec::new();
         for (what, b, at, len) in &case.faults {
             let master = masters[*b as usize];

@@ -388,7 +388,6 @@ pub struct Producer {
     pid: u16,
     loader_hash: u32,
     counter: u16,
-    /// `TopicPublishInfo.sendWhichQueue` (a `ThreadLocalIndex` starting at a random value).
     /// `TopicPublishInfo.sendWhichQueue` per topic: a `ThreadLocalIndex` that starts at a random
     /// value (a new one with each route, and each process).
     send_which_queue: BTreeMap<Rc<str>, u32>,

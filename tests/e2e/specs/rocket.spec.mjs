@@ -91,6 +91,7 @@ test('an orderly consumer cut off from its broker stops when its lock is 30 s ol
   const shipper = page.locator('#rm-consumer-shipper');
   await expect(shipper).toContainText('lock expired');
   await expect(logRow(page, 'over 30 s ago (rocketmq.client.rebalance.lockMaxLiveTime)')).toBeVisible();
+  await shipper.screenshot({ path: shot('rocket-lock-expired.png') });
   await page.click('#lang-toggle');
   await expect(shipper).toContainText('锁已过期');
   await shipper.screenshot({ path: shot('rocket-lock-expired-zh.png') });
