@@ -7,6 +7,8 @@
 #   - a RabbitMQ script at the document limit (rabbit_bench): copies/s, seek p50/p99, peak heap;
 #   - 10^6 timer tasks on each wheel design (delay_bench): tasks/s, seek p50/p99, peak heap;
 #   - RocketMQ at its message limit (rocket_bench): messages/s, seek p50/p99, peak heap;
+#   - Kafka's four client assignors on 100 partitions x 1 000 members and at the lab's limits
+#     (assign_bench): wall ms per assignor;
 #   - the costliest document validation admits, run to its end (wall time against the budget);
 #   - the ratios the Kernel 2 issue sets targets for: simulator records/s over bare-loop events/s
 #     (>= 0.35), and wasm over native records/s (>= 0.5);
@@ -61,6 +63,9 @@ native cargo build -q --profile speed -p mqplay-core --example delay_bench
 echo "native hierarchical: $(run_native delay_bench)"
 echo "native simple:       $(run_native delay_bench 1000000 simple)"
 echo "== RocketMQ at the document limit: 10 000 messages, retries, an orderly and a broadcasting group, 200 seeks (run once)"
+echo "== Kafka's client assignors (assign_bench): wall ms, median of 5"
+native cargo build -q --profile speed -p mqplay-core --example assign_bench
+run_native assign_bench
 native cargo build -q --profile speed -p mqplay-core --example rocket_bench
 echo "native: $(run_native rocket_bench)"
 echo "== the costliest valid document (bench worst: the budget's worst case, run once)"

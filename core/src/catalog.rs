@@ -173,6 +173,7 @@ fn fallback_scenario() -> Scenario {
             }],
             producers: Vec::new(),
             consumers: Vec::new(),
+            broker_racks: Vec::new(),
         }),
         actions: Vec::new(),
     }

@@ -158,6 +158,17 @@ pub enum Msg {
     LessonSkip,
 }
 
+/// The assignor lab's answer: the form's problems, or every assignor's report on its input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabOutcome {
+    pub errors: Vec<ScenarioError>,
+    pub input: mqplay_core::kafka::assignor::GroupInput,
+    pub reports: Vec<(
+        mqplay_core::kafka::assignor::AssignorName,
+        mqplay_core::kafka::assignor::document::AssignorReport,
+    )>,
+}
+
 #[derive(Clone)]
 pub struct Store {
     sim: Rc<RefCell<Sim>>,
@@ -169,6 +180,8 @@ pub struct Store {
     pub rocket: Option<Rc<RocketView>>,
     /// The pattern tester's last answer.
     pub rabbit_trial: Option<Rc<mqplay_core::rabbit::explain::RouteTrial>>,
+    /// The assignor lab's last answer.
+    pub kafka_lab: Option<Rc<LabOutcome>>,
     /// Key colours, learned in the order keys appear (stable while the page is open).
     pub palette: Rc<crate::kafka::palette::KeyPalette>,
     /// The last `LOG_WINDOW` trace entries as sentences, and how many came before them.
@@ -227,6 +240,7 @@ impl Store {
             delay: None,
             rocket: None,
             rabbit_trial: None,
+            kafka_lab: None,
             palette: Rc::default(),
             log: Rc::default(),
             log_skipped: 0,
@@ -688,6 +702,22 @@ impl Store {
                 self.horizon = 0;
             }
             Msg::SetLang(lang) => self.lang = lang,
+            Msg::Kafka(crate::kafka::Intent::Assign(form)) => {
+                // The assignors are the core's: the code the group leader runs.
+                use mqplay_core::kafka::assignor::document;
+                self.kafka_lab = Some(Rc::new(match form.document() {
+                    Ok(doc) => LabOutcome {
+                        errors: Vec::new(),
+                        input: doc.input(),
+                        reports: document::run(&doc, Some(self.lang)),
+                    },
+                    Err(errors) => LabOutcome {
+                        errors,
+                        input: Default::default(),
+                        reports: Vec::new(),
+                    },
+                }));
+            }
             Msg::Kafka(intent) => {
                 self.leave_home();
                 let action = crate::kafka::intent(&intent, &self.scenario, self.kafka.as_deref(), self.lang);

@@ -11,6 +11,13 @@
 //! for each step its title, its stretch of virtual time, the trace lines it made, and what its
 //! check, prediction measure and comparison rows read at its end (for lesson authors).
 //!
+//! `mqplay assign input.json [--lang en|zh]`: run Kafka's client assignors (range, roundrobin,
+//! sticky, cooperative-sticky, or the document's `assignors`) on an assignor-lab document
+//! (topics with partition counts or replica racks; members with subscriptions,
+//! `group.instance.id`, `client.rack`, owned partitions and generation) and print one JSON
+//! object: each assignor's assignment (`member -> topic -> partitions`), the cooperative one's
+//! `revoked`, and with `--lang` a sentence per partition.
+//!
 //! Exit status: 0 when the run reached its end; 2 for bad input (with the JSON path of each
 //! problem); 3 when the run halted on a budget or limit (the reason is in the summary and on
 //! stderr).
@@ -23,7 +30,7 @@ use mqplay_core::{Lang, Scenario, Sim};
 /// Exit status of a run that stopped on a budget or limit before its end.
 const HALTED: u8 = 3;
 
-const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay lesson <lesson.json> [--lang en|zh]\n       mqplay defaults [kafka|rocketmq]";
+const USAGE: &str = "usage: mqplay run <scenario.json> [--lang en|zh] [--summary-only] [--max-work N]\n       mqplay check <scenario.json>\n       mqplay lesson <lesson.json> [--lang en|zh]\n       mqplay defaults [kafka|rocketmq]\n       mqplay assign <input.json> [--lang en|zh]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -101,6 +108,16 @@ fn run(args: &[String]) -> Result<Option<String>, String> {
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
     if command == "lesson" {
         return lesson(&path, &text, lang.unwrap_or(Lang::En)).map(|()| None);
+    }
+    if command == "assign" {
+        use mqplay_core::kafka::assignor::document;
+        let doc = document::AssignDocument::from_json(&text).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            format!("{path}: invalid assignor document\n{}", lines.join("\n"))
+        })?;
+        let reports = document::run(&doc, lang);
+        let _ = writeln!(std::io::stdout(), "{}", document::to_json(&reports));
+        return Ok(None);
     }
     let scenario = Scenario::from_json(&text).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();

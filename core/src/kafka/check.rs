@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use super::system::Kafka;
-use super::trace::Event;
+use super::trace::{Event, Told};
 use super::view::KafkaView;
 use crate::check::Verdict;
 use crate::scenario::{Text, TimedAction};
@@ -186,6 +186,15 @@ pub enum Measure {
         topic: String,
         key: String,
     },
+    /// The assignor the group's coordinator selected at its last join.
+    GroupProtocol {
+        group: String,
+    },
+    /// Partitions the group's members gave up to rejoin, over the whole run: everything they
+    /// held at each eager rebalance, only what moves under the cooperative protocol.
+    PartitionsGivenUp {
+        group: String,
+    },
 }
 
 impl Measure {
@@ -213,6 +222,33 @@ impl Measure {
                 Some(if verdict.passed { "yes" } else { "no" }.into())
             }
             Measure::PartitionsHoldingKey { topic, key } => Some(partitions_holding(r, topic, key).len().to_string()),
+            Measure::GroupProtocol { group } => view.groups.iter().find(|g| &g.id == group)?.protocol.clone(),
+            Measure::PartitionsGivenUp { group } => {
+                let in_group: Vec<&str> = r
+                    .kafka
+                    .consumers
+                    .iter()
+                    .filter(|c| &c.spec.group == group)
+                    .map(|c| c.spec.id.as_str())
+                    .collect();
+                let mut given_up = 0usize;
+                (r.events)(&mut |e| {
+                    if let Event::Told(told) = e {
+                        match &**told {
+                            Told::PartitionsRevoked {
+                                consumer,
+                                partitions,
+                                rejoining: true,
+                            }
+                            | Told::CooperativeRevoke {
+                                consumer, partitions, ..
+                            } if in_group.contains(&consumer.as_str()) => given_up += partitions.len(),
+                            _ => {}
+                        }
+                    }
+                });
+                Some(given_up.to_string())
+            }
             Measure::LogEndOffset { topic, partition } => {
                 let t = view.topics.iter().find(|t| &t.name == topic)?;
                 t.partitions

@@ -7,12 +7,12 @@ use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::assignor::range_assign;
+use super::assignor::{self, AssignorName, GroupInput};
 use super::spec::{ConsumerSpec, OffsetReset};
 use super::trace::{Event, Told};
 use super::{
-    retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, ListFrom, Msg, RecordId, Request, Response,
-    Timer, Tp,
+    retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, JoinProtocol, ListFrom, Msg, RecordId, Request,
+    Response, Timer, Tp,
 };
 
 /// Consumed records kept for the view (per consumer); older ones are only counted.
@@ -96,6 +96,14 @@ pub struct Consumer {
     resume: Option<Phase>,
     pub consumed: VecDeque<Consumed>,
     pub consumed_total: u64,
+    /// The protocol (assignor) the group selected at the last join.
+    pub protocol: Option<AssignorName>,
+    /// Set by ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID (`resetStateAndGeneration`): what it owns
+    /// is lost at the next join, and it sends no generation.
+    generation_reset: bool,
+    /// `StickyAssignor.onAssignment`: the last assignment and its generation, which the eager
+    /// sticky assignor sends back as user data at the next join.
+    sticky_memory: Option<(Vec<Tp>, u32)>,
 }
 
 impl Consumer {
@@ -120,6 +128,9 @@ impl Consumer {
             resume: None,
             consumed: VecDeque::new(),
             consumed_total: 0,
+            protocol: None,
+            generation_reset: false,
+            sticky_memory: None,
         }
     }
 
@@ -153,6 +164,11 @@ impl Consumer {
     pub fn start(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
         self.epoch += 1;
         self.phase = Phase::FindingCoordinator;
+        // A new process: no generation, no assignor memory.
+        self.generation = 0;
+        self.generation_reset = false;
+        self.sticky_memory = None;
+        self.protocol = None;
         ctx.trace(Told::ConsumerStarted {
             consumer: self.spec.id.clone(),
             group: self.spec.group.clone(),
@@ -202,7 +218,9 @@ impl Consumer {
         }
     }
 
-    /// Eager protocol: give up every partition before (re)joining.
+    /// `onJoinPrepare` then JoinGroup. A member whose generation was reset loses what it owned;
+    /// otherwise the eager protocol gives up every partition first and the cooperative one keeps
+    /// them (and keeps fetching them) while the group rebalances.
     fn join(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
         if self.pending.values().any(|p| *p == Pending::Join) {
             return; // one JoinGroup in flight at a time, as the real client
@@ -210,8 +228,19 @@ impl Consumer {
         let Some(coordinator) = self.coordinator else {
             return;
         };
-        self.revoke_all(ctx, cluster, true);
+        let reset = self.generation_reset || self.member_id.is_none();
+        if reset && !self.assigned.is_empty() && self.generation > 0 {
+            ctx.trace(Told::PartitionsLost {
+                consumer: self.spec.id.clone(),
+                partitions: self.assigned.iter().map(|tp| cluster.tp_name(*tp)).collect(),
+            });
+            self.assigned.clear();
+            self.positions.clear();
+        } else if !self.spec.cooperative() {
+            self.revoke_all(ctx, cluster, true);
+        }
         self.phase = Phase::Joining;
+        let protocols = self.join_protocols(cluster);
         let id = ctx.request(
             coordinator,
             Request::JoinGroup {
@@ -220,9 +249,41 @@ impl Consumer {
                 client_id: self.spec.id.clone(),
                 topics: self.spec.topics.clone(),
                 session_timeout_ms: self.spec.session_timeout_ms,
+                protocols,
+                rack: self.spec.client_rack.clone(),
             },
         );
         self.pending.insert(id, Pending::Join);
+    }
+
+    /// `ConsumerCoordinator.metadata`: one subscription per configured assignor, each with the
+    /// partitions it owns now (`subscriptions.assignedPartitionsList()`, empty for an eager
+    /// member that just revoked) and its generation; the eager sticky assignor sends instead the
+    /// last assignment it was told of, with that generation, in its user data.
+    fn join_protocols(&self, cluster: &Cluster) -> Vec<JoinProtocol> {
+        let names = |tps: &[Tp]| tps.iter().map(|tp| cluster.tp_key(*tp)).collect::<Vec<_>>();
+        let generation = (self.generation > 0 && !self.generation_reset).then_some(self.generation as i32);
+        self.spec
+            .assignors()
+            .into_iter()
+            .map(|assignor| match (assignor, &self.sticky_memory) {
+                (AssignorName::Sticky, Some((tps, g))) => JoinProtocol {
+                    assignor,
+                    owned: names(tps),
+                    generation: Some(*g as i32),
+                },
+                (AssignorName::Sticky, None) => JoinProtocol {
+                    assignor,
+                    owned: Vec::new(),
+                    generation: None,
+                },
+                _ => JoinProtocol {
+                    assignor,
+                    owned: names(&self.assigned),
+                    generation,
+                },
+            })
+            .collect()
     }
 
     fn revoke_all(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, rejoining: bool) {
@@ -378,8 +439,12 @@ impl Consumer {
 
     /// One fetch in flight per leader broker, covering the assigned partitions it leads.
     fn fetch(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        // A consumer keeps fetching for its assignment while it looks for its coordinator again.
-        let stable = self.phase == Phase::Stable || self.resume == Some(Phase::Stable);
+        // A consumer keeps fetching for its assignment while it looks for its coordinator again,
+        // and a cooperative one while its group rebalances (it still owns those partitions).
+        let rebalancing = matches!(self.phase, Phase::Joining | Phase::Syncing);
+        let stable = self.phase == Phase::Stable
+            || self.resume == Some(Phase::Stable)
+            || (rebalancing && self.spec.cooperative());
         if !stable {
             return;
         }
@@ -438,21 +503,35 @@ impl Consumer {
                 Ok(r) => {
                     self.retries = 0;
                     self.generation = r.generation;
+                    self.generation_reset = false;
+                    self.protocol = Some(r.protocol);
                     self.member_id = Some(r.member_id.clone());
                     self.is_leader = r.leader_id == r.member_id;
                     if self.is_leader {
                         self.assigned_with = self.subscribed_counts(cluster);
                     }
-                    let assignment = self.is_leader.then(|| {
-                        let counts = cluster
-                            .topics
-                            .iter()
-                            .map(|t| (t.name.clone(), t.partitions.len() as u32))
-                            .collect();
-                        let a = range_assign(&r.members, &counts);
+                    let computed = self.is_leader.then(|| {
+                        let input = GroupInput {
+                            members: r.members.clone(),
+                            topics: cluster.assignor_topics(),
+                        };
+                        assignor::assign(r.protocol, &input).map(|o| o.assignment)
+                    });
+                    // An assignor that throws (the sticky builders' IllegalStateException) fails
+                    // the leader's poll(): the exception reaches the application.
+                    if let Some(Err(e)) = &computed {
+                        ctx.trace(Told::ConsumerFailed {
+                            consumer: self.spec.id.clone(),
+                            error: e.message.clone(),
+                            exception: e.exception.into(),
+                        });
+                        return self.leave(ctx, cluster);
+                    }
+                    let assignment = computed.and_then(Result::ok).inspect(|a| {
                         ctx.trace(Told::AssignmentComputed {
                             consumer: self.spec.id.clone(),
                             group: self.spec.group.clone(),
+                            assignor: r.protocol.name().into(),
                             generation: r.generation,
                             assignment: a
                                 .iter()
@@ -461,7 +540,6 @@ impl Consumer {
                                 })
                                 .collect(),
                         });
-                        a
                     });
                     let Some(coordinator) = self.coordinator else {
                         return;
@@ -488,6 +566,26 @@ impl Consumer {
                 Ok(tps) => {
                     self.retries = 0;
                     self.phase = Phase::Stable;
+                    self.sticky_memory = Some((tps.clone(), self.generation));
+                    // `onJoinComplete`: the cooperative protocol gives up only what the new
+                    // assignment leaves out and rejoins at once; the eager one owns nothing here.
+                    let revoked: Vec<Tp> = self.assigned.iter().copied().filter(|tp| !tps.contains(tp)).collect();
+                    let added: Vec<Tp> = tps.iter().copied().filter(|tp| !self.assigned.contains(tp)).collect();
+                    if !revoked.is_empty() {
+                        ctx.trace(Told::CooperativeRevoke {
+                            consumer: self.spec.id.clone(),
+                            generation: self.generation,
+                            partitions: revoked.iter().map(|tp| cluster.tp_name(*tp)).collect(),
+                            kept: tps
+                                .iter()
+                                .filter(|tp| self.assigned.contains(tp))
+                                .map(|tp| cluster.tp_name(*tp))
+                                .collect(),
+                        });
+                        for tp in &revoked {
+                            self.positions.remove(tp);
+                        }
+                    }
                     self.assigned = tps.clone();
                     self.caught_up.clear();
                     ctx.trace(Told::PartitionsAssigned {
@@ -495,15 +593,22 @@ impl Consumer {
                         generation: self.generation,
                         partitions: tps.iter().map(|tp| cluster.tp_name(*tp)).collect(),
                     });
-                    if let (Some(c), false) = (self.coordinator, tps.is_empty()) {
+                    if let (Some(c), false) = (self.coordinator, added.is_empty()) {
                         let id = ctx.request(
                             c,
                             Request::OffsetFetch {
                                 group: self.spec.group.clone(),
-                                tps,
+                                tps: added,
                             },
                         );
                         self.pending.insert(id, Pending::OffsetFetch);
+                    }
+                    if !revoked.is_empty() {
+                        // requestRejoin("need to revoke partitions and re-join"): onJoinPrepare
+                        // auto-commits what it still owns first.
+                        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
+                            self.join(ctx, cluster);
+                        }
                     }
                 }
                 Err(code) => self.on_group_error(ctx, cluster, code),
@@ -760,9 +865,22 @@ impl Consumer {
     fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
         match code {
             ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.lose_coordinator(ctx),
+            // Fatal for the classic consumer: poll() throws InconsistentGroupProtocolException.
+            ErrorCode::InconsistentGroupProtocol => {
+                ctx.trace(Told::ConsumerFailed {
+                    consumer: self.spec.id.clone(),
+                    error: code.name().into(),
+                    exception: "InconsistentGroupProtocolException".into(),
+                });
+                self.revoke_all(ctx, cluster, false);
+                self.stop(ctx, Phase::Stopped);
+            }
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId => {
                 if code == ErrorCode::UnknownMemberId {
                     self.member_id = None;
+                }
+                if code != ErrorCode::RebalanceInProgress {
+                    self.generation_reset = true;
                 }
                 // A heartbeat error while our JoinGroup is in flight changes nothing; an error on
                 // the JoinGroup itself means we must send a new one.

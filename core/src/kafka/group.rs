@@ -10,9 +10,11 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::assignor::{Assignment, MemberSubscription};
+use super::assignor::{Assignment, AssignorName, MemberSubscription};
 use super::trace::{RebalanceReason, Told};
-use super::{BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinResult, Msg, Node, Request, Response, Timer, Tp};
+use super::{
+    BrokerId, Cluster, Ctx, Effect, ErrorCode, JoinProtocol, JoinResult, Msg, Node, Request, Response, Timer, Tp,
+};
 use crate::kernel::time::Instant;
 
 /// Broker `group.initial.rebalance.delay.ms` (default 3000): a new group waits this long for more
@@ -52,6 +54,10 @@ pub struct Member {
     pub join_request: Option<(u64, u64)>,
     pub sync_request: Option<u64>,
     pub assignment: Vec<Tp>,
+    /// The protocols of its last JoinGroup, in its order of preference.
+    pub protocols: Vec<JoinProtocol>,
+    /// `client.rack`, sent in the subscription (ConsumerProtocolSubscription v3, KIP-881).
+    pub rack: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +70,8 @@ pub struct Group {
     /// Member ids handed out with MEMBER_ID_REQUIRED (KIP-394), waiting for the second JoinGroup.
     pub pending_member_ids: BTreeSet<String>,
     pub committed: BTreeMap<Tp, u64>,
+    /// The protocol chosen at the last completed join (`ClassicGroup.protocolName`).
+    pub protocol: Option<AssignorName>,
     /// Bumped whenever a join deadline is set, so older deadline timers are ignored.
     round: u64,
     join_counter: u64,
@@ -83,6 +91,7 @@ impl Group {
             members: BTreeMap::new(),
             pending_member_ids: BTreeSet::new(),
             committed: BTreeMap::new(),
+            protocol: None,
             round: 0,
             join_counter: 0,
             initial_delay: None,
@@ -142,13 +151,7 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         .or_insert_with(|| Group::new(&group_id));
     take_over(group, (broker, incarnation), alive, ctx);
     match req {
-        Request::JoinGroup {
-            member_id,
-            client_id,
-            topics,
-            session_timeout_ms,
-            ..
-        } => join(group, ctx, from, id, member_id, client_id, topics, session_timeout_ms),
+        Request::JoinGroup { .. } => join(group, ctx, from, id, req),
         Request::SyncGroup {
             generation,
             member_id,
@@ -267,17 +270,75 @@ fn previous_alive(cluster: &Cluster, group: &str) -> bool {
     loaded.is_some_and(|(b, life)| cluster.broker(b).is_some_and(|x| x.up && x.incarnation == life))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn join(
-    group: &mut Group,
-    ctx: &mut Ctx<'_>,
-    from: Node,
-    id: u64,
-    member_id: Option<String>,
-    client_id: String,
-    topics: Vec<String>,
-    session_timeout_ms: u64,
-) {
+impl Group {
+    /// `ClassicGroup.supportsProtocols`: any protocol for an empty group; otherwise the member
+    /// must name one every current member supports.
+    fn supports_protocols(&self, protocols: &[JoinProtocol]) -> bool {
+        if self.members.is_empty() {
+            return !protocols.is_empty();
+        }
+        protocols.iter().any(|p| {
+            self.members
+                .values()
+                .all(|m| m.protocols.iter().any(|q| q.assignor == p.assignor))
+        })
+    }
+
+    /// `ClassicGroup.selectProtocol`: among the protocols every member supports, each member
+    /// votes for the first in its own order; the most votes win, a tie going to the protocol
+    /// Java's `HashMap` of votes iterates first (`Stream.max` keeps the first maximum).
+    fn select_protocol(&self) -> Option<AssignorName> {
+        let candidates: Vec<AssignorName> = AssignorName::ALL
+            .into_iter()
+            .filter(|a| {
+                self.members
+                    .values()
+                    .all(|m| m.protocols.iter().any(|p| p.assignor == *a))
+            })
+            .collect();
+        let mut votes: crate::java::JavaHashMap<&'static str, u32> = crate::java::JavaHashMap::new();
+        for m in self.members.values() {
+            if let Some(vote) = m.protocols.iter().find(|p| candidates.contains(&p.assignor)) {
+                let name = vote.assignor.name();
+                let count = votes.get(&name).copied().unwrap_or(0);
+                votes.put(name, count + 1);
+            }
+        }
+        let mut best: Option<(&str, u32)> = None;
+        for (name, count) in votes.iter() {
+            if best.is_none_or(|(_, c)| *count > c) {
+                best = Some((name, *count));
+            }
+        }
+        best.and_then(|(name, _)| AssignorName::parse(name))
+    }
+}
+
+fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Request) {
+    let Request::JoinGroup {
+        member_id,
+        client_id,
+        topics,
+        session_timeout_ms,
+        protocols,
+        rack,
+        ..
+    } = request
+    else {
+        return;
+    };
+    // GroupMetadataManager.classicGroupJoin checks the protocols before anything else.
+    if !group.supports_protocols(&protocols) {
+        ctx.trace(Told::JoinRefused {
+            group: group.id.clone(),
+            consumer: client_id,
+            error: ErrorCode::InconsistentGroupProtocol.name().into(),
+            offered: protocols.iter().map(|p| String::from(p.assignor.name())).collect(),
+        });
+        let body = Response::JoinGroup(Err((ErrorCode::InconsistentGroupProtocol, None)));
+        ctx.respond(from, id, body);
+        return;
+    }
     let Some(member_id) = member_id else {
         // KIP-394: a first JoinGroup gets a member id (`clientId-UUID`, ClassicGroup#generateMemberId)
         // and must come back with it.
@@ -310,7 +371,12 @@ fn join(
     // A follower rejoining with the same subscription while the group is Stable or completing gets
     // the current generation back without a new rebalance; only the leader or a changed
     // subscription triggers one (GroupMetadataManager, classic JoinGroup of a known member).
-    let same_subscription = group.members.get(&member_id).is_some_and(|m| m.topics == topics);
+    // `ClassicGroupMember.matches`: the same protocols with the same metadata (owned partitions
+    // and generation included, so a cooperative member that gave partitions up rebalances).
+    let same_subscription = group
+        .members
+        .get(&member_id)
+        .is_some_and(|m| m.topics == topics && m.protocols == protocols && m.rack == rack);
     let follower = group.leader.as_deref() != Some(member_id.as_str());
     let settled = matches!(group.state, GroupState::Stable | GroupState::CompletingRebalance);
     if known && same_subscription && follower && settled {
@@ -319,6 +385,7 @@ fn join(
         }
         let leader_id = group.leader.clone().unwrap_or_default();
         let result = JoinResult {
+            protocol: group.protocol.unwrap_or(AssignorName::Range),
             generation: group.generation,
             member_id,
             leader_id,
@@ -339,8 +406,12 @@ fn join(
         join_request: None,
         sync_request: None,
         assignment: Vec::new(),
+        protocols: Vec::new(),
+        rack: None,
     });
     member.topics = topics;
+    member.protocols = protocols;
+    member.rack = rack;
     member.join_request = Some((id, order));
     member.session_deadline = ctx.now + session_timeout_ms;
     if !known {
@@ -461,12 +532,23 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
             .map(|m| m.member_id.clone());
     }
     let leader = group.leader.clone().unwrap_or_default();
+    let protocol = group.select_protocol().unwrap_or(AssignorName::Range);
+    group.protocol = Some(protocol);
+    // The leader gets every member's metadata for the chosen protocol, in the coordinator's
+    // member order (`currentClassicGroupMembers`).
     let subscriptions: Vec<MemberSubscription> = group
         .members
         .values()
-        .map(|m| MemberSubscription {
-            member_id: m.member_id.clone(),
-            topics: m.topics.clone(),
+        .map(|m| {
+            let chosen = m.protocols.iter().find(|p| p.assignor == protocol);
+            MemberSubscription {
+                member_id: m.member_id.clone(),
+                group_instance_id: None,
+                rack: m.rack.clone(),
+                topics: m.topics.clone(),
+                owned: chosen.map(|p| p.owned.clone()).unwrap_or_default(),
+                generation: chosen.and_then(|p| p.generation),
+            }
         })
         .collect();
     for m in group.members.values_mut() {
@@ -479,6 +561,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
                 Vec::new()
             };
             let result = JoinResult {
+                protocol,
                 generation: group.generation,
                 member_id: m.member_id.clone(),
                 leader_id: leader.clone(),
@@ -490,6 +573,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
     group.state = GroupState::CompletingRebalance;
     ctx.trace(Told::JoinCompleted {
         group: group.id.clone(),
+        protocol: protocol.name().into(),
         generation: group.generation,
         leader: group.client_of(&leader),
         members: group.members.values().map(|m| m.client_id.clone()).collect(),

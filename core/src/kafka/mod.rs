@@ -160,6 +160,10 @@ pub enum Request {
         client_id: String,
         topics: Vec<String>,
         session_timeout_ms: u64,
+        /// One per configured assignor, in preference order (`ConsumerCoordinator.metadata`).
+        protocols: Vec<JoinProtocol>,
+        /// `client.rack`.
+        rack: Option<String>,
     },
     SyncGroup {
         group: String,
@@ -199,6 +203,7 @@ pub enum ErrorCode {
     IllegalGeneration,
     RebalanceInProgress,
     KafkaStorageError,
+    InconsistentGroupProtocol,
 }
 
 impl ErrorCode {
@@ -212,6 +217,7 @@ impl ErrorCode {
             ErrorCode::IllegalGeneration => "ILLEGAL_GENERATION",
             ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
             ErrorCode::KafkaStorageError => "KAFKA_STORAGE_ERROR",
+            ErrorCode::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
         }
     }
 }
@@ -234,8 +240,22 @@ pub enum Response {
     OffsetFetch(Result<Vec<(Tp, Option<u64>)>, ErrorCode>),
 }
 
+/// A JoinGroup protocol: the assignor's name and the subscription metadata the member sends
+/// with it (`ConsumerProtocolSubscription`: owned partitions and generation; the topics are
+/// the member's, the same for every protocol).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinProtocol {
+    pub assignor: assignor::AssignorName,
+    /// `ownedPartitions`, or for the eager sticky assignor its user data's previous assignment.
+    pub owned: Vec<(String, u32)>,
+    /// `generationId`; none before the member's first generation.
+    pub generation: Option<i32>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinResult {
+    /// The protocol the coordinator selected (`ClassicGroup.selectProtocol`).
+    pub protocol: assignor::AssignorName,
     pub generation: u32,
     pub member_id: String,
     pub leader_id: String,
@@ -469,6 +489,8 @@ pub struct Broker {
     pub fenced: bool,
     /// Counts restarts, so a fence timer from an earlier crash is ignored.
     pub incarnation: u32,
+    /// `broker.rack`.
+    pub rack: Option<String>,
 }
 
 /// Cluster-wide state the brokers share: the controller's metadata image, the logs and the groups
@@ -523,6 +545,7 @@ impl Cluster {
                     up: true,
                     fenced: false,
                     incarnation: 0,
+                    rack: None,
                 })
                 .collect(),
             topics,
@@ -564,6 +587,27 @@ impl Cluster {
         (!fenced).then_some(replica)
     }
 
+    /// What the assignors see of the cluster (`Cluster` metadata): every topic's partitions with
+    /// the racks of their replicas.
+    pub fn assignor_topics(&self) -> Vec<assignor::TopicMetadata> {
+        self.topics
+            .iter()
+            .map(|t| assignor::TopicMetadata {
+                name: t.name.clone(),
+                partition_racks: t
+                    .partitions
+                    .iter()
+                    .map(|p| {
+                        self.broker(p.replica)
+                            .and_then(|b| b.rack.clone())
+                            .into_iter()
+                            .collect()
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
     pub fn partition(&self, tp: Tp) -> Option<&Partition> {
         self.topics.get(tp.topic)?.partitions.get(tp.partition as usize)
     }
@@ -574,6 +618,12 @@ impl Cluster {
 
     pub fn topic_index(&self, name: &str) -> Option<usize> {
         self.topics.iter().position(|t| t.name == name)
+    }
+
+    /// `(topic, partition)`, as the assignors name a partition.
+    pub fn tp_key(&self, tp: Tp) -> (String, u32) {
+        let topic = self.topics.get(tp.topic).map_or("?", |t| t.name.as_str());
+        (topic.into(), tp.partition)
     }
 
     pub fn tp_name(&self, tp: Tp) -> String {

@@ -26,6 +26,10 @@ pub struct KafkaSpec {
     pub producers: Vec<ProducerSpec>,
     #[serde(default)]
     pub consumers: Vec<ConsumerSpec>,
+    /// `broker.rack` of each broker, by id (none when left out). A partition's replica racks,
+    /// which rack-aware assignors match against `client.rack` (KIP-881), come from these.
+    #[serde(default, alias = "broker.rack", skip_serializing_if = "Vec::is_empty")]
+    pub broker_racks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +81,59 @@ pub struct ConsumerSpec {
     /// `heartbeat.interval.ms`, default 3000.
     #[serde(default = "default_heartbeat_interval", alias = "heartbeat.interval.ms")]
     pub heartbeat_interval_ms: u64,
+    /// `partition.assignment.strategy`: assignors in order of preference, by protocol name
+    /// (`range`, `roundrobin`, `sticky`, `cooperative-sticky`) or class name. Kafka's default is
+    /// `[RangeAssignor, CooperativeStickyAssignor]` (since 3.0).
+    #[serde(
+        default = "default_assignment_strategy",
+        alias = "partition.assignment.strategy",
+        skip_serializing_if = "is_default_assignment_strategy"
+    )]
+    pub assignment_strategy: Vec<String>,
+    /// `client.rack` (KIP-881: rack-aware assignment), none by default.
+    #[serde(default, alias = "client.rack", skip_serializing_if = "Option::is_none")]
+    pub client_rack: Option<String>,
+}
+
+impl ConsumerSpec {
+    /// A consumer with Kafka's defaults (as a document that names only these three fields).
+    pub fn with_defaults(id: &str, group: &str, topics: Vec<String>) -> ConsumerSpec {
+        ConsumerSpec {
+            id: id.into(),
+            group: group.into(),
+            topics,
+            auto_offset_reset: OffsetReset::default(),
+            enable_auto_commit: true,
+            auto_commit_interval_ms: default_auto_commit_interval(),
+            session_timeout_ms: default_session_timeout(),
+            heartbeat_interval_ms: default_heartbeat_interval(),
+            assignment_strategy: default_assignment_strategy(),
+            client_rack: None,
+        }
+    }
+
+    /// The configured assignors, in order (validation refused unknown names).
+    pub fn assignors(&self) -> Vec<crate::kafka::assignor::AssignorName> {
+        self.assignment_strategy
+            .iter()
+            .filter_map(|n| crate::kafka::assignor::AssignorName::parse(n))
+            .collect()
+    }
+
+    /// `ConsumerCoordinator`'s rebalance protocol: the highest one every configured assignor
+    /// supports, so COOPERATIVE only when all of them are cooperative.
+    pub fn cooperative(&self) -> bool {
+        let assignors = self.assignors();
+        !assignors.is_empty() && assignors.iter().all(|a| a.cooperative())
+    }
+}
+
+fn default_assignment_strategy() -> Vec<String> {
+    alloc::vec!["range".into(), "cooperative-sticky".into()]
+}
+
+fn is_default_assignment_strategy(v: &[String]) -> bool {
+    v.len() == 2 && v[0] == "range" && v[1] == "cooperative-sticky"
 }
 
 fn default_true() -> bool {
@@ -230,6 +287,15 @@ impl<'a> Validator<'a> {
             format!("{p}.topics"),
             format!("must list between 1 and {MAX_TOPICS} topics"),
         );
+        check(
+            errors,
+            k.broker_racks.len() <= k.brokers as usize,
+            format!("{p}.broker_racks"),
+            format!("lists {} racks for {} brokers", k.broker_racks.len(), k.brokers),
+        );
+        for (i, rack) in k.broker_racks.iter().enumerate() {
+            name_rule(errors, &format!("{p}.broker_racks[{i}]"), rack);
+        }
         for (i, t) in k.topics.iter().enumerate() {
             let tp = format!("{p}.topics[{i}]");
             name_rule(errors, &format!("{tp}.name"), &t.name);
@@ -569,4 +635,33 @@ fn consumer_rules(errors: &mut Errors, p: &str, c: &ConsumerSpec, k: &KafkaSpec)
         format!("{p}.heartbeat_interval_ms"),
         "must be at least 1 and below session_timeout_ms".into(),
     );
+    check(
+        errors,
+        !c.assignment_strategy.is_empty(),
+        format!("{p}.assignment_strategy"),
+        "must list at least one assignor".into(),
+    );
+    for (j, name) in c.assignment_strategy.iter().enumerate() {
+        let parsed = crate::kafka::assignor::AssignorName::parse(name);
+        check(
+            errors,
+            parsed.is_some(),
+            format!("{p}.assignment_strategy[{j}]"),
+            format!("`{name}` is not an assignor: use range, roundrobin, sticky or cooperative-sticky"),
+        );
+        // ConsumerPartitionAssignor.getAssignorInstances refuses a name used twice.
+        let twice = parsed.is_some()
+            && c.assignment_strategy[..j]
+                .iter()
+                .any(|o| crate::kafka::assignor::AssignorName::parse(o) == parsed);
+        check(
+            errors,
+            !twice,
+            format!("{p}.assignment_strategy[{j}]"),
+            format!("the assignor name `{name}` is used in more than one assignor"),
+        );
+    }
+    if let Some(rack) = &c.client_rack {
+        name_rule(errors, &format!("{p}.client_rack"), rack);
+    }
 }

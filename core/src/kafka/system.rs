@@ -81,7 +81,10 @@ impl Kafka {
     /// Placement draws from the kernel's PRNG first, as it always has, so seeds keep their runs.
     pub fn new(spec: &KafkaSpec, kernel: &mut K) -> Kafka {
         let topics: Vec<(String, u32)> = spec.topics.iter().map(|t| (t.name.clone(), t.partitions)).collect();
-        let cluster = Cluster::new(spec.brokers, &topics, &mut kernel.rng);
+        let mut cluster = Cluster::new(spec.brokers, &topics, &mut kernel.rng);
+        for (broker, rack) in cluster.brokers.iter_mut().zip(&spec.broker_racks) {
+            broker.rack = Some(rack.clone());
+        }
         let mut nodes = NodeMap::default();
         for b in 0..cluster.brokers.len() as u32 {
             nodes.register(kernel, Node::Broker(BrokerId(b)), alloc::format!("broker-{b}"));

@@ -198,9 +198,18 @@ pub enum Told {
     },
     JoinCompleted {
         group: String,
+        /// The protocol (assignor name) the coordinator selected.
+        protocol: String,
         generation: u32,
         leader: String,
         members: Vec<String>,
+    },
+    /// INCONSISTENT_GROUP_PROTOCOL: the member offered no assignor every current member has.
+    JoinRefused {
+        group: String,
+        consumer: String,
+        error: String,
+        offered: Vec<String>,
     },
     GroupStable {
         group: String,
@@ -241,6 +250,8 @@ pub enum Told {
     AssignmentComputed {
         consumer: String,
         group: String,
+        /// The assignor that ran (the group's selected protocol).
+        assignor: String,
         generation: u32,
         assignment: Vec<(String, Vec<String>)>,
     },
@@ -254,6 +265,26 @@ pub enum Told {
         partitions: Vec<String>,
         /// False when the consumer is closing rather than rejoining.
         rejoining: bool,
+    },
+    /// Cooperative protocol: the new assignment leaves out partitions the member owned; it gives
+    /// only those up and rejoins so the next rebalance can hand them on.
+    CooperativeRevoke {
+        consumer: String,
+        generation: u32,
+        partitions: Vec<String>,
+        kept: Vec<String>,
+    },
+    /// `onPartitionsLost`: the member's generation or member id was reset, so what it owned is
+    /// dropped without the chance to commit.
+    PartitionsLost {
+        consumer: String,
+        partitions: Vec<String>,
+    },
+    /// A fatal error: `poll()` throws and the consumer stops.
+    ConsumerFailed {
+        consumer: String,
+        error: String,
+        exception: String,
     },
     RebalanceNoticed {
         consumer: String,
@@ -353,6 +384,7 @@ impl Told {
             MemberIdAssigned,
             RebalanceStarted,
             JoinCompleted,
+            JoinRefused,
             GroupStable,
             GroupEmpty,
             MemberLeft,
@@ -364,6 +396,9 @@ impl Told {
             AssignmentComputed,
             PartitionsAssigned,
             PartitionsRevoked,
+            CooperativeRevoke,
+            PartitionsLost,
+            ConsumerFailed,
             RebalanceNoticed,
             PositionRestored,
             PositionReset,
@@ -612,13 +647,22 @@ impl Told {
                     ),
                 }
             }
-            (K::JoinCompleted { group, generation, leader, members }, En) => format!(
-                "group {group} generation {generation}: members {}; {leader} is the leader and will compute the assignment",
+            (K::JoinCompleted { group, protocol, generation, leader, members }, En) => format!(
+                "group {group} generation {generation}: members {}; the coordinator picks the {protocol} assignor (the one every member lists, by most first choices); {leader} is the leader and will compute the assignment",
                 list(members)
             ),
-            (K::JoinCompleted { group, generation, leader, members }, Zh) => {
-                format!("消费者组 {group} 第 {generation} 代：成员 {}；{leader} 是 leader，由它计算分配方案", list(members))
-            }
+            (K::JoinCompleted { group, protocol, generation, leader, members }, Zh) => format!(
+                "消费者组 {group} 第 {generation} 代：成员 {}；协调者选定 {protocol} 分配策略（所有成员都支持、首选票数最多）；{leader} 是 leader，由它计算分配方案",
+                list(members)
+            ),
+            (K::JoinRefused { group, consumer, error, offered }, En) => format!(
+                "group {group} refuses {consumer}'s JoinGroup with {error}: it offers {} and the members share none of them",
+                list(offered)
+            ),
+            (K::JoinRefused { group, consumer, error, offered }, Zh) => format!(
+                "消费者组 {group} 以 {error} 拒绝 {consumer} 的 JoinGroup：它提供的 {} 与现有成员没有共同的分配策略",
+                list(offered)
+            ),
             (K::GroupStable { group, generation }, En) => format!("group {group} is stable at generation {generation}"),
             (K::GroupStable { group, generation }, Zh) => format!("消费者组 {group} 在第 {generation} 代进入稳定状态"),
             (K::GroupEmpty { group, generation }, En) => format!("group {group} has no members left (generation {generation})"),
@@ -653,14 +697,20 @@ impl Told {
             (K::CoordinatorFound { consumer, group, broker, offsets_partition }, Zh) => format!(
                 "{consumer}：{group} 的协调者是 broker {broker}，即 __consumer_offsets 分区 {offsets_partition} 的 leader（abs(hashCode(\"{group}\")) % 50）"
             ),
-            (K::AssignmentComputed { consumer, generation, assignment, .. }, _) => {
+            (K::AssignmentComputed { consumer, assignor, generation, assignment, .. }, _) => {
                 let parts: Vec<String> = assignment.iter().map(|(m, ps)| format!("{m} ← {}", list(ps))).collect();
+                let (how_en, how_zh) = match assignor.as_str() {
+                    "range" => ("each topic split into ranges, members sorted by id", "每个 topic 切成连续区间，成员按 ID 排序"),
+                    "roundrobin" => ("partitions dealt in turn, members sorted by id", "分区按成员 ID 顺序轮流发放"),
+                    "sticky" => ("balanced, keeping what members held", "均衡且尽量保留成员原有的分区"),
+                    _ => ("balanced, keeping what members own; a partition moving owner is left out until its owner gives it up", "均衡且保留成员已有的分区；要换主人的分区先不分配，等原主人交出"),
+                };
                 match lang {
                     En => format!(
-                        "{consumer} (leader) assigns with the range assignor for generation {generation}, members sorted by id: {}",
+                        "{consumer} (leader) assigns with the {assignor} assignor for generation {generation} ({how_en}): {}",
                         parts.join("; ")
                     ),
-                    Zh => format!("{consumer}（leader）用 range 分配策略为第 {generation} 代分配，成员按 ID 排序：{}", parts.join("；")),
+                    Zh => format!("{consumer}（leader）用 {assignor} 分配策略为第 {generation} 代分配（{how_zh}）：{}", parts.join("；")),
                 }
             }
             (K::PartitionsAssigned { consumer, generation, partitions }, En) => {
@@ -674,6 +724,30 @@ impl Told {
             }
             (K::PartitionsRevoked { consumer, partitions, rejoining: true }, Zh) => {
                 format!("{consumer} 在重新加入前交出 {}（eager 再均衡）", list(partitions))
+            }
+            (K::CooperativeRevoke { consumer, generation, partitions, kept }, En) => format!(
+                "{consumer} gives up only {} (not in its generation-{generation} assignment), keeps {} and rejoins at once so they can be handed on (cooperative rebalance)",
+                list(partitions),
+                list(kept)
+            ),
+            (K::CooperativeRevoke { consumer, generation, partitions, kept }, Zh) => format!(
+                "{consumer} 只交出 {}（不在第 {generation} 代的分配里），保留 {}，并立即重新加入，好让这些分区转给别人（协作式再均衡）",
+                list(partitions),
+                list(kept)
+            ),
+            (K::PartitionsLost { consumer, partitions }, En) => format!(
+                "{consumer} lost {}: its generation was reset, so it drops them without committing (onPartitionsLost)",
+                list(partitions)
+            ),
+            (K::PartitionsLost { consumer, partitions }, Zh) => format!(
+                "{consumer} 丢失了 {}：它的代数已被重置，只能不提交直接放弃（onPartitionsLost）",
+                list(partitions)
+            ),
+            (K::ConsumerFailed { consumer, error, exception }, En) => {
+                format!("{consumer}: poll() throws {exception} ({error}); the consumer stops")
+            }
+            (K::ConsumerFailed { consumer, error, exception }, Zh) => {
+                format!("{consumer}：poll() 抛出 {exception}（{error}），消费者停止")
             }
             (K::PartitionsRevoked { consumer, partitions, rejoining: false }, En) => {
                 format!("{consumer} gives up {} as it closes", list(partitions))

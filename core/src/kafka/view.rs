@@ -26,6 +26,8 @@ pub struct BrokerView {
     pub id: u32,
     pub up: bool,
     pub fenced: bool,
+    /// `broker.rack`.
+    pub rack: Option<String>,
     /// Groups this broker coordinates now.
     pub coordinator_of: Vec<String>,
 }
@@ -79,6 +81,8 @@ pub struct ProducerView {
 pub struct GroupView {
     pub id: String,
     pub state: String,
+    /// The assignor the coordinator selected at the last join.
+    pub protocol: Option<String>,
     pub generation: u32,
     pub coordinator: Option<u32>,
     pub leader: Option<String>,
@@ -111,6 +115,12 @@ pub struct ConsumerView {
     pub phase: String,
     pub member_id: Option<String>,
     pub generation: u32,
+    /// `partition.assignment.strategy`, as configured.
+    pub assignors: Vec<String>,
+    /// EAGER or COOPERATIVE: the rebalance protocol its assignors allow.
+    pub rebalance_protocol: String,
+    /// `client.rack`.
+    pub rack: Option<String>,
     pub assigned: Vec<String>,
     /// `(partition, position, lag from the position)`.
     pub positions: Vec<(String, u64, u64)>,
@@ -151,6 +161,7 @@ impl Kafka {
                 GroupView {
                     id: g.id.clone(),
                     state: g.state.name().into(),
+                    protocol: g.protocol.map(|p| p.name().into()),
                     generation: g.generation,
                     coordinator: cluster.offsets_leader(&g.id).map(|b| b.0),
                     leader: g.leader.as_ref().map(|l| g.client_of(l)),
@@ -198,6 +209,7 @@ impl Kafka {
                     id: b.id.0,
                     up: b.up,
                     fenced: b.fenced,
+                    rack: b.rack.clone(),
                     coordinator_of: cluster
                         .groups
                         .keys()
@@ -279,6 +291,9 @@ impl Kafka {
                     phase: c.phase.name().into(),
                     member_id: c.member_id.clone(),
                     generation: c.generation,
+                    assignors: c.spec.assignors().iter().map(|a| a.name().into()).collect(),
+                    rebalance_protocol: if c.spec.cooperative() { "COOPERATIVE" } else { "EAGER" }.into(),
+                    rack: c.spec.client_rack.clone(),
                     assigned: tp_names(cluster, &c.assigned),
                     positions: c
                         .positions

@@ -79,6 +79,8 @@ pub fn details(p: &DetailsProps) -> Html {
                             { row(t(lang, "insp.member_id"), html! { <code>{ c.member_id.clone().unwrap_or_else(|| "—".into()) }</code> }) }
                         }
                         { row(t(lang, "insp.generation"), c.generation.to_string()) }
+                        { row(t(lang, "insp.strategy"), html! { <code id="consumer-strategy">{ format!("{} · {}", c.assignors.join(", "), c.rebalance_protocol) }</code> }) }
+                        if let Some(rack) = &c.rack { { row("client.rack", rack.clone()) } }
                         { row(t(lang, "insp.assigned"), list(&c.assigned)) }
                         { row(t(lang, "insp.positions"), list(&positions)) }
                     </dl>
@@ -196,6 +198,7 @@ fn group_details(lang: Lang, v: &KafkaView, id: &str) -> Html {
         <dl>
             { row(t(lang, "insp.state"), format!("{} · {} {}", state_named(lang, &g.state), t(lang, "insp.generation"), g.generation)) }
             { row(t(lang, "diag.coordinator"), g.coordinator.map_or("—".into(), |b| format!("broker {b}"))) }
+            { row(t(lang, "insp.assignor"), html! { <code id="group-protocol">{ g.protocol.clone().unwrap_or_else(|| "—".into()) }</code> }) }
             { row(t(lang, "insp.members"), list(&members)) }
         </dl>
         <table class="offsets">

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod diagram;
 pub mod inspector;
+pub mod lab;
 pub mod motion;
 pub mod palette;
 pub mod waits;
@@ -29,12 +30,17 @@ pub enum Selected {
 /// What a learner asked the Kafka cluster to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
-    Produce { key: String, value: String },
+    Produce {
+        key: String,
+        value: String,
+    },
     AddConsumer,
     RemoveConsumer(String),
     CrashConsumer(String),
     CrashBroker(u32),
     RestartBroker(u32),
+    /// The assignor lab's form changed: run the assignors on it (nothing is scheduled).
+    Assign(mqplay_core::kafka::assignor::document::LabForm),
 }
 
 fn refuse(path: &str, lang: Lang, key: &'static str) -> Vec<ScenarioError> {
@@ -76,6 +82,7 @@ pub fn intent(
         Intent::AddConsumer => {
             // A new member of the first group on the page, subscribed as its first member is.
             let template = view.and_then(|v| v.consumers.first());
+            let mate = template;
             let (group, topics) = match template {
                 Some(c) => (c.group.clone(), c.topics.clone()),
                 None => match spec.topics.first() {
@@ -90,14 +97,13 @@ pub fn intent(
                 .unwrap_or_default();
             Action::Kafka(KafkaAction::AddConsumer {
                 consumer: ConsumerSpec {
-                    id,
-                    group,
-                    topics,
                     auto_offset_reset: OffsetReset::Earliest,
-                    enable_auto_commit: true,
-                    auto_commit_interval_ms: 5_000,
-                    session_timeout_ms: 45_000,
-                    heartbeat_interval_ms: 3_000,
+                    // A new member configured as its group mates are, so it can join them.
+                    assignment_strategy: mate.map_or_else(
+                        || ConsumerSpec::with_defaults("", "", Vec::new()).assignment_strategy,
+                        |m| m.assignors.clone(),
+                    ),
+                    ..ConsumerSpec::with_defaults(&id, &group, topics)
                 },
             })
         }
@@ -109,6 +115,8 @@ pub fn intent(
         Intent::RestartBroker(b) => Action::Fault(NodeFault::Restart {
             node: format!("broker-{b}"),
         }),
+        // The store answers the lab itself; it never becomes an action.
+        Intent::Assign(_) => return Err(Vec::new()),
     };
     Ok(action)
 }

@@ -261,7 +261,8 @@ pub fn app() -> Html {
                         { sidebar.clone() }
                     }
                     if let Some(kafka) = store.kafka.clone() {
-                        <Actions lang={lang} view={kafka} on={on.clone()} />
+                        <Actions lang={lang} view={kafka.clone()} on={on.clone()} />
+                        <crate::kafka::lab::AssignorLab lang={lang} view={kafka} outcome={store.kafka_lab.clone()} on={on.clone()} />
                     }
                     if let Some(rabbit) = store.rabbit.clone() {
                         <crate::rabbit::actions::Actions lang={lang} view={rabbit.clone()} on={on.clone()} />
