@@ -251,6 +251,7 @@ impl Consumer {
                 session_timeout_ms: self.spec.session_timeout_ms,
                 protocols,
                 rack: self.spec.client_rack.clone(),
+                instance: self.spec.group_instance_id.clone(),
             },
         );
         self.pending.insert(id, Pending::Join);
@@ -328,6 +329,7 @@ impl Consumer {
                 group: self.spec.group.clone(),
                 generation: self.generation,
                 member_id,
+                instance: self.spec.group_instance_id.clone(),
                 offsets: offsets.clone(),
             },
         );
@@ -350,8 +352,12 @@ impl Consumer {
         }
     }
 
+    /// A dynamic member says LeaveGroup so the group rebalances at once; a static one does not
+    /// (`AbstractCoordinator.maybeLeaveGroup` only for dynamic members, KIP-345): the group keeps
+    /// its partitions for it until `session.timeout.ms`, in case the same instance comes back.
     fn leave(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        if let (Some(coordinator), Some(member_id)) = (self.coordinator, self.member_id.clone()) {
+        let dynamic = self.spec.group_instance_id.is_none();
+        if let (Some(coordinator), Some(member_id), true) = (self.coordinator, self.member_id.clone(), dynamic) {
             ctx.request(
                 coordinator,
                 Request::LeaveGroup {
@@ -414,6 +420,7 @@ impl Consumer {
                             group: self.spec.group.clone(),
                             generation: self.generation,
                             member_id: m,
+                            instance: self.spec.group_instance_id.clone(),
                         },
                     );
                     self.pending.insert(id, Pending::Heartbeat);
@@ -510,7 +517,8 @@ impl Consumer {
                     if self.is_leader {
                         self.assigned_with = self.subscribed_counts(cluster);
                     }
-                    let computed = self.is_leader.then(|| {
+                    // A static leader back in a stable group keeps the current assignment.
+                    let computed = (self.is_leader && !r.skip_assignment).then(|| {
                         let input = GroupInput {
                             members: r.members.clone(),
                             topics: cluster.assignor_topics(),
@@ -551,6 +559,7 @@ impl Consumer {
                             group: self.spec.group.clone(),
                             generation: r.generation,
                             member_id: r.member_id,
+                            instance: self.spec.group_instance_id.clone(),
                             assignment,
                         },
                     );
@@ -865,12 +874,18 @@ impl Consumer {
     fn on_group_error(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster, code: ErrorCode) {
         match code {
             ErrorCode::NotCoordinator | ErrorCode::CoordinatorNotAvailable => self.lose_coordinator(ctx),
-            // Fatal for the classic consumer: poll() throws InconsistentGroupProtocolException.
-            ErrorCode::InconsistentGroupProtocol => {
+            // Fatal for the classic consumer: poll() throws InconsistentGroupProtocolException, or
+            // FencedInstanceIdException when a newer process took its group.instance.id.
+            ErrorCode::InconsistentGroupProtocol | ErrorCode::FencedInstanceId => {
+                let exception = if code == ErrorCode::FencedInstanceId {
+                    "FencedInstanceIdException"
+                } else {
+                    "InconsistentGroupProtocolException"
+                };
                 ctx.trace(Told::ConsumerFailed {
                     consumer: self.spec.id.clone(),
                     error: code.name().into(),
-                    exception: "InconsistentGroupProtocolException".into(),
+                    exception: exception.into(),
                 });
                 self.revoke_all(ctx, cluster, false);
                 self.stop(ctx, Phase::Stopped);

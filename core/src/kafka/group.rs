@@ -58,6 +58,8 @@ pub struct Member {
     pub protocols: Vec<JoinProtocol>,
     /// `client.rack`, sent in the subscription (ConsumerProtocolSubscription v3, KIP-881).
     pub rack: Option<String>,
+    /// `group.instance.id`: a static member (KIP-345).
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +99,47 @@ impl Group {
             initial_delay: None,
             loaded_on: None,
         }
+    }
+
+    /// `ClassicGroup.staticMemberId`: the member id a `group.instance.id` maps to now.
+    pub fn static_member_id(&self, instance: &str) -> Option<&str> {
+        self.members
+            .values()
+            .find(|m| m.instance.as_deref() == Some(instance))
+            .map(|m| m.member_id.as_str())
+    }
+
+    /// `ClassicGroup.validateMember`: a static member's requests must come from the member id
+    /// its instance id maps to (else FENCED_INSTANCE_ID: an older process of the same instance).
+    fn validate_member(&self, member_id: &str, instance: Option<&str>) -> Result<(), ErrorCode> {
+        match instance {
+            Some(instance) => match self.static_member_id(instance) {
+                None => Err(ErrorCode::UnknownMemberId),
+                Some(current) if current != member_id => Err(ErrorCode::FencedInstanceId),
+                Some(_) => Ok(()),
+            },
+            None if self.members.contains_key(member_id) => Ok(()),
+            None => Err(ErrorCode::UnknownMemberId),
+        }
+    }
+
+    /// What the leader receives for each member under `protocol`, in the coordinator's member
+    /// order (`currentClassicGroupMembers`).
+    fn subscriptions(&self, protocol: AssignorName) -> Vec<MemberSubscription> {
+        self.members
+            .values()
+            .map(|m| {
+                let chosen = m.protocols.iter().find(|p| p.assignor == protocol);
+                MemberSubscription {
+                    member_id: m.member_id.clone(),
+                    group_instance_id: m.instance.clone(),
+                    rack: m.rack.clone(),
+                    topics: m.topics.clone(),
+                    owned: chosen.map(|p| p.owned.clone()).unwrap_or_default(),
+                    generation: chosen.and_then(|p| p.generation),
+                }
+            })
+            .collect()
     }
 
     pub fn client_of(&self, member_id: &str) -> String {
@@ -155,15 +198,24 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         Request::SyncGroup {
             generation,
             member_id,
+            instance,
             assignment,
             ..
-        } => sync(group, ctx, from, id, generation, &member_id, assignment, &topic_index),
+        } => match group.validate_member(&member_id, instance.as_deref()) {
+            Err(e) => ctx.respond(from, id, Response::SyncGroup(Err(e))),
+            Ok(()) => sync(group, ctx, from, id, generation, &member_id, assignment, &topic_index),
+        },
         Request::Heartbeat {
-            generation, member_id, ..
+            generation,
+            member_id,
+            instance,
+            ..
         } => {
             // validateClassicGroupHeartbeat: the member, then the generation, then the state; only a
             // heartbeat of the current generation keeps the session alive.
+            let valid = group.validate_member(&member_id, instance.as_deref());
             let result = match group.members.get_mut(&member_id) {
+                _ if valid.is_err() => valid,
                 None => Err(ErrorCode::UnknownMemberId),
                 Some(_) if generation != group.generation => Err(ErrorCode::IllegalGeneration),
                 Some(m) => {
@@ -190,12 +242,13 @@ pub fn handle_request(cluster: &mut Cluster, broker: BrokerId, ctx: &mut Ctx<'_>
         Request::OffsetCommit {
             generation,
             member_id,
+            instance,
             offsets,
             ..
         } => {
             // GroupMetadataManager#validateOffsetCommit for classic groups.
-            let result = if !group.members.contains_key(&member_id) {
-                Err(ErrorCode::UnknownMemberId)
+            let result = if let Err(e) = group.validate_member(&member_id, instance.as_deref()) {
+                Err(e)
             } else if generation != group.generation {
                 Err(ErrorCode::IllegalGeneration)
             } else if group.state == GroupState::CompletingRebalance {
@@ -322,6 +375,7 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         session_timeout_ms,
         protocols,
         rack,
+        instance,
         ..
     } = request
     else {
@@ -339,6 +393,45 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         ctx.respond(from, id, body);
         return;
     }
+    // A static member's own member id must still be the one its instance id maps to.
+    if let (Some(known_id), Some(inst)) = (&member_id, &instance) {
+        if let Err(e) = group.validate_member(known_id, Some(inst)) {
+            ctx.respond(from, id, Response::JoinGroup(Err((e, None))));
+            return;
+        }
+    }
+    // KIP-345: a static member joining without a member id gets one at once
+    // (`groupInstanceId-UUID`, ClassicGroup#generateMemberId); if its instance id is already in
+    // the group, it takes that member's place (`updateStaticMemberThenRebalanceOrCompleteJoin`).
+    let (member_id, instance_joined) = match (member_id, &instance) {
+        (None, Some(inst)) => {
+            let new_id = format!("{inst}-{}", ctx.rng.uuid4());
+            let replaced = group.static_member_id(inst).map(String::from);
+            if let Some(old_id) = replaced {
+                let request = StaticRejoin {
+                    old_id,
+                    new_id,
+                    instance: inst.clone(),
+                    client_id,
+                    topics,
+                    session_timeout_ms,
+                    protocols,
+                    rack,
+                };
+                return replace_static_member(group, ctx, from, id, request);
+            }
+            ctx.trace(Told::StaticMemberJoined {
+                group: group.id.clone(),
+                consumer: client_id.clone(),
+                instance: inst.clone(),
+                member_id: new_id.clone(),
+                replaced: None,
+                without_rebalance: false,
+            });
+            (Some(new_id), true)
+        }
+        (member_id, _) => (member_id, false),
+    };
     let Some(member_id) = member_id else {
         // KIP-394: a first JoinGroup gets a member id (`clientId-UUID`, ClassicGroup#generateMemberId)
         // and must come back with it.
@@ -364,7 +457,7 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         return;
     };
     let known = group.members.contains_key(&member_id);
-    if !known && !group.pending_member_ids.remove(&member_id) {
+    if !known && !instance_joined && !group.pending_member_ids.remove(&member_id) {
         ctx.respond(from, id, Response::JoinGroup(Err((ErrorCode::UnknownMemberId, None))));
         return;
     }
@@ -386,6 +479,7 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         let leader_id = group.leader.clone().unwrap_or_default();
         let result = JoinResult {
             protocol: group.protocol.unwrap_or(AssignorName::Range),
+            skip_assignment: false,
             generation: group.generation,
             member_id,
             leader_id,
@@ -408,10 +502,12 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         assignment: Vec::new(),
         protocols: Vec::new(),
         rack: None,
+        instance: None,
     });
     member.topics = topics;
     member.protocols = protocols;
     member.rack = rack;
+    member.instance = instance;
     member.join_request = Some((id, order));
     member.session_deadline = ctx.now + session_timeout_ms;
     if !known {
@@ -442,6 +538,103 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
             };
             prepare_rebalance(group, ctx, reason);
         }
+    }
+}
+
+/// A static member's new process, joining with the instance id of a member still in the group.
+struct StaticRejoin {
+    old_id: String,
+    new_id: String,
+    instance: String,
+    client_id: String,
+    topics: Vec<String>,
+    session_timeout_ms: u64,
+    protocols: Vec<JoinProtocol>,
+    rack: Option<String>,
+}
+
+/// `updateStaticMemberThenRebalanceOrCompleteJoin`: the new member id takes the old one's place
+/// (assignment, leadership); requests the old one was waiting on fail with FENCED_INSTANCE_ID
+/// (`replaceStaticMember`). A Stable group whose selected protocol would not change answers at
+/// once with the current generation, and no rebalance; otherwise the group rebalances (always
+/// when completing one, since the leader may have assigned to the old id).
+fn replace_static_member(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, r: StaticRejoin) {
+    let Some(mut member) = group.members.remove(&r.old_id) else {
+        return;
+    };
+    if let Some((join_id, _)) = member.join_request.take() {
+        ctx.respond(
+            member.client,
+            join_id,
+            Response::JoinGroup(Err((ErrorCode::FencedInstanceId, None))),
+        );
+    }
+    if let Some(sync_id) = member.sync_request.take() {
+        ctx.respond(
+            member.client,
+            sync_id,
+            Response::SyncGroup(Err(ErrorCode::FencedInstanceId)),
+        );
+    }
+    member.member_id = r.new_id.clone();
+    member.client = from;
+    member.client_id = r.client_id.clone();
+    member.topics = r.topics;
+    member.protocols = r.protocols;
+    member.rack = r.rack;
+    member.instance = Some(r.instance.clone());
+    member.session_timeout_ms = r.session_timeout_ms;
+    member.session_deadline = ctx.now + r.session_timeout_ms;
+    group.members.insert(r.new_id.clone(), member);
+    if group.leader.as_deref() == Some(r.old_id.as_str()) {
+        group.leader = Some(r.new_id.clone());
+    }
+    // The old id's session timer finds no member and does nothing; the new id gets its own.
+    let at = ctx.now + r.session_timeout_ms;
+    group_timer(
+        ctx,
+        at,
+        Timer::MemberSession {
+            group: group.id.clone(),
+            member_id: r.new_id.clone(),
+        },
+    );
+    let quiet = group.state == GroupState::Stable && group.select_protocol() == group.protocol;
+    ctx.trace(Told::StaticMemberJoined {
+        group: group.id.clone(),
+        consumer: r.client_id.clone(),
+        instance: r.instance,
+        member_id: r.new_id.clone(),
+        replaced: Some(r.old_id),
+        without_rebalance: quiet,
+    });
+    if quiet {
+        let leader = group.leader.clone().unwrap_or_default();
+        let is_leader = leader == r.new_id;
+        let protocol = group.protocol.unwrap_or(AssignorName::Range);
+        let result = JoinResult {
+            protocol,
+            skip_assignment: is_leader,
+            generation: group.generation,
+            member_id: r.new_id,
+            leader_id: leader,
+            members: if is_leader {
+                group.subscriptions(protocol)
+            } else {
+                Vec::new()
+            },
+        };
+        ctx.respond(from, id, Response::JoinGroup(Ok(result)));
+        return;
+    }
+    group.join_counter += 1;
+    let order = group.join_counter;
+    if let Some(m) = group.members.get_mut(&r.new_id) {
+        m.join_request = Some((id, order));
+    }
+    match group.state {
+        GroupState::PreparingRebalance => maybe_complete_join(group, ctx),
+        _ => prepare_rebalance(group, ctx, RebalanceReason::MemberRejoined { consumer: r.client_id }),
     }
 }
 
@@ -534,23 +727,8 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
     let leader = group.leader.clone().unwrap_or_default();
     let protocol = group.select_protocol().unwrap_or(AssignorName::Range);
     group.protocol = Some(protocol);
-    // The leader gets every member's metadata for the chosen protocol, in the coordinator's
-    // member order (`currentClassicGroupMembers`).
-    let subscriptions: Vec<MemberSubscription> = group
-        .members
-        .values()
-        .map(|m| {
-            let chosen = m.protocols.iter().find(|p| p.assignor == protocol);
-            MemberSubscription {
-                member_id: m.member_id.clone(),
-                group_instance_id: None,
-                rack: m.rack.clone(),
-                topics: m.topics.clone(),
-                owned: chosen.map(|p| p.owned.clone()).unwrap_or_default(),
-                generation: chosen.and_then(|p| p.generation),
-            }
-        })
-        .collect();
+    // The leader gets every member's metadata for the chosen protocol.
+    let subscriptions = group.subscriptions(protocol);
     for m in group.members.values_mut() {
         // A completed join counts as a heartbeat (`completeAndScheduleNextHeartbeatExpiration`).
         m.session_deadline = ctx.now + m.session_timeout_ms;
@@ -562,6 +740,7 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
             };
             let result = JoinResult {
                 protocol,
+                skip_assignment: false,
                 generation: group.generation,
                 member_id: m.member_id.clone(),
                 leader_id: leader.clone(),

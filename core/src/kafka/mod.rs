@@ -164,17 +164,21 @@ pub enum Request {
         protocols: Vec<JoinProtocol>,
         /// `client.rack`.
         rack: Option<String>,
+        /// `group.instance.id` (KIP-345); every group request of a static member carries it.
+        instance: Option<String>,
     },
     SyncGroup {
         group: String,
         generation: u32,
         member_id: String,
+        instance: Option<String>,
         assignment: Option<assignor::Assignment>,
     },
     Heartbeat {
         group: String,
         generation: u32,
         member_id: String,
+        instance: Option<String>,
     },
     LeaveGroup {
         group: String,
@@ -184,6 +188,7 @@ pub enum Request {
         group: String,
         generation: u32,
         member_id: String,
+        instance: Option<String>,
         offsets: Vec<(Tp, u64)>,
     },
     OffsetFetch {
@@ -204,6 +209,7 @@ pub enum ErrorCode {
     RebalanceInProgress,
     KafkaStorageError,
     InconsistentGroupProtocol,
+    FencedInstanceId,
 }
 
 impl ErrorCode {
@@ -218,6 +224,7 @@ impl ErrorCode {
             ErrorCode::RebalanceInProgress => "REBALANCE_IN_PROGRESS",
             ErrorCode::KafkaStorageError => "KAFKA_STORAGE_ERROR",
             ErrorCode::InconsistentGroupProtocol => "INCONSISTENT_GROUP_PROTOCOL",
+            ErrorCode::FencedInstanceId => "FENCED_INSTANCE_ID",
         }
     }
 }
@@ -256,6 +263,9 @@ pub struct JoinProtocol {
 pub struct JoinResult {
     /// The protocol the coordinator selected (`ClassicGroup.selectProtocol`).
     pub protocol: assignor::AssignorName,
+    /// A static leader that rejoined a stable group keeps the current assignment and must not
+    /// compute one (`JoinGroupResponse.skipAssignment`, KIP-814).
+    pub skip_assignment: bool,
     pub generation: u32,
     pub member_id: String,
     pub leader_id: String,

@@ -93,6 +93,10 @@ pub struct ConsumerSpec {
     /// `client.rack` (KIP-881: rack-aware assignment), none by default.
     #[serde(default, alias = "client.rack", skip_serializing_if = "Option::is_none")]
     pub client_rack: Option<String>,
+    /// `group.instance.id` (KIP-345 static membership), none by default. Two consumers may
+    /// share one: the later fences the earlier, as two processes started with the same id do.
+    #[serde(default, alias = "group.instance.id", skip_serializing_if = "Option::is_none")]
+    pub group_instance_id: Option<String>,
 }
 
 impl ConsumerSpec {
@@ -109,6 +113,7 @@ impl ConsumerSpec {
             heartbeat_interval_ms: default_heartbeat_interval(),
             assignment_strategy: default_assignment_strategy(),
             client_rack: None,
+            group_instance_id: None,
         }
     }
 
@@ -663,5 +668,8 @@ fn consumer_rules(errors: &mut Errors, p: &str, c: &ConsumerSpec, k: &KafkaSpec)
     }
     if let Some(rack) = &c.client_rack {
         name_rule(errors, &format!("{p}.client_rack"), rack);
+    }
+    if let Some(instance) = &c.group_instance_id {
+        name_rule(errors, &format!("{p}.group_instance_id"), instance);
     }
 }

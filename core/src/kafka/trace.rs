@@ -188,6 +188,17 @@ pub enum Told {
         consumer: String,
         member_id: String,
     },
+    /// A static member (KIP-345) joined without a member id: a new one, or the same
+    /// `group.instance.id` again, whose old member id it replaces (fencing the old one).
+    StaticMemberJoined {
+        group: String,
+        consumer: String,
+        instance: String,
+        member_id: String,
+        replaced: Option<String>,
+        /// The group stayed Stable: same members, same protocol, no rebalance.
+        without_rebalance: bool,
+    },
     RebalanceStarted {
         group: String,
         generation: u32,
@@ -382,6 +393,7 @@ impl Told {
             LimitReached,
             PartitionsAdded,
             MemberIdAssigned,
+            StaticMemberJoined,
             RebalanceStarted,
             JoinCompleted,
             JoinRefused,
@@ -654,6 +666,24 @@ impl Told {
             (K::JoinCompleted { group, protocol, generation, leader, members }, Zh) => format!(
                 "消费者组 {group} 第 {generation} 代：成员 {}；协调者选定 {protocol} 分配策略（所有成员都支持、首选票数最多）；{leader} 是 leader，由它计算分配方案",
                 list(members)
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: None, .. }, En) => format!(
+                "{consumer} joins group {group} as static member {instance} (group.instance.id): no MEMBER_ID_REQUIRED round trip, its member id is {member_id}"
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: None, .. }, Zh) => format!(
+                "{consumer} 以静态成员 {instance}（group.instance.id）加入消费者组 {group}：不需要 MEMBER_ID_REQUIRED 往返，成员 ID 为 {member_id}"
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: Some(old), without_rebalance: true }, En) => format!(
+                "{consumer} comes back as static member {instance} of {group}: the coordinator swaps member id {old} for {member_id}, keeps its partitions and does not rebalance (the old id is fenced)"
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: Some(old), without_rebalance: true }, Zh) => format!(
+                "{consumer} 以静态成员 {instance} 回到 {group}：协调者把成员 ID {old} 换成 {member_id}，保留它的分区，不触发再均衡（旧 ID 被隔离）"
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: Some(old), without_rebalance: false }, En) => format!(
+                "{consumer} comes back as static member {instance} of {group} mid-rebalance: member id {old} becomes {member_id} (the old id is fenced)"
+            ),
+            (K::StaticMemberJoined { group, consumer, instance, member_id, replaced: Some(old), without_rebalance: false }, Zh) => format!(
+                "{consumer} 在再均衡途中以静态成员 {instance} 回到 {group}：成员 ID {old} 换成 {member_id}（旧 ID 被隔离）"
             ),
             (K::JoinRefused { group, consumer, error, offered }, En) => format!(
                 "group {group} refuses {consumer}'s JoinGroup with {error}: it offers {} and the members share none of them",

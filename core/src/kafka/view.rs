@@ -94,6 +94,8 @@ pub struct GroupView {
 pub struct MemberView {
     pub consumer: String,
     pub member_id: String,
+    /// `group.instance.id` of a static member.
+    pub instance: Option<String>,
     pub partitions: Vec<String>,
 }
 
@@ -121,6 +123,8 @@ pub struct ConsumerView {
     pub rebalance_protocol: String,
     /// `client.rack`.
     pub rack: Option<String>,
+    /// `group.instance.id`.
+    pub instance: Option<String>,
     pub assigned: Vec<String>,
     /// `(partition, position, lag from the position)`.
     pub positions: Vec<(String, u64, u64)>,
@@ -171,6 +175,7 @@ impl Kafka {
                         .map(|m| MemberView {
                             consumer: m.client_id.clone(),
                             member_id: m.member_id.clone(),
+                            instance: m.instance.clone(),
                             partitions: tp_names(cluster, &m.assignment),
                         })
                         .collect(),
@@ -294,6 +299,7 @@ impl Kafka {
                     assignors: c.spec.assignors().iter().map(|a| a.name().into()).collect(),
                     rebalance_protocol: if c.spec.cooperative() { "COOPERATIVE" } else { "EAGER" }.into(),
                     rack: c.spec.client_rack.clone(),
+                    instance: c.spec.group_instance_id.clone(),
                     assigned: tp_names(cluster, &c.assigned),
                     positions: c
                         .positions

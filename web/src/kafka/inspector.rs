@@ -81,6 +81,7 @@ pub fn details(p: &DetailsProps) -> Html {
                         { row(t(lang, "insp.generation"), c.generation.to_string()) }
                         { row(t(lang, "insp.strategy"), html! { <code id="consumer-strategy">{ format!("{} · {}", c.assignors.join(", "), c.rebalance_protocol) }</code> }) }
                         if let Some(rack) = &c.rack { { row("client.rack", rack.clone()) } }
+                        if let Some(instance) = &c.instance { { row("group.instance.id", instance.clone()) } }
                         { row(t(lang, "insp.assigned"), list(&c.assigned)) }
                         { row(t(lang, "insp.positions"), list(&positions)) }
                     </dl>

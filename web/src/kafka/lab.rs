@@ -73,13 +73,13 @@ pub fn form_of_view(view: &KafkaView) -> LabForm {
                 id: c.member_id.clone().unwrap_or_default(),
                 topics: c.topics.join(", "),
                 rack: c.rack.clone().unwrap_or_default(),
+                instance: c.instance.clone().unwrap_or_default(),
                 owned: c.assigned.join(" "),
                 generation: if c.generation > 0 {
                     c.generation.to_string()
                 } else {
                     String::new()
                 },
-                ..LabMember::default()
             })
             .collect(),
     }
