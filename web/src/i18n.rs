@@ -58,6 +58,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
         "填写主题和成员，或者从预设、本页的消费组开始。每一列是该分配策略（Kafka 自己的算法，与组 leader 运行的一样）的结果。实心的分区留在原主人手里；空心的是新分到的；划线的是协作式策略要求原主人先交出的。",
     ),
     ("lab.preset", "Start from", "从这里开始"),
+    ("lab.custom", "— your own group —", "— 自己的消费组 —"),
     ("lab.use_group", "Use this page's group", "使用本页的消费组"),
     ("lab.topics_title", "Topics", "主题"),
     ("lab.members_title", "Members", "成员"),

@@ -90,6 +90,8 @@ pub fn assignor_lab(p: &LabProps) -> Html {
     let lang = p.lang;
     let open = use_state(|| false);
     let form = use_state(first_preset);
+    // Which preset the form still is (none once edited or taken from the page).
+    let preset = use_state(|| Some(0usize));
     let ask = {
         let on = p.on.clone();
         move |f: LabForm| on.emit(Msg::Kafka(Intent::Assign(f)))
@@ -106,8 +108,9 @@ pub fn assignor_lab(p: &LabProps) -> Html {
         Callback::from(move |_| open.set(false))
     };
     let set = {
-        let (form, ask) = (form.clone(), ask.clone());
+        let (form, ask, preset) = (form.clone(), ask.clone(), preset.clone());
         Rc::new(move |f: LabForm| {
+            preset.set(None);
             form.set(f.clone());
             ask(f);
         })
@@ -123,16 +126,16 @@ pub fn assignor_lab(p: &LabProps) -> Html {
         return button;
     }
     let on_preset = {
-        let set = set.clone();
+        let (form, ask, preset) = (form.clone(), ask.clone(), preset.clone());
         Callback::from(move |e: Event| {
-            let i: usize = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(0);
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let Ok(i) = value.parse::<usize>() else { return };
             if let Some((_, _, text)) = PRESETS.get(i) {
                 if let Ok(doc) = mqplay_core::kafka::assignor::document::AssignDocument::from_json(text) {
-                    set(LabForm::of(&doc));
+                    let f = LabForm::of(&doc);
+                    preset.set(Some(i));
+                    form.set(f.clone());
+                    ask(f);
                 }
             }
         })
@@ -141,8 +144,12 @@ pub fn assignor_lab(p: &LabProps) -> Html {
         let (set, view) = (set.clone(), p.view.clone());
         Callback::from(move |_: MouseEvent| set(form_of_view(&view)))
     };
+    let custom = preset
+        .is_none()
+        .then(|| html! { <option value="" selected=true>{ t(lang, "lab.custom") }</option> });
     let presets = PRESETS.iter().enumerate().map(|(i, (en, zh, _))| {
-        html! { <option value={i.to_string()}>{ if lang == Lang::Zh { *zh } else { *en } }</option> }
+        let label = if lang == Lang::Zh { *zh } else { *en };
+        html! { <option value={i.to_string()} selected={*preset == Some(i)}>{ label }</option> }
     });
     let topic_rows = form.topics.iter().enumerate().map(|(i, row)| {
         let field = |name: &'static str, value: String, label: &'static str| {
@@ -253,7 +260,7 @@ pub fn assignor_lab(p: &LabProps) -> Html {
                 <p class="muted small">{ t(lang, "lab.intro") }</p>
                 <div class="row lab-start">
                     <label for="lab-preset">{ t(lang, "lab.preset") }</label>
-                    <select id="lab-preset" onchange={on_preset}>{ for presets }</select>
+                    <select id="lab-preset" onchange={on_preset}>{ for custom }{ for presets }</select>
                     <button id="lab-use-group" onclick={use_group} disabled={p.view.consumers.iter().all(|c| c.member_id.is_none())}>{ t(lang, "lab.use_group") }</button>
                 </div>
                 <div class="lab-form">

@@ -1,7 +1,9 @@
 //! Which Kafka log lines travel, and between which points of the diagram: a batch goes from its
 //! producer to the partition's next slot, the acknowledgement comes back, a consumed record goes
 //! from its cell to the consumer, commits and coordinator lookups go to the coordinator, an
-//! assignment comes from it. The shell's motion layer draws and times them.
+//! assignment comes from it. In a rebalance, partitions a consumer gives up travel back from it
+//! to their lanes (all of them, eagerly; only the moving ones, cooperatively) and assigned ones
+//! travel from their lanes to it. The shell's motion layer draws and times them.
 use mqplay_core::kafka::trace::Told as K;
 use mqplay_core::systems::Told;
 
@@ -59,6 +61,44 @@ fn motion_of(row: &LogRow, l: &Layout, view: &KafkaView, palette: &KeyPalette) -
             .find(|c| c.id == consumer)
             .map(|c| c.group.clone())
     };
+    // Up to three partitions of a rebalance travel (the key leaves room for 4 motions a row).
+    let partitions_between =
+        |consumer: &str, partitions: &[String], to_consumer: bool, first: u64, kind: MotionKind| {
+            partitions
+                .iter()
+                .take(3)
+                .enumerate()
+                .filter_map(|(i, p)| {
+                    let (lane, port) = (cell(p, None), l.consumer_port(consumer));
+                    let (from, to) = if to_consumer { (lane, port) } else { (port, lane) };
+                    go(first + i as u64, from, to, kind, None)
+                })
+                .collect::<Vec<_>>()
+        };
+    match told {
+        K::PartitionsRevoked {
+            consumer, partitions, ..
+        }
+        | K::CooperativeRevoke {
+            consumer, partitions, ..
+        } => return partitions_between(consumer, partitions, false, 0, MotionKind::Failure),
+        K::PartitionsAssigned {
+            consumer, partitions, ..
+        } => {
+            let coordinator = group_of(consumer).and_then(|g| coordinator_of(&g));
+            let answer = go(
+                0,
+                coordinator.and_then(|b| l.broker_port(b)),
+                l.consumer_port(consumer),
+                MotionKind::Ack,
+                None,
+            );
+            let mut out: Vec<Motion> = answer.into_iter().collect();
+            out.extend(partitions_between(consumer, partitions, true, 1, MotionKind::Record));
+            return out;
+        }
+        _ => {}
+    }
     let found = match told {
         K::BatchSent {
             producer, partition, ..
@@ -116,17 +156,10 @@ fn motion_of(row: &LogRow, l: &Layout, view: &KafkaView, palette: &KeyPalette) -
             MotionKind::Request,
             None,
         ),
-        K::PartitionsAssigned { consumer, .. } => {
-            let coordinator = group_of(consumer).and_then(|g| coordinator_of(&g));
-            go(
-                0,
-                coordinator.and_then(|b| l.broker_port(b)),
-                l.consumer_port(consumer),
-                MotionKind::Ack,
-                None,
-            )
-        }
-        K::RebalanceStarted { group, .. } | K::GroupStable { group, .. } => {
+        K::RebalanceStarted { group, .. }
+        | K::GroupStable { group, .. }
+        | K::StaticMemberJoined { group, .. }
+        | K::JoinRefused { group, .. } => {
             let at = l
                 .groups
                 .iter()
@@ -142,6 +175,10 @@ fn motion_of(row: &LogRow, l: &Layout, view: &KafkaView, palette: &KeyPalette) -
             let at = l.consumer_port(consumer);
             go(0, at, at, MotionKind::Pulse, None)
         }
+        K::PartitionsLost { consumer, .. } | K::ConsumerFailed { consumer, .. } => {
+            let at = l.consumer_port(consumer);
+            go(0, at, at, MotionKind::Failure, None)
+        }
         _ => None,
     };
     found.into_iter().collect()
@@ -154,14 +191,8 @@ mod tests {
     use mqplay_core::{Lang, Sim};
     use std::rc::Rc;
 
-    #[test]
-    fn a_produced_record_travels_to_its_partition_and_is_acknowledged_back() {
-        let mut sim = Sim::new(mqplay_core::catalog::default_scenario()).unwrap();
-        sim.run_until(30_000);
-        let view = sim.view().kafka.unwrap();
-        let l = super::super::diagram::layout(&view, Frame { compact: false });
-        let rows: Vec<LogRow> = sim
-            .trace()
+    fn rows_of(sim: &Sim) -> Vec<LogRow> {
+        sim.trace()
             .iter()
             .enumerate()
             .map(|(i, e)| {
@@ -176,7 +207,40 @@ mod tests {
                     told: Rc::new(told),
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    /// Eagerly, a member sends every partition back before it rejoins; cooperatively, only the
+    /// one that moves to the new member.
+    #[test]
+    fn a_rebalance_sends_back_what_is_given_up() {
+        let text = include_str!("../../../tests/golden/kafka-cooperative-vs-eager.scenario.json");
+        let mut sim = Sim::new(mqplay_core::Scenario::from_json(text).unwrap()).unwrap();
+        sim.run_until(12_100);
+        let view = sim.view().kafka.unwrap();
+        let l = super::super::diagram::layout(&view, Frame { compact: false });
+        let rows = rows_of(&sim);
+        let all = motions(&rows, 0, &l, &view, &KeyPalette::default());
+        let back = |key: &str, consumer: &str| {
+            let row = rows
+                .iter()
+                .find(|r| r.key == key && r.node == consumer)
+                .unwrap_or_else(|| panic!("{consumer} {key}"));
+            all.iter()
+                .filter(|m| m.key / 4 == row.seq && m.kind == MotionKind::Failure)
+                .count()
+        };
+        assert_eq!(back("PartitionsRevoked", "eager-1"), 3);
+        assert_eq!(back("CooperativeRevoke", "coop-1"), 1);
+    }
+
+    #[test]
+    fn a_produced_record_travels_to_its_partition_and_is_acknowledged_back() {
+        let mut sim = Sim::new(mqplay_core::catalog::default_scenario()).unwrap();
+        sim.run_until(30_000);
+        let view = sim.view().kafka.unwrap();
+        let l = super::super::diagram::layout(&view, Frame { compact: false });
+        let rows = rows_of(&sim);
         let all = motions(&rows, 0, &l, &view, &KeyPalette::default());
         let sent = rows
             .iter()
@@ -192,6 +256,14 @@ mod tests {
         let acked = rows.iter().find(|r| r.key == "ProduceAcked").unwrap();
         let back = all.iter().find(|m| m.key / 4 == acked.seq).unwrap();
         assert_eq!(back.to, producer);
+        // The first assignment brings partitions from their lanes to the consumer.
+        let assigned = rows.iter().find(|r| r.key == "PartitionsAssigned").unwrap();
+        let arriving: Vec<&Motion> = all.iter().filter(|m| m.key / 4 == assigned.seq).collect();
+        assert!(arriving.len() >= 2, "the answer and at least one partition travel");
+        assert!(arriving
+            .iter()
+            .skip(1)
+            .all(|m| l.lanes.iter().any(|lane| (lane.y - m.from.1).abs() < 0.1)));
         // Only fresh rows move.
         let last = rows.last().unwrap().seq;
         assert!(motions(&rows, last + 1, &l, &view, &KeyPalette::default()).is_empty());
