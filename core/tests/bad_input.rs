@@ -281,9 +281,11 @@ fn out_of_range_values_are_refused_with_their_path() {
             "\"topic\": \"payments\", \"key\": \"order-42\", \"value\": \"created\"",
             "actions[0].topic",
         ),
+        // A subscription may name a topic that does not exist yet (as in Kafka), but not a
+        // name no topic could have.
         (
             "\"topics\": [\"orders\"], \"auto_offset_reset\": \"earliest\" },",
-            "\"topics\": [\"payments\"], \"auto_offset_reset\": \"earliest\" },",
+            "\"topics\": [\"no such/topic\"], \"auto_offset_reset\": \"earliest\" },",
             "kafka.consumers[0].topics[0]",
         ),
         // An action after the end of the run would silently never happen.
@@ -1199,4 +1201,42 @@ fn runner_plays_a_lesson_step_by_step() {
     assert!(stdout.contains("predict: "), "{stdout}");
     let f = TempFile::new("not-a-lesson.json", DEFAULT);
     fails_with(&["lesson", f.path()], &["invalid lesson"]);
+}
+
+/// CreateTopics (a version-2 action): not a topic that exists, not zero partitions; a topic
+/// created earlier in the document can be produced to later.
+#[test]
+fn create_topic_is_checked_in_run_order() {
+    let doc = |actions: &str| {
+        format!(
+            r#"{{"version": 2, "seed": 1, "duration_ms": 10000,
+                "kafka": {{"brokers": 1, "topics": [{{"name": "orders", "partitions": 1}}], "producers": [{{"id": "p"}}]}},
+                "actions": [{actions}]}}"#
+        )
+    };
+    let refused = |actions: &str, path: &str| {
+        let e = Scenario::from_json(&doc(actions)).expect_err(actions);
+        assert!(
+            e.iter().any(|x| x.path == path),
+            "{actions}: expected `{path}`, got {e:?}"
+        );
+    };
+    refused(
+        r#"{"at_ms": 1, "kafka": {"do": "create_topic", "topic": "orders", "partitions": 2}}"#,
+        "actions[0].kafka.topic",
+    );
+    refused(
+        r#"{"at_ms": 1, "kafka": {"do": "create_topic", "topic": "refunds", "partitions": 0}}"#,
+        "actions[0].kafka.partitions",
+    );
+    refused(
+        r#"{"at_ms": 1, "kafka": {"do": "produce", "producer": "p", "topic": "refunds", "value": "x"}},
+           {"at_ms": 2, "kafka": {"do": "create_topic", "topic": "refunds", "partitions": 1}}"#,
+        "actions[0].kafka.topic",
+    );
+    Scenario::from_json(&doc(
+        r#"{"at_ms": 1, "kafka": {"do": "create_topic", "topic": "refunds", "partitions": 1}},
+           {"at_ms": 2, "kafka": {"do": "produce", "producer": "p", "topic": "refunds", "value": "x"}}"#,
+    ))
+    .expect("produce after create");
 }

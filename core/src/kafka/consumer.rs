@@ -173,6 +173,19 @@ impl Consumer {
             consumer: self.spec.id.clone(),
             group: self.spec.group.clone(),
         });
+        let missing: Vec<String> = self
+            .spec
+            .topics
+            .iter()
+            .filter(|t| cluster.topic_index(t).is_none())
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            ctx.trace(Told::TopicsMissing {
+                consumer: self.spec.id.clone(),
+                topics: missing,
+            });
+        }
         self.find_coordinator(ctx, cluster);
         self.tick(ctx, self.spec.heartbeat_interval_ms, ConsumerTimer::Heartbeat);
         if self.spec.enable_auto_commit {

@@ -568,6 +568,18 @@ impl Cluster {
     }
 
     /// CreatePartitions: new partitions are placed like new topics' (a fresh random stripe start).
+    /// CreateTopics: a new topic's partitions start on a random broker and go round the brokers,
+    /// as the first topics were placed. Returns its index.
+    pub fn create_topic(&mut self, name: &str, partitions: u32, rng: &mut Rng) -> usize {
+        self.topics.push(Topic {
+            name: name.into(),
+            partitions: Vec::new(),
+        });
+        let t = self.topics.len() - 1;
+        self.add_partitions(t, partitions, rng);
+        t
+    }
+
     pub fn add_partitions(&mut self, topic: usize, count: u32, rng: &mut Rng) -> Option<u32> {
         let n = self.brokers.len() as u32;
         let start = rng.below(u64::from(n)) as u32;

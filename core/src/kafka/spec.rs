@@ -207,6 +207,9 @@ pub enum Action {
     /// `kafka-topics.sh --alter --partitions N` (CreatePartitions): `count` is the new total and
     /// must exceed the current one; Kafka can add partitions but never remove them.
     AddPartitions { topic: String, count: u32 },
+    /// `kafka-topics.sh --create` (CreateTopics): a new topic, placed as the first ones are.
+    /// Consumers may subscribe to it before it exists; they get none of it until then.
+    CreateTopic { topic: String, partitions: u32 },
 }
 
 fn default_distinct_keys() -> u32 {
@@ -379,7 +382,8 @@ impl<'a> Validator<'a> {
     /// (`actions[3].kafka`), `index` its position in the document.
     pub fn action(&mut self, p: &str, index: usize, at_ms: u64, a: &'a Action, errors: &mut Errors) {
         let k = self.spec;
-        let topic_known = |t: &str| k.topics.iter().any(|x| x.name == t);
+        let known: Vec<&str> = self.partition_counts.iter().map(|(name, _)| *name).collect();
+        let topic_known = |t: &str| known.contains(&t);
         let producer_and_topic = |producer: &str, topic: &str, errors: &mut Errors| {
             check(
                 errors,
@@ -503,6 +507,30 @@ impl<'a> Validator<'a> {
                     entry.1 = entry.1.max(*count);
                 }
             }
+            Action::CreateTopic { topic, partitions } => {
+                name_rule(errors, &format!("{p}.topic"), topic);
+                check(
+                    errors,
+                    !topic_known(topic),
+                    format!("{p}.topic"),
+                    format!("topic `{topic}` already exists"),
+                );
+                check(
+                    errors,
+                    (1..=MAX_PARTITIONS).contains(partitions),
+                    format!("{p}.partitions"),
+                    format!("must be between 1 and {MAX_PARTITIONS}"),
+                );
+                check(
+                    errors,
+                    self.partition_counts.len() < MAX_TOPICS,
+                    format!("{p}.topic"),
+                    format!("at most {MAX_TOPICS} topics"),
+                );
+                if !topic_known(topic) {
+                    self.partition_counts.push((topic.as_str(), *partitions));
+                }
+            }
         }
         let records = a.records();
         if records > 0 {
@@ -613,13 +641,11 @@ fn consumer_rules(errors: &mut Errors, p: &str, c: &ConsumerSpec, k: &KafkaSpec)
         format!("{p}.topics"),
         "must name at least one topic".into(),
     );
+    // A subscription may name a topic that does not exist (yet): Kafka assigns only topics in
+    // the metadata, so the member gets none of it until the topic is created.
+    let _ = k;
     for (j, t) in c.topics.iter().enumerate() {
-        check(
-            errors,
-            k.topics.iter().any(|x| &x.name == t),
-            format!("{p}.topics[{j}]"),
-            format!("no topic named `{t}`"),
-        );
+        name_rule(errors, &format!("{p}.topics[{j}]"), t);
     }
     check(
         errors,

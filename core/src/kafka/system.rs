@@ -314,6 +314,18 @@ impl Kafka {
                     s.consumers[c].commit_now(ctx)
                 });
             }
+            Action::CreateTopic { topic, partitions } => {
+                if self.cluster.topic_index(topic).is_some() {
+                    return;
+                }
+                self.cluster.create_topic(topic, *partitions, &mut k.rng);
+                self.with_ctx(k, trace, Node::Controller, |_, ctx| {
+                    ctx.trace(Told::TopicCreated {
+                        topic: topic.clone(),
+                        partitions: *partitions,
+                    })
+                });
+            }
             Action::AddPartitions { topic, count } => {
                 let Some(t) = self.cluster.topic_index(topic) else {
                     return;

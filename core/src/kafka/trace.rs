@@ -178,6 +178,15 @@ pub enum Told {
         from: u32,
         to: u32,
     },
+    TopicCreated {
+        topic: String,
+        partitions: u32,
+    },
+    /// A consumer subscribes to topics the cluster does not have (yet).
+    TopicsMissing {
+        consumer: String,
+        topics: Vec<String>,
+    },
     LimitReached {
         what: String,
         limit: u64,
@@ -392,6 +401,8 @@ impl Told {
             BrokerRestarted,
             LimitReached,
             PartitionsAdded,
+            TopicCreated,
+            TopicsMissing,
             MemberIdAssigned,
             StaticMemberJoined,
             RebalanceStarted,
@@ -621,6 +632,20 @@ impl Told {
             (K::PartitionsAdded { topic, from, to }, Zh) => format!(
                 "{topic} 的分区数从 {from} 增加到 {to}；key 现在对 {to} 取模，同一个 key 可能落到与之前消息不同的分区"
             ),
+            (K::TopicCreated { topic, partitions }, En) => format!(
+                "topic {topic} is created with {partitions} partitions; group leaders subscribed to it see it in their next metadata and rejoin"
+            ),
+            (K::TopicCreated { topic, partitions }, Zh) => format!(
+                "创建主题 {topic}，共 {partitions} 个分区；订阅了它的消费组 leader 在下一次元数据更新时看到它并重新加入"
+            ),
+            (K::TopicsMissing { consumer, topics }, En) => format!(
+                "{consumer} subscribes to {}, which does not exist yet: it gets none of it until the topic is created (Kafka assigns only topics in the metadata)",
+                list(topics)
+            ),
+            (K::TopicsMissing { consumer, topics }, Zh) => format!(
+                "{consumer} 订阅的 {} 还不存在：在主题创建之前它分不到任何分区（Kafka 只分配元数据里有的主题）",
+                list(topics)
+            ),
             (K::LimitReached { what, limit }, En) => format!("limit reached: {what} ({limit})"),
             (K::LimitReached { what, limit }, Zh) => format!("达到上限：{what}（{limit}）"),
             (K::MemberIdAssigned { group, consumer, member_id }, En) => format!(
@@ -789,9 +814,9 @@ impl Told {
                 ("REBALANCE_IN_PROGRESS", En) => format!("{consumer} learns of a rebalance ({error}) and rejoins"),
                 ("REBALANCE_IN_PROGRESS", Zh) => format!("{consumer} 得知正在再均衡（{error}），重新加入"),
                 ("metadata changed", En) => {
-                    format!("{consumer} (leader) sees a subscribed topic's partition count change and rejoins so partitions are reassigned")
+                    format!("{consumer} (leader) sees a subscribed topic appear or grow in the metadata and rejoins so partitions are reassigned")
                 }
-                ("metadata changed", Zh) => format!("{consumer}（leader）发现订阅主题的分区数变了，重新加入以便重新分配分区"),
+                ("metadata changed", Zh) => format!("{consumer}（leader）在元数据里发现订阅的主题出现或分区数变了，重新加入以便重新分配分区"),
                 (_, En) => format!("{consumer} is no longer in the group's current generation ({error}) and rejoins"),
                 (_, Zh) => format!("{consumer} 已不在消费者组的当前代中（{error}），重新加入"),
             },
