@@ -14,6 +14,10 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
         include_str!("../data/lessons/q03-kafka-architecture.json"),
     ),
     (
+        "q06-consumer-groups",
+        include_str!("../data/lessons/q06-consumer-groups.json"),
+    ),
+    (
         "q08-rabbit-exchanges",
         include_str!("../data/lessons/q08-rabbit-exchanges.json"),
     ),
@@ -122,6 +126,14 @@ pub const EXAMPLE_FILES: &[(&str, &str)] = &[
     (
         "rocket-send-retry",
         include_str!("../../tests/golden/rocket-send-retry.scenario.json"),
+    ),
+    (
+        "kafka-cooperative-vs-eager",
+        include_str!("../../tests/golden/kafka-cooperative-vs-eager.scenario.json"),
+    ),
+    (
+        "kafka-static-membership",
+        include_str!("../../tests/golden/kafka-static-membership.scenario.json"),
     ),
     (
         "rocket-name-server",

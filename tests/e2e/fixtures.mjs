@@ -82,13 +82,23 @@ export async function playLesson(page, id, { pace, after } = {}) {
   const step = page.locator('#lesson-step');
   await expect(step).toHaveText(/Step 1 of \d+/);
   const total = Number((await step.innerText()).match(/of (\d+)/)[1]);
-  if (pace) await page.selectOption('#lesson-pace', { label: pace });
+  // The pace control shows once the step can play: after a first step's prediction, if any.
+  let paced = !pace;
+  const choosePace = async () => {
+    if (!paced && await page.locator('#lesson-pace').count()) {
+      await page.selectOption('#lesson-pace', { label: pace });
+      paced = true;
+    }
+  };
+  await choosePace();
   for (let s = 1; s <= total; s++) {
     if (await page.locator('#btn-reveal').count()) {
       await page.locator('.predict input[type=radio]').first().check();
       await page.click('#btn-reveal');
+      await choosePace();
       await expect(page.locator('#predict-verdict')).toBeVisible({ timeout: 60_000 });
     }
+    await choosePace();
     if (after) await after(s);
     if (s < total) {
       for (let i = 0; i < 6 && (await step.innerText()).startsWith(`Step ${s} of`); i++) {

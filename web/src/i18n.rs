@@ -19,8 +19,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("nav.examples", "Ready scenarios", "现成场景"),
     (
         "nav.lessons_planned",
-        "Next: Kafka replication and exactly-once (Q5, Q13, Q14, Q18, Q19), consumer groups and storage (Q4, Q6, Q7, Q16, Q20, Q23). RocketMQ already runs: transactions with check-back, delay levels and RocketMQ 5 timers, ordered queues, retries to the DLQ, the outbox beside half messages and message traces (Q11, Q12, Q15, Q22, Q24), and the ready scenarios below, beside the timer lab's wheels and Redis delay queue.",
-        "接下来：Kafka 副本与精确一次（Q5、Q13、Q14、Q18、Q19），消费者组与存储（Q4、Q6、Q7、Q16、Q20、Q23）。RocketMQ 已经可以运行：带回查的事务消息、延迟级别与 RocketMQ 5 定时消息、顺序队列、重试直至死信、本地消息表与半消息对照、消息轨迹（Q11、Q12、Q15、Q22、Q24），以及下面的现成场景，另有时间轮实验室和 Redis 延迟队列。",
+        "Next: Kafka replication and exactly-once (Q5, Q13, Q14, Q18, Q19), storage, throughput and monitoring (Q4, Q7, Q16, Q20, Q23). Kafka consumer groups (Q6) now run all four client assignors, cooperative rebalancing and static members, with an assignor lab. RocketMQ already runs: transactions with check-back, delay levels and RocketMQ 5 timers, ordered queues, retries to the DLQ, the outbox beside half messages and message traces (Q11, Q12, Q15, Q22, Q24), and the ready scenarios below, beside the timer lab's wheels and Redis delay queue.",
+        "接下来：Kafka 副本与精确一次（Q5、Q13、Q14、Q18、Q19），存储、吞吐与监控（Q4、Q7、Q16、Q20、Q23）。Kafka 消费者组（Q6）已支持全部四种客户端分配策略、协作式再均衡和静态成员，并配有分配策略实验室。RocketMQ 已经可以运行：带回查的事务消息、延迟级别与 RocketMQ 5 定时消息、顺序队列、重试直至死信、本地消息表与半消息对照、消息轨迹（Q11、Q12、Q15、Q22、Q24），以及下面的现成场景，另有时间轮实验室和 Redis 延迟队列。",
     ),
     ("lang.toggle", "中文", "English"),
     ("theme.to_dark", "Switch to dark colours", "切换到深色"),

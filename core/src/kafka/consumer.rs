@@ -588,7 +588,10 @@ impl Consumer {
                 Ok(tps) => {
                     self.retries = 0;
                     self.phase = Phase::Stable;
-                    self.sticky_memory = Some((tps.clone(), self.generation));
+                    // `onAssignment` reaches only the assignor the group selected.
+                    if self.protocol == Some(AssignorName::Sticky) {
+                        self.sticky_memory = Some((tps.clone(), self.generation));
+                    }
                     // `onJoinComplete`: the cooperative protocol gives up only what the new
                     // assignment leaves out and rejoins at once; the eager one owns nothing here.
                     let revoked: Vec<Tp> = self.assigned.iter().copied().filter(|tp| !tps.contains(tp)).collect();
@@ -900,7 +903,16 @@ impl Consumer {
                     error: code.name().into(),
                     exception: exception.into(),
                 });
-                self.revoke_all(ctx, cluster, false);
+                // The error resets the member id, so closing gives what it held up as lost
+                // (`onLeavePrepare` → `invokePartitionsLost`), not revoked.
+                if !self.assigned.is_empty() {
+                    ctx.trace(Told::PartitionsLost {
+                        consumer: self.spec.id.clone(),
+                        partitions: self.assigned.iter().map(|tp| cluster.tp_name(*tp)).collect(),
+                    });
+                }
+                self.assigned.clear();
+                self.positions.clear();
                 self.stop(ctx, Phase::Stopped);
             }
             ErrorCode::RebalanceInProgress | ErrorCode::IllegalGeneration | ErrorCode::UnknownMemberId => {

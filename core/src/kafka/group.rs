@@ -470,20 +470,31 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         .members
         .get(&member_id)
         .is_some_and(|m| m.topics == topics && m.protocols == protocols && m.rack == rack);
-    let follower = group.leader.as_deref() != Some(member_id.as_str());
-    let settled = matches!(group.state, GroupState::Stable | GroupState::CompletingRebalance);
-    if known && same_subscription && follower && settled {
+    // (`classicGroupJoinExistingMember`: while completing a rebalance any matching member, the
+    // leader too, gets the current generation back; once Stable only a follower does.)
+    let is_leader = group.leader.as_deref() == Some(member_id.as_str());
+    let settled = match group.state {
+        GroupState::CompletingRebalance => true,
+        GroupState::Stable => !is_leader,
+        _ => false,
+    };
+    if known && same_subscription && settled {
         if let Some(m) = group.members.get_mut(&member_id) {
             m.session_deadline = ctx.now + m.session_timeout_ms;
         }
         let leader_id = group.leader.clone().unwrap_or_default();
+        let protocol = group.protocol.unwrap_or(AssignorName::Range);
         let result = JoinResult {
-            protocol: group.protocol.unwrap_or(AssignorName::Range),
+            protocol,
             skip_assignment: false,
             generation: group.generation,
             member_id,
             leader_id,
-            members: Vec::new(),
+            members: if is_leader {
+                group.subscriptions(protocol)
+            } else {
+                Vec::new()
+            },
         };
         ctx.respond(from, id, Response::JoinGroup(Ok(result)));
         return;
@@ -576,9 +587,10 @@ fn replace_static_member(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u
             Response::SyncGroup(Err(ErrorCode::FencedInstanceId)),
         );
     }
+    // `replaceStaticMember` keeps the old member's client id and host; the new process is only
+    // the connection it answers on.
     member.member_id = r.new_id.clone();
     member.client = from;
-    member.client_id = r.client_id.clone();
     member.topics = r.topics;
     member.protocols = r.protocols;
     member.rack = r.rack;
@@ -688,12 +700,13 @@ fn maybe_complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
 }
 
 fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
-    // Members that had not rejoined when the join completed are dropped (`onCompleteJoin` removes
-    // the not-yet-rejoined members), whether the rebalance timeout or the initial delay ran out.
+    // Dynamic members that had not rejoined when the join completed are dropped
+    // (`completeClassicGroupJoin`), whether the rebalance timeout or the initial delay ran out. A
+    // static member stays: it is assigned as usual and only its session expiry removes it.
     let late: Vec<String> = group
         .members
         .values()
-        .filter(|m| m.join_request.is_none())
+        .filter(|m| m.join_request.is_none() && m.instance.is_none())
         .map(|m| m.member_id.clone())
         .collect();
     for member_id in late {
@@ -715,8 +728,12 @@ fn complete_join(group: &mut Group, ctx: &mut Ctx<'_>) {
         });
         return;
     }
-    // The leader stays if it rejoined; otherwise the first member to join leads.
-    let leader_stays = group.leader.as_ref().is_some_and(|l| group.members.contains_key(l));
+    // The leader stays if it rejoined; otherwise the first member to join leads
+    // (`maybeElectNewJoinedLeader`: an absent static leader hands leadership on).
+    let leader_stays = group
+        .leader
+        .as_ref()
+        .is_some_and(|l| group.members.get(l).is_some_and(|m| m.join_request.is_some()));
     if !leader_stays {
         group.leader = group
             .members

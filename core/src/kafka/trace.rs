@@ -495,6 +495,7 @@ impl Told {
             (
                 K::AssignmentComputed {
                     consumer,
+                    assignor,
                     generation,
                     assignment,
                     ..
@@ -507,15 +508,37 @@ impl Told {
                     .collect();
                 match lang {
                     En => format!(
-                        "{consumer} (the group's leader) divides the partitions for generation {generation}: {}",
+                        "{consumer} (the group's leader) divides the partitions for generation {generation} with the {assignor} assignor: {}",
                         parts.join("; ")
                     ),
                     Zh => format!(
-                        "{consumer}（组的 leader）为第 {generation} 代分配分区：{}",
+                        "{consumer}（组的 leader）用 {assignor} 分配策略为第 {generation} 代分配分区：{}",
                         parts.join("；")
                     ),
                 }
             }
+            (
+                K::StaticMemberJoined {
+                    group,
+                    consumer,
+                    instance,
+                    replaced,
+                    without_rebalance,
+                    ..
+                },
+                _,
+            ) => match (replaced.is_some(), *without_rebalance, lang) {
+                (false, _, En) => format!("{consumer} joins group {group} as static member {instance}"),
+                (false, _, Zh) => format!("{consumer} 以静态成员 {instance} 加入消费者组 {group}"),
+                (true, true, En) => format!(
+                    "{consumer} comes back as static member {instance} of {group}: it keeps its partitions and nobody rebalances"
+                ),
+                (true, true, Zh) => format!("{consumer} 以静态成员 {instance} 回到 {group}：保留原有分区，谁都不用再均衡"),
+                (true, false, En) => {
+                    format!("{consumer} comes back as static member {instance} of {group} during a rebalance")
+                }
+                (true, false, Zh) => format!("{consumer} 在再均衡途中以静态成员 {instance} 回到 {group}"),
+            },
             _ => return None,
         })
     }

@@ -1,7 +1,7 @@
 // The assignor lab: Kafka's four client assignors side by side on a typed group (the results
 // are checked against Kafka's documented examples), a bad field named plainly, the page's own
 // group copied in, and the dialog in both languages.
-import { test, expect, open, freePlay, shot } from '../fixtures.mjs';
+import { test, expect, open, freePlay, playLesson, shot } from '../fixtures.mjs';
 
 const chips = col => col.locator('.lab-chip').allInnerTexts();
 const memberChips = (page, assignor, member) =>
@@ -71,4 +71,29 @@ test('the page\'s own group goes into the lab with what each member owns', async
   // Every assignor keeps the group as it is or rebalances it; range reproduces what the page shows.
   const range = [...await memberChips(page, 'range', 'billing-1'), ...await memberChips(page, 'range', 'billing-2')];
   expect(range.sort()).toEqual(['orders-0', 'orders-1', 'orders-2']);
+});
+
+// Lesson Q6 in the browser: the eager group gives up everything, the cooperative one only what
+// moves; static members come back without a rebalance.
+test('lesson q06-consumer-groups compares eager with cooperative, and static with dynamic members', async ({ page }) => {
+  await playLesson(page, 'q06-consumer-groups', {
+    pace: '100×',
+    after: async s => {
+      if (s === 3) {
+        const table = page.locator('#lesson-compare');
+        await expect(table.locator('tbody tr').nth(0)).toContainText('6');
+        await expect(table.locator('tbody tr').nth(1)).toContainText('2');
+        await page.screenshot({ path: shot('lesson-q06-consumer-groups.png'), fullPage: true });
+      }
+      if (s === 12) {
+        const table = page.locator('#lesson-compare');
+        await expect(table.locator('tbody tr').nth(0)).toContainText('0');
+        await expect(table.locator('tbody tr').nth(1)).toContainText('1');
+        await page.click('#lang-toggle');
+        await expect(page.locator('#lesson-step-title')).toHaveText('会话结束之前它回来了');
+        await page.screenshot({ path: shot('lesson-q06-consumer-groups-zh.png'), fullPage: true });
+        await page.click('#lang-toggle');
+      }
+    },
+  });
 });
