@@ -506,10 +506,27 @@ impl Run {
         use mqplay_core::kafka::trace::Told;
         let mut held: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut problem = None;
+        // Eager members between noticing a rebalance and revoking: they commit and must not
+        // consume meanwhile (`maybeMarkPartitionsPendingRevocation`).
+        let eager = self.shape.strategy != ["cooperative-sticky"];
+        let mut revoking: BTreeSet<u16> = BTreeSet::new();
+        let index_of = |r: &mqplay_core::kafka::check::Read<'_>, id: &str| {
+            r.kafka.consumers.iter().find(|c| c.spec.id == id).map(|c| c.index)
+        };
         with_kafka(&self.sim, |r| {
             (r.events)(&mut |e| {
+                if let KafkaEvent::RecordConsumed { consumer, .. } = e {
+                    if revoking.contains(consumer) && problem.is_none() {
+                        problem = Some(format!(
+                            "consumer #{consumer} consumed while committing before its rejoin"
+                        ));
+                    }
+                }
                 let KafkaEvent::Told(told) = e else { return };
                 match &**told {
+                    Told::RebalanceNoticed { consumer, error } if eager && error == "REBALANCE_IN_PROGRESS" => {
+                        revoking.extend(index_of(r, consumer));
+                    }
                     Told::PartitionsAssigned {
                         consumer, partitions, ..
                     } => {
@@ -520,6 +537,11 @@ impl Run {
                             }
                         }
                         held.insert(consumer.clone(), partitions.iter().cloned().collect());
+                        // A member that held nothing is revoked without a word; its next
+                        // generation ends the wait too.
+                        if let Some(i) = index_of(r, consumer) {
+                            revoking.remove(&i);
+                        }
                     }
                     Told::CooperativeRevoke {
                         consumer, partitions, ..
@@ -534,6 +556,9 @@ impl Run {
                     | Told::PartitionsLost { consumer, .. }
                     | Told::ConsumerStopped { consumer, .. } => {
                         held.remove(consumer);
+                        if let Some(i) = index_of(r, consumer) {
+                            revoking.remove(&i);
+                        }
                     }
                     _ => {}
                 }
@@ -994,4 +1019,50 @@ fn show_trace_if_asked(run: &Run) {
             run.sim.sentence(e, mqplay_core::Lang::En)
         );
     }
+}
+
+/// An eager member that notices a rebalance commits what it consumed and then gives its
+/// partitions up; while that commit is in flight it fetches nothing and drops what arrives
+/// (`ConsumerCoordinator.maybeMarkPartitionsPendingRevocation`), so the next owner starts where
+/// it stopped. Records keep arriving right through the notice here (3 000 produced at 11.995 s,
+/// the heartbeat that tells of the rebalance due at 12 s); without the mark the eager members
+/// consume 250 of them after their commit (tried).
+#[test]
+fn an_eager_member_consumes_nothing_between_its_last_commit_and_its_revocation() {
+    let text = include_str!("../../tests/golden/kafka-cooperative-vs-eager.scenario.json");
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    let actions = doc["actions"].as_array_mut().unwrap();
+    actions.retain(|a| a["at_ms"] != 10_500);
+    actions.push(
+        serde_json::json!({"at_ms": 11_995, "kafka": {"do": "produce_many", "producer": "p1",
+        "topic": "orders", "count": 3000, "key_prefix": "order", "distinct_keys": 12}}),
+    );
+    let mut sim = Sim::new(Scenario::from_json(&doc.to_string()).unwrap()).unwrap();
+    sim.run_to_end();
+    let mut revoking: BTreeSet<u16> = BTreeSet::new();
+    let (mut noticed, mut during) = (0, 0);
+    with_kafka(&sim, |r| {
+        let index = |id: &str| r.kafka.consumers.iter().find(|c| c.spec.id == id).map(|c| c.index);
+        (r.events)(&mut |e| match e {
+            KafkaEvent::RecordConsumed { consumer, .. } if revoking.contains(consumer) => during += 1,
+            KafkaEvent::Told(told) => match &**told {
+                mqplay_core::kafka::trace::Told::RebalanceNoticed { consumer, .. } if consumer.starts_with("eager") => {
+                    noticed += 1;
+                    revoking.extend(index(consumer));
+                }
+                mqplay_core::kafka::trace::Told::PartitionsRevoked { consumer, .. } => {
+                    if let Some(i) = index(consumer) {
+                        revoking.remove(&i);
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        })
+    });
+    assert_eq!(noticed, 2, "both eager members notice the rebalance");
+    assert_eq!(
+        during, 0,
+        "records consumed between the pre-rebalance commit and the revocation"
+    );
 }

@@ -104,6 +104,9 @@ pub struct Consumer {
     /// `StickyAssignor.onAssignment`: the last assignment and its generation, which the eager
     /// sticky assignor sends back as user data at the next join.
     sticky_memory: Option<(Vec<Tp>, u32)>,
+    /// An eager member committing before it rejoins stops fetching and drops what arrives
+    /// (`maybeMarkPartitionsPendingRevocation`), so nothing is consumed past what it commits.
+    pending_revocation: bool,
 }
 
 impl Consumer {
@@ -131,6 +134,7 @@ impl Consumer {
             protocol: None,
             generation_reset: false,
             sticky_memory: None,
+            pending_revocation: false,
         }
     }
 
@@ -252,6 +256,7 @@ impl Consumer {
         } else if !self.spec.cooperative() {
             self.revoke_all(ctx, cluster, true);
         }
+        self.pending_revocation = false;
         self.phase = Phase::Joining;
         let protocols = self.join_protocols(cluster);
         let id = ctx.request(
@@ -395,6 +400,7 @@ impl Consumer {
     fn stop(&mut self, ctx: &mut Ctx<'_>, phase: Phase) {
         self.phase = phase;
         self.epoch += 1;
+        self.pending_revocation = false;
         self.pending.clear();
         self.fetching_from.clear();
         self.caught_up.clear();
@@ -462,6 +468,9 @@ impl Consumer {
         // A consumer keeps fetching for its assignment while it looks for its coordinator again,
         // and a cooperative one while its group rebalances (it still owns those partitions).
         let rebalancing = matches!(self.phase, Phase::Joining | Phase::Syncing);
+        if self.pending_revocation {
+            return;
+        }
         let stable = self.phase == Phase::Stable
             || self.resume == Some(Phase::Stable)
             || (rebalancing && self.spec.cooperative());
@@ -631,9 +640,7 @@ impl Consumer {
                     if !revoked.is_empty() {
                         // requestRejoin("need to revoke partitions and re-join"): onJoinPrepare
                         // auto-commits what it still owns first.
-                        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
-                            self.join(ctx, cluster);
-                        }
+                        self.commit_then_join(ctx, cluster);
                     }
                 }
                 Err(code) => self.on_group_error(ctx, cluster, code),
@@ -717,7 +724,7 @@ impl Consumer {
                 // An answer with errors (NOT_LEADER_OR_FOLLOWER…) is no sign of being caught up.
                 let clean = errors.is_empty();
                 for (tp, first, batch) in records {
-                    if !self.assigned.contains(&tp) {
+                    if !self.assigned.contains(&tp) || self.pending_revocation {
                         continue;
                     }
                     let Some(&position) = self.positions.get(&tp) else {
@@ -853,7 +860,16 @@ impl Consumer {
             consumer: self.spec.id.clone(),
             error: "metadata changed".into(),
         });
-        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin)) {
+        self.commit_then_join(ctx, cluster);
+    }
+
+    /// `onJoinPrepare`: with auto commit, commit what was consumed (an eager member marking its
+    /// partitions pending revocation first), then JoinGroup.
+    fn commit_then_join(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
+        let committing = self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin);
+        if committing {
+            self.pending_revocation = !self.spec.cooperative();
+        } else {
             self.join(ctx, cluster);
         }
     }
@@ -931,12 +947,12 @@ impl Consumer {
                     consumer: self.spec.id.clone(),
                     error: code.name().into(),
                 });
-                // onJoinPrepare: with auto commit, commit what was consumed before giving partitions up.
+                // onJoinPrepare: with auto commit, commit what was consumed before giving partitions
+                // up (a reset generation cannot commit: it rejoins at once).
                 self.phase = Phase::Stable;
-                let committing = code == ErrorCode::RebalanceInProgress
-                    && self.spec.enable_auto_commit
-                    && self.commit(ctx, Then::Rejoin);
-                if !committing {
+                if code == ErrorCode::RebalanceInProgress {
+                    self.commit_then_join(ctx, cluster);
+                } else {
                     self.join(ctx, cluster);
                 }
             }
