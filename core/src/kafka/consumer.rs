@@ -8,7 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::assignor::{self, AssignorName, GroupInput};
-use super::spec::{ConsumerSpec, OffsetReset};
+use super::spec::{ConsumerSpec, OffsetReset, RebalanceListener};
 use super::trace::{Event, Told};
 use super::{
     retry_backoff_ms, BrokerId, Cluster, ConsumerTimer, Ctx, ErrorCode, JoinProtocol, ListFrom, Msg, RecordId, Request,
@@ -365,7 +365,8 @@ impl Consumer {
         if !self.is_running() {
             return;
         }
-        if !(self.spec.enable_auto_commit && self.commit(ctx, Then::Leave)) {
+        let commits = self.spec.enable_auto_commit || self.listener_commits();
+        if !(commits && self.commit(ctx, Then::Leave)) {
             self.leave(ctx, cluster);
         }
     }
@@ -605,6 +606,10 @@ impl Consumer {
                     // assignment leaves out and rejoins at once; the eager one owns nothing here.
                     let revoked: Vec<Tp> = self.assigned.iter().copied().filter(|tp| !tps.contains(tp)).collect();
                     let added: Vec<Tp> = tps.iter().copied().filter(|tp| !self.assigned.contains(tp)).collect();
+                    // The listener's commitSync in onPartitionsRevoked still sees the revoked
+                    // partitions' positions; the rejoin waits for it.
+                    let listener_committed =
+                        !revoked.is_empty() && self.listener_commits() && self.commit(ctx, Then::Rejoin);
                     if !revoked.is_empty() {
                         ctx.trace(Told::CooperativeRevoke {
                             consumer: self.spec.id.clone(),
@@ -640,7 +645,9 @@ impl Consumer {
                     if !revoked.is_empty() {
                         // requestRejoin("need to revoke partitions and re-join"): onJoinPrepare
                         // auto-commits what it still owns first.
-                        self.commit_then_join(ctx, cluster);
+                        if !listener_committed {
+                            self.commit_then_join(ctx, cluster);
+                        }
                     }
                 }
                 Err(code) => self.on_group_error(ctx, cluster, code),
@@ -866,12 +873,20 @@ impl Consumer {
     /// `onJoinPrepare`: with auto commit, commit what was consumed (an eager member marking its
     /// partitions pending revocation first), then JoinGroup.
     fn commit_then_join(&mut self, ctx: &mut Ctx<'_>, cluster: &Cluster) {
-        let committing = self.spec.enable_auto_commit && self.commit(ctx, Then::Rejoin);
+        // A cooperative member revokes nothing here, so its listener is not called here either.
+        let listener = self.listener_commits() && !self.spec.cooperative();
+        let committing = (self.spec.enable_auto_commit || listener) && self.commit(ctx, Then::Rejoin);
         if committing {
             self.pending_revocation = !self.spec.cooperative();
         } else {
             self.join(ctx, cluster);
         }
+    }
+
+    /// The application's listener commits in `onPartitionsRevoked`. An eager member's revocation
+    /// runs in `onJoinPrepare`, where the auto-commit also happens, so both commit there.
+    fn listener_commits(&self) -> bool {
+        self.spec.rebalance_listener == RebalanceListener::CommitOnRevoke
     }
 
     /// A JoinGroup in flight, or a commit that will be followed by one.

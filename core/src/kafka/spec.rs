@@ -97,6 +97,25 @@ pub struct ConsumerSpec {
     /// share one: the later fences the earlier, as two processes started with the same id do.
     #[serde(default, alias = "group.instance.id", skip_serializing_if = "Option::is_none")]
     pub group_instance_id: Option<String>,
+    /// What the application's `ConsumerRebalanceListener` does: nothing (Kafka's default
+    /// `NoOpConsumerRebalanceListener`), or `commit_on_revoke`, a `commitSync()` of what it
+    /// consumed in `onPartitionsRevoked` (the usual pattern with `enable.auto.commit=false`).
+    #[serde(default, skip_serializing_if = "RebalanceListener::is_none")]
+    pub rebalance_listener: RebalanceListener,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebalanceListener {
+    #[default]
+    None,
+    CommitOnRevoke,
+}
+
+impl RebalanceListener {
+    fn is_none(&self) -> bool {
+        *self == RebalanceListener::None
+    }
 }
 
 impl ConsumerSpec {
@@ -114,6 +133,7 @@ impl ConsumerSpec {
             assignment_strategy: default_assignment_strategy(),
             client_rack: None,
             group_instance_id: None,
+            rebalance_listener: RebalanceListener::None,
         }
     }
 
