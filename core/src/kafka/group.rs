@@ -142,6 +142,26 @@ impl Group {
             .collect()
     }
 
+    /// A JoinGroup answered with the generation the group is in, without a rebalance; the leader
+    /// gets the member list too.
+    fn current_generation_for(&self, member_id: String, skip_assignment: bool) -> JoinResult {
+        let leader_id = self.leader.clone().unwrap_or_default();
+        let protocol = self.protocol.unwrap_or(AssignorName::Range);
+        let members = if leader_id == member_id {
+            self.subscriptions(protocol)
+        } else {
+            Vec::new()
+        };
+        JoinResult {
+            protocol,
+            skip_assignment,
+            generation: self.generation,
+            member_id,
+            leader_id,
+            members,
+        }
+    }
+
     pub fn client_of(&self, member_id: &str) -> String {
         self.members
             .get(member_id)
@@ -482,20 +502,7 @@ fn join(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u64, request: Requ
         if let Some(m) = group.members.get_mut(&member_id) {
             m.session_deadline = ctx.now + m.session_timeout_ms;
         }
-        let leader_id = group.leader.clone().unwrap_or_default();
-        let protocol = group.protocol.unwrap_or(AssignorName::Range);
-        let result = JoinResult {
-            protocol,
-            skip_assignment: false,
-            generation: group.generation,
-            member_id,
-            leader_id,
-            members: if is_leader {
-                group.subscriptions(protocol)
-            } else {
-                Vec::new()
-            },
-        };
+        let result = group.current_generation_for(member_id, false);
         ctx.respond(from, id, Response::JoinGroup(Ok(result)));
         return;
     }
@@ -621,21 +628,9 @@ fn replace_static_member(group: &mut Group, ctx: &mut Ctx<'_>, from: Node, id: u
         without_rebalance: quiet,
     });
     if quiet {
-        let leader = group.leader.clone().unwrap_or_default();
-        let is_leader = leader == r.new_id;
-        let protocol = group.protocol.unwrap_or(AssignorName::Range);
-        let result = JoinResult {
-            protocol,
-            skip_assignment: is_leader,
-            generation: group.generation,
-            member_id: r.new_id,
-            leader_id: leader,
-            members: if is_leader {
-                group.subscriptions(protocol)
-            } else {
-                Vec::new()
-            },
-        };
+        // A returning static leader keeps the current assignment (skipAssignment).
+        let is_leader = group.leader.as_deref() == Some(r.new_id.as_str());
+        let result = group.current_generation_for(r.new_id, is_leader);
         ctx.respond(from, id, Response::JoinGroup(Ok(result)));
         return;
     }

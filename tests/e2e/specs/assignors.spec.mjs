@@ -71,6 +71,17 @@ test('the page\'s own group goes into the lab with what each member owns', async
   // Every assignor keeps the group as it is or rebalances it; range reproduces what the page shows.
   const range = [...await memberChips(page, 'range', 'billing-1'), ...await memberChips(page, 'range', 'billing-2')];
   expect(range.sort()).toEqual(['orders-0', 'orders-1', 'orders-2']);
+  // The inspector names the assignor the group runs and each consumer's strategy.
+  await page.keyboard.press('Escape');
+  await page.locator('svg.diagram g.group-header').first().click();
+  await expect(page.locator('#group-protocol')).toHaveText('range');
+  await page.locator('svg.diagram g.consumer').first().click();
+  await expect(page.locator('#consumer-strategy')).toHaveText('range, cooperative-sticky · EAGER');
+  await page.locator('#consumer-strategy').locator('xpath=ancestor::section[1]').screenshot({ path: shot('inspector-consumer-strategy.png') });
+  await page.click('#lang-toggle');
+  await page.locator('svg.diagram g.group-header').first().click();
+  await expect(page.locator('#group-protocol')).toHaveText('range');
+  await page.locator('#group-protocol').locator('xpath=ancestor::section[1]').screenshot({ path: shot('inspector-group-protocol-zh.png') });
 });
 
 // Lesson Q6 in the browser: the eager group gives up everything, the cooperative one only what

@@ -151,77 +151,77 @@ pub fn assignor_lab(p: &LabProps) -> Html {
         let label = if lang == Lang::Zh { *zh } else { *en };
         html! { <option value={i.to_string()} selected={*preset == Some(i)}>{ label }</option> }
     });
+    // Every cell edits one field of the form; `apply` writes the typed text into it.
+    let edit = |apply: fn(&mut LabForm, usize, String), i: usize| {
+        let (set, form) = (set.clone(), form.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut f = (*form).clone();
+            apply(&mut f, i, e.target_unchecked_into::<HtmlInputElement>().value());
+            set(f);
+        })
+    };
+    let remove = |drop_row: fn(&mut LabForm, usize), i: usize| {
+        let (set, form) = (set.clone(), form.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut f = (*form).clone();
+            drop_row(&mut f, i);
+            set(f);
+        })
+    };
+    let cell =
+        |what: &'static str, i: usize, name: &str, label: &'static str, value: &str, oninput: Callback<InputEvent>| {
+            let aria = format!("{} {} · {}", t(lang, what), i + 1, t(lang, label));
+            let id = format!("{}-{i}-{name}", what.replace('.', "-"));
+            html! { <td><input id={id} aria-label={aria} value={value.to_string()} oninput={oninput} /></td> }
+        };
+    let remove_cell = |what: &'static str, i: usize, onclick: Callback<MouseEvent>| {
+        let aria = format!("{} {} {}", t(lang, "lab.remove"), t(lang, what), i + 1);
+        html! { <td><button class="mini" onclick={onclick} aria-label={aria}>{ "×" }</button></td> }
+    };
+    type Apply = fn(&mut LabForm, usize, String);
+    let topic_fields: [(&str, &'static str, Apply); 3] = [
+        ("name", "lab.name", |f, i, v| f.topics[i].name = v),
+        ("partitions", "lab.partitions", |f, i, v| f.topics[i].partitions = v),
+        ("racks", "lab.racks", |f, i, v| f.topics[i].racks = v),
+    ];
     let topic_rows = form.topics.iter().enumerate().map(|(i, row)| {
-        let field = |name: &'static str, value: String, label: &'static str| {
-            let (set, form) = (set.clone(), form.clone());
-            let oninput = Callback::from(move |e: InputEvent| {
-                let v = e.target_unchecked_into::<HtmlInputElement>().value();
-                let mut f = (*form).clone();
-                if let Some(t) = f.topics.get_mut(i) {
-                    match name {
-                        "name" => t.name = v,
-                        "partitions" => t.partitions = v,
-                        _ => t.racks = v,
-                    }
-                }
-                set(f);
-            });
-            html! { <td><input id={format!("lab-topic-{i}-{name}")} aria-label={format!("{} {} · {}", t(lang, "lab.topic"), i + 1, t(lang, label))} value={value} oninput={oninput} /></td> }
-        };
-        let remove = {
-            let (set, form) = (set.clone(), form.clone());
-            Callback::from(move |_: MouseEvent| {
-                let mut f = (*form).clone();
-                f.topics.remove(i);
-                set(f);
-            })
-        };
+        let values = [&row.name, &row.partitions, &row.racks];
+        let cells = topic_fields
+            .iter()
+            .zip(values)
+            .map(|((name, label, apply), value)| cell("lab.topic", i, name, label, value, edit(*apply, i)));
         html! {
             <tr>
-                { field("name", row.name.clone(), "lab.name") }
-                { field("partitions", row.partitions.clone(), "lab.partitions") }
-                { field("racks", row.racks.clone(), "lab.racks") }
-                <td><button class="mini" onclick={remove} aria-label={format!("{} {} {}", t(lang, "lab.remove"), t(lang, "lab.topic"), i + 1)}>{ "×" }</button></td>
+                { for cells }
+                { remove_cell("lab.topic", i, remove(|f, i| { f.topics.remove(i); }, i)) }
             </tr>
         }
     });
+    let member_fields: [(&str, &'static str, Apply); 6] = [
+        ("id", "lab.member_id", |f, i, v| f.members[i].id = v),
+        ("topics", "lab.topics", |f, i, v| f.members[i].topics = v),
+        ("instance", "lab.instance", |f, i, v| f.members[i].instance = v),
+        ("rack", "lab.rack", |f, i, v| f.members[i].rack = v),
+        ("owned", "lab.owned", |f, i, v| f.members[i].owned = v),
+        ("generation", "lab.generation", |f, i, v| f.members[i].generation = v),
+    ];
     let member_rows = form.members.iter().enumerate().map(|(i, row)| {
-        let field = |name: &'static str, value: String, label: &'static str| {
-            let (set, form) = (set.clone(), form.clone());
-            let oninput = Callback::from(move |e: InputEvent| {
-                let v = e.target_unchecked_into::<HtmlInputElement>().value();
-                let mut f = (*form).clone();
-                if let Some(m) = f.members.get_mut(i) {
-                    match name {
-                        "id" => m.id = v,
-                        "topics" => m.topics = v,
-                        "instance" => m.instance = v,
-                        "rack" => m.rack = v,
-                        "owned" => m.owned = v,
-                        _ => m.generation = v,
-                    }
-                }
-                set(f);
-            });
-            html! { <td><input id={format!("lab-member-{i}-{name}")} aria-label={format!("{} {} · {}", t(lang, "lab.member"), i + 1, t(lang, label))} value={value} oninput={oninput} /></td> }
-        };
-        let remove = {
-            let (set, form) = (set.clone(), form.clone());
-            Callback::from(move |_: MouseEvent| {
-                let mut f = (*form).clone();
-                f.members.remove(i);
-                set(f);
-            })
-        };
+        let values = [
+            &row.id,
+            &row.topics,
+            &row.instance,
+            &row.rack,
+            &row.owned,
+            &row.generation,
+        ];
+        let cells = member_fields
+            .iter()
+            .zip(values)
+            .map(|((name, label, apply), value)| cell("lab.member", i, name, label, value, edit(*apply, i)));
         html! {
             <tr>
-                { field("id", row.id.clone(), "lab.member_id") }
-                { field("topics", row.topics.clone(), "lab.topics") }
-                { field("instance", row.instance.clone(), "lab.instance") }
-                { field("rack", row.rack.clone(), "lab.rack") }
-                { field("owned", row.owned.clone(), "lab.owned") }
-                { field("generation", row.generation.clone(), "lab.generation") }
-                <td><button class="mini" onclick={remove} aria-label={format!("{} {} {}", t(lang, "lab.remove"), t(lang, "lab.member"), i + 1)}>{ "×" }</button></td>
+                { for cells }
+                { remove_cell("lab.member", i, remove(|f, i| { f.members.remove(i); }, i)) }
             </tr>
         }
     });
